@@ -1,0 +1,114 @@
+import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from "kysely";
+
+/**
+ * Text keys compare byte-wise on both dialects (PostgreSQL's default collation would sort `hep-th/...` ids
+ * differently from SQLite), so keyset pagination and exports come out in the same order everywhere.
+ */
+function keyType(db: Kysely<unknown>) {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? sql`text collate "C"` : sql`text`;
+}
+
+/**
+ * Versioned migrations, applied in name order on start (`paperboy migrate` runs them explicitly). Each is
+ * written once with Kysely's schema builder so both dialects get the same tables; a migration that needs
+ * dialect-specific SQL (full-text indexes, for instance) branches on `dialectOf(db)`.
+ * Never edit a migration that has shipped: add a new one.
+ */
+const migrations: Record<string, Migration> = {
+  "0001_papers": {
+    async up(db: Kysely<unknown>) {
+      const key = keyType(db);
+      await db.schema
+        .createTable("papers")
+        .addColumn("arxiv_id", key, (c) => c.primaryKey())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("abstract", "text", (c) => c.notNull())
+        .addColumn("authors_json", "text", (c) => c.notNull())
+        .addColumn("categories_json", "text", (c) => c.notNull())
+        .addColumn("primary_category", "text")
+        .addColumn("versions_json", "text", (c) => c.notNull())
+        .addColumn("latest_version", "integer", (c) => c.notNull())
+        .addColumn("comments", "text")
+        .addColumn("journal_ref", "text")
+        .addColumn("doi", "text")
+        .addColumn("report_no", "text")
+        .addColumn("license", "text")
+        .addColumn("published_at", "text")
+        .addColumn("code_url", "text")
+        .addColumn("project_url", "text")
+        .addColumn("github_stars", "integer")
+        .addColumn("ai_summary", "text")
+        .addColumn("ai_keywords_json", "text", (c) => c.notNull())
+        .addColumn("enriched_at", "text")
+        .addColumn("sources_json", "text", (c) => c.notNull())
+        .addColumn("first_seen_at", "text", (c) => c.notNull())
+        .addColumn("last_updated_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("papers_published_at").on("papers").column("published_at").execute();
+      await db.schema
+        .createIndex("papers_primary_category")
+        .on("papers")
+        .column("primary_category")
+        .execute();
+
+      await db.schema
+        .createTable("paper_authors")
+        .addColumn("arxiv_id", key, (c) => c.notNull().references("papers.arxiv_id").onDelete("cascade"))
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("name_key", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("paper_authors_pk", ["arxiv_id", "position"])
+        .execute();
+      await db.schema.createIndex("paper_authors_name_key").on("paper_authors").column("name_key").execute();
+
+      await db.schema
+        .createTable("paper_categories")
+        .addColumn("arxiv_id", key, (c) => c.notNull().references("papers.arxiv_id").onDelete("cascade"))
+        .addColumn("category", "text", (c) => c.notNull())
+        .addColumn("is_primary", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("paper_categories_pk", ["arxiv_id", "category"])
+        .execute();
+      await db.schema
+        .createIndex("paper_categories_category")
+        .on("paper_categories")
+        .column("category")
+        .execute();
+
+      await db.schema
+        .createTable("paper_sources")
+        .addColumn("arxiv_id", key, (c) => c.notNull().references("papers.arxiv_id").onDelete("cascade"))
+        .addColumn("source", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("paper_sources_pk", ["arxiv_id", "source"])
+        .execute();
+      await db.schema.createIndex("paper_sources_source").on("paper_sources").column("source").execute();
+
+      await db.schema
+        .createTable("daily_entries")
+        .addColumn("day", key, (c) => c.notNull())
+        .addColumn("arxiv_id", key, (c) => c.notNull().references("papers.arxiv_id").onDelete("cascade"))
+        .addColumn("source", "text", (c) => c.notNull())
+        .addColumn("submitter_json", "text")
+        .addColumn("organization_json", "text")
+        .addColumn("upvotes", "integer", (c) => c.notNull())
+        .addColumn("num_comments", "integer", (c) => c.notNull())
+        .addColumn("first_seen_at", "text", (c) => c.notNull())
+        .addColumn("last_updated_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("daily_entries_pk", ["day", "arxiv_id"])
+        .execute();
+      await db.schema.createIndex("daily_entries_arxiv_id").on("daily_entries").column("arxiv_id").execute();
+      await db.schema
+        .createIndex("daily_entries_day_upvotes")
+        .on("daily_entries")
+        .columns(["day", "upvotes"])
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};
+
+export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1) ?? "";

@@ -1,0 +1,27 @@
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { KyselyStore } from "./kysely-store.ts";
+import type { Database as Schema } from "./schema.ts";
+
+export interface PostgresOptions {
+  poolSize?: number;
+}
+
+/** Any constant works; it names Paperboy's write lock among the server's advisory locks. */
+const WRITE_LOCK_KEY = 0x7061_7065;
+
+/** The scale-out store: the same schema and code as SQLite, on a PostgreSQL server. */
+export function openPostgresStore(url: string, options: PostgresOptions = {}): KyselyStore {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return new KyselyStore(db, {
+    dialect: "postgres",
+    maxParams: 60_000,
+    async beginWrite(conn) {
+      await sql`begin`.execute(conn);
+      // Ingests read, merge in code, then write; the transaction-scoped advisory lock makes concurrent
+      // ingests (other processes or replicas) take turns, so none can insert a paper another just inserted.
+      await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`.execute(conn);
+    },
+  });
+}

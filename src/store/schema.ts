@@ -1,0 +1,68 @@
+/**
+ * Table shapes as Kysely sees them. Both dialects store the same columns: timestamps as ISO 8601 text (which
+ * sorts chronologically), list-valued fields as JSON text, so that one code path serves SQLite and PostgreSQL.
+ * The child tables (authors, categories, sources) exist for lookups; the papers row alone rebuilds a Paper.
+ */
+export interface PapersTable {
+  arxiv_id: string;
+  title: string;
+  abstract: string;
+  authors_json: string;
+  categories_json: string;
+  primary_category: string | null;
+  versions_json: string;
+  latest_version: number;
+  comments: string | null;
+  journal_ref: string | null;
+  doi: string | null;
+  report_no: string | null;
+  license: string | null;
+  published_at: string | null;
+  code_url: string | null;
+  project_url: string | null;
+  github_stars: number | null;
+  ai_summary: string | null;
+  ai_keywords_json: string;
+  enriched_at: string | null;
+  sources_json: string;
+  first_seen_at: string;
+  last_updated_at: string;
+}
+
+export interface PaperAuthorsTable {
+  arxiv_id: string;
+  position: number;
+  name: string;
+  name_key: string;
+}
+
+export interface PaperCategoriesTable {
+  arxiv_id: string;
+  category: string;
+  is_primary: number;
+}
+
+export interface PaperSourcesTable {
+  arxiv_id: string;
+  source: string;
+}
+
+export interface DailyEntriesTable {
+  day: string;
+  arxiv_id: string;
+  source: string;
+  submitter_json: string | null;
+  organization_json: string | null;
+  upvotes: number;
+  num_comments: number;
+  first_seen_at: string;
+  last_updated_at: string;
+}
+
+export interface Database {
+  papers: PapersTable;
+  paper_authors: PaperAuthorsTable;
+  paper_categories: PaperCategoriesTable;
+  paper_sources: PaperSourcesTable;
+  daily_entries: DailyEntriesTable;
+}
