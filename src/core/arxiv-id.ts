@@ -12,7 +12,7 @@ export interface ParsedArxivId {
 // New style (April 2007 on): YYMM.NNNN (to 2014) or YYMM.NNNNN (2015 on).
 const NEW_STYLE = /^(\d{2})(\d{2})\.(\d{4,5})(?:v(\d+))?$/;
 // Old style: archive[.SUBJECT-CLASS]/YYMMNNN, e.g. hep-th/9901001, math.AG/0101001, acc-phys/9411001.
-const OLD_STYLE = /^([a-z]+(?:-[a-z]+)*)(?:\.[A-Za-z]{2}(?:-[a-z]+)?)?\/(\d{2})(\d{2})(\d{3})(?:v(\d+))?$/;
+const OLD_STYLE = /^([a-z]+(?:-[a-z]+)*)(?:\.[A-Za-z]+(?:-[a-z]+)*)?\/(\d{2})(\d{2})(\d{3})(?:v(\d+))?$/;
 // Prefixes that people paste: arXiv:ID, abs/pdf/html URLs on arxiv.org or its mirrors, Hugging Face paper URLs.
 const URL_PREFIX =
   /^(?:https?:\/\/)?(?:[a-z0-9-]+\.)*(?:arxiv\.org|huggingface\.co)\/(?:abs|pdf|html|papers|format)\//i;

@@ -1,6 +1,12 @@
-/** Joins hard-wrapped lines and collapses runs of white space; LaTeX and other characters are kept as written. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g;
+
+/**
+ * Joins hard-wrapped lines and collapses runs of white space; drops control characters (NUL and the like,
+ * which no reader wants and PostgreSQL cannot store). LaTeX and everything else is kept as written.
+ */
 export function normalizeText(input: string): string {
-  return input.replace(/\s+/g, " ").trim();
+  return input.replace(CONTROL_CHARACTERS, "").replace(/\s+/g, " ").trim();
 }
 
 /** An author name with its white space tidied. */

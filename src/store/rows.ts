@@ -10,7 +10,7 @@ import type {
   SourceName,
   Submitter,
 } from "../core/index.ts";
-import { absUrl, authorKey, latestVersion, pdfUrl } from "../core/index.ts";
+import { absUrl, authorKey, latestVersion, pdfUrl, ValidationError } from "../core/index.ts";
 import type {
   DailyEntriesTable,
   PaperAuthorsTable,
@@ -24,8 +24,21 @@ function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
+/**
+ * PostgreSQL text cannot hold a NUL byte; refusing it on every dialect keeps the stores interchangeable.
+ * Importers strip NULs from source text, so reaching this is a bug upstream.
+ */
+function checkNoNul<T extends object>(row: T): T {
+  for (const [column, value] of Object.entries(row)) {
+    if (typeof value === "string" && value.includes("\u0000")) {
+      throw new ValidationError("invalid_record", `column ${column} contains a NUL byte`);
+    }
+  }
+  return row;
+}
+
 export function paperToRow(p: Paper): PapersTable {
-  return {
+  return checkNoNul({
     arxiv_id: p.id,
     title: p.title,
     abstract: p.abstract,
@@ -49,7 +62,7 @@ export function paperToRow(p: Paper): PapersTable {
     sources_json: JSON.stringify(p.sources),
     first_seen_at: p.firstSeenAt,
     last_updated_at: p.lastUpdatedAt,
-  };
+  });
 }
 
 export function rowToPaper(r: PapersTable): Paper {
@@ -96,7 +109,7 @@ export function sourceRows(p: Paper): PaperSourcesTable[] {
 }
 
 export function dailyToRow(e: DailyEntry): DailyEntriesTable {
-  return {
+  return checkNoNul({
     day: e.date,
     arxiv_id: e.paperId,
     source: e.source,
@@ -106,7 +119,7 @@ export function dailyToRow(e: DailyEntry): DailyEntriesTable {
     num_comments: e.numComments,
     first_seen_at: e.firstSeenAt,
     last_updated_at: e.lastUpdatedAt,
-  };
+  });
 }
 
 export function rowToDaily(r: DailyEntriesTable): DailyEntry {

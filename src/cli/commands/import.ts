@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
-import { type ImportSummary, importFiles } from "../../sources/files/import.ts";
+import { type ImportProblem, type ImportSummary, importFiles } from "../../sources/files/import.ts";
 import { contextFrom } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { formatCount } from "../format.ts";
@@ -95,11 +95,37 @@ function renderSummary(s: ImportSummary, seconds: number, showProblems: number):
   }
   if (s.rejected > 0) {
     lines.push("Rejected:");
-    for (const p of s.problems.slice(0, showProblems)) {
-      const where = p.line !== undefined ? `:${p.line}` : p.entry !== undefined ? ` entry ${p.entry}` : "";
-      lines.push(`  ${p.file}${where}: ${p.reason}`);
+    let listed = 0;
+    for (const group of groupProblems(s.problems).slice(0, showProblems)) {
+      lines.push(`  ${group.text}`);
+      listed += group.count;
     }
-    if (s.rejected > showProblems) lines.push(`  ... and ${formatCount(s.rejected - showProblems)} more`);
+    if (s.rejected > listed) lines.push(`  ... and ${formatCount(s.rejected - listed)} more`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** Problems in a row with the same file and reason collapse into one line: `file entries 1-20: reason`. */
+export function groupProblems(problems: readonly ImportProblem[]): { text: string; count: number }[] {
+  const out: { text: string; count: number }[] = [];
+  let i = 0;
+  while (i < problems.length) {
+    const first = problems[i] as ImportProblem;
+    let j = i + 1;
+    while (j < problems.length && problems[j]?.file === first.file && problems[j]?.reason === first.reason)
+      j++;
+    const last = problems[j - 1] as ImportProblem;
+    const unit = first.line !== undefined ? "line" : first.entry !== undefined ? "entry" : null;
+    const at = (p: ImportProblem) => p.line ?? p.entry;
+    let where = "";
+    if (unit !== null) {
+      where =
+        j - i === 1
+          ? ` ${unit} ${at(first)}`
+          : ` ${unit === "line" ? "lines" : "entries"} ${at(first)}-${at(last)} (${j - i})`;
+    }
+    out.push({ text: `${first.file}${where}: ${first.reason}`, count: j - i });
+    i = j;
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline";
-import { pipeline, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { parser } from "stream-json";
 import { pick } from "stream-json/filters/pick.js";
 import { streamArray } from "stream-json/streamers/stream-array.js";
@@ -142,30 +142,53 @@ async function* readArray(source: PeekableStream, wrapped: boolean): AsyncGenera
   const text = await source.peek(WHOLE_DOCUMENT_LIMIT);
   if (source.ended) {
     let doc: unknown;
+    let parsed = true;
     try {
       doc = JSON.parse(text);
-    } catch (error) {
-      throw new ValidationError("invalid_record", `invalid JSON: ${describeError(error)}`);
+    } catch {
+      // Broken JSON (a truncated download, say): the streaming parser below still yields the entries before
+      // the break, then reports where it is.
+      parsed = false;
     }
-    const items = wrapped ? (doc as { data?: unknown } | null)?.data : doc;
-    if (!Array.isArray(items)) {
-      throw new ValidationError(
-        "invalid_record",
-        wrapped ? 'expected a "data" array' : "expected a JSON array",
-      );
+    if (parsed) {
+      const items = wrapped ? (doc as { data?: unknown } | null)?.data : doc;
+      if (!Array.isArray(items)) {
+        throw new ValidationError(
+          "invalid_record",
+          wrapped ? 'expected a "data" array' : "expected a JSON array",
+        );
+      }
+      for (const [i, value] of items.entries()) yield { value, entry: i + 1 };
+      return;
     }
-    for (const [i, value] of items.entries()) yield { value, entry: i + 1 };
-    return;
   }
+  // Plain pipes rather than pipeline(): on a syntax error the entries parsed before it must still come out,
+  // so the error ends the stream of entries instead of destroying it.
+  let parseError: unknown = null;
   const items = streamArray.asStream();
-  const stages = wrapped ? [parser.asStream(), pick.asStream({ filter: "data" })] : [parser.asStream()];
-  pipeline([source.stream(), ...stages, items], () => {
-    // Errors surface through the iteration below.
-  });
+  const stages = [parser.asStream(), ...(wrapped ? [pick.asStream({ filter: "data" })] : []), items];
+  const input = source.stream();
+  let upstream: Readable = input;
+  for (const stage of stages) {
+    const from = upstream;
+    stage.on("error", (error: unknown) => {
+      parseError ??= error;
+      from.unpipe();
+      if (stage !== items) items.end();
+    });
+    upstream = from.pipe(stage);
+  }
   let entry = 0;
   for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
     entry++;
     yield { value: item.value, entry };
+  }
+  input.destroy();
+  if (parseError !== null) {
+    throw new ValidationError(
+      "invalid_record",
+      `invalid JSON after entry ${entry}: ${describeError(parseError)}`,
+    );
   }
 }
 

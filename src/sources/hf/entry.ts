@@ -82,7 +82,7 @@ export function parseHfDailyEntry(value: unknown, day?: IsoDate): HfDailyItem {
   if (typeof value === "string") {
     throw new ValidationError(
       "invalid_record",
-      `entry is a string, not an object (it starts ${JSON.stringify(value.slice(0, 24))}: a Python repr stored as text?)`,
+      "entry is a string, not an object (a Python repr saved as text?); expected the API's JSON object",
     );
   }
   const raw = parseWith(entrySchema, value);
