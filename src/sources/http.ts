@@ -1,0 +1,156 @@
+import type { Logger } from "../log.ts";
+import { silentLogger } from "../log.ts";
+import type { Clock } from "./clock.ts";
+import { systemClock } from "./clock.ts";
+import type { IntervalLimiter } from "./rate-limit.ts";
+
+export type SourceErrorKind = "http" | "timeout" | "network" | "parse";
+
+/** A source could not be read. `retryable` says whether trying again later may help. */
+export class SourceError extends Error {
+  readonly kind: SourceErrorKind;
+  readonly status: number | null;
+  readonly url: string;
+  readonly retryable: boolean;
+
+  constructor(kind: SourceErrorKind, url: string, message: string, status: number | null = null) {
+    super(message);
+    this.name = "SourceError";
+    this.kind = kind;
+    this.url = url;
+    this.status = status;
+    this.retryable = kind === "timeout" || kind === "network" || (status !== null && (status >= 500 || status === 429));
+  }
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+  url: string;
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Delay before the second attempt; doubles each time, with jitter, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A server's Retry-After longer than this is treated as a failure rather than waited out. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 5,
+  baseDelayMs: 1_000,
+  maxDelayMs: 60_000,
+  maxRetryAfterMs: 10 * 60_000,
+};
+
+export interface HttpClientOptions {
+  userAgent?: string;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  clock?: Clock;
+  logger?: Logger;
+  /** Requests go through this limiter when given (arXiv's one request per three seconds). */
+  limiter?: IntervalLimiter;
+  /** For tests: a deterministic stand-in for Math.random in the back-off jitter. */
+  random?: () => number;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** Statuses returned to the caller as responses instead of raising (e.g. 400 for arXiv's error feed). */
+  acceptStatus?: readonly number[];
+}
+
+const USER_AGENT = "Paperboy/0.1 (+https://github.com/paperboy; self-hosted research paper reader)";
+
+/** Parses a Retry-After header (seconds or an HTTP date) into milliseconds from `now`. */
+export function retryAfterMs(value: string | null, now: number): number | null {
+  if (value === null || value.trim() === "") return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/**
+ * A polite HTTP client for the sources: a timeout on every request, retries with exponential back-off and
+ * jitter on timeouts, network errors, 429 and 5xx, honouring Retry-After, and an optional shared rate limiter.
+ */
+export class HttpClient {
+  private readonly retry: RetryPolicy;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly timeoutMs: number;
+  private readonly random: () => number;
+
+  constructor(private readonly options: HttpClientOptions = {}) {
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.random = options.random ?? Math.random;
+  }
+
+  async get(url: string, request: RequestOptions = {}): Promise<HttpResponse> {
+    for (let attempt = 1; ; attempt++) {
+      let failure: SourceError;
+      let retryAfter: number | null = null;
+      try {
+        const response = await this.once(url, request);
+        if (response.status < 400 || request.acceptStatus?.includes(response.status)) return response;
+        failure = new SourceError("http", url, `HTTP ${response.status} from ${url}`, response.status);
+        retryAfter = retryAfterMs(response.headers.get("retry-after"), this.clock.now());
+      } catch (error) {
+        if (!(error instanceof SourceError)) throw error;
+        failure = error;
+      }
+      if (!failure.retryable || attempt >= this.retry.attempts) throw failure;
+      if (retryAfter !== null && retryAfter > this.retry.maxRetryAfterMs) {
+        throw new SourceError(
+          "http",
+          url,
+          `${failure.message}: asked to retry after ${Math.round(retryAfter / 1000)}s, longer than allowed`,
+          failure.status,
+        );
+      }
+      const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+      const wait = retryAfter ?? backoff * (0.5 + this.random() / 2);
+      this.logger.warn("source request failed, retrying", {
+        url,
+        attempt,
+        error: failure.message,
+        retryInMs: Math.round(wait),
+      });
+      await this.clock.sleep(wait);
+    }
+  }
+
+  private async once(url: string, request: RequestOptions): Promise<HttpResponse> {
+    const send = async (): Promise<HttpResponse> => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+      try {
+        const response = await fetch(url, {
+          headers: { "user-agent": this.options.userAgent ?? USER_AGENT, ...request.headers },
+          signal: controller.signal,
+          redirect: "follow",
+        });
+        const body = await response.text();
+        return { status: response.status, headers: response.headers, body, url: response.url || url };
+      } catch (error) {
+        if (controller.signal.aborted) {
+          throw new SourceError("timeout", url, `no answer from ${url} within ${this.timeoutMs} ms`);
+        }
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        throw new SourceError("network", url, `cannot reach ${url}: ${cause?.code ?? cause?.message ?? String(error)}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    return this.options.limiter ? this.options.limiter.run(send) : send();
+  }
+}
