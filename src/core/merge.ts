@@ -18,8 +18,9 @@ import {
  *    (title, abstract, authors, categories, comments, journal-ref, DOI, report number, license) and extends the
  *    version list. A record whose latest version is older or equal changes none of them.
  * 2. A record without versions (e.g. Hugging Face) only fills bibliographic fields the store has empty.
- * 3. Enrichments (code and project links, GitHub stars, AI summary and keywords) take the record's value when
- *    it gives one, whatever its version, unless the record was observed before the enrichments the store has.
+ * 3. Enrichments (code and project links, AI summary and keywords) and the GitHub star count take the record's
+ *    value when it gives one, whatever its version, unless the record was observed before the value the store
+ *    has (each kept with its own observation time, so a fresh GitHub count and an older daily list don't clash).
  * 4. Sources accumulate.
  *
  * Anything else is left as it was, so replaying the same input is a no-op and the result is "unchanged".
@@ -44,11 +45,14 @@ export function mergePaper(
     if (next.publishedAt === null && record.publishedAt) next.publishedAt = record.publishedAt;
   }
 
-  const stale = record.observedAt && existing.enrichedAt && record.observedAt < existing.enrichedAt;
-  if (!stale) {
-    applyEnrichments(next, record);
-    if (record.observedAt && (existing.enrichedAt === null || record.observedAt > existing.enrichedAt)) {
-      next.enrichedAt = record.observedAt;
+  const seen = record.observedAt;
+  if (!seen || existing.enrichedAt === null || seen >= existing.enrichedAt) {
+    if (applyEnrichments(next, record) && seen && seen !== existing.enrichedAt) next.enrichedAt = seen;
+  }
+  if (!seen || existing.starsObservedAt === null || seen >= existing.starsObservedAt) {
+    if (record.githubStars !== undefined && record.githubStars !== null) {
+      next.githubStars = record.githubStars;
+      if (seen) next.starsObservedAt = seen;
     }
   }
   next.sources = unionSources(existing.sources, record.sources);
@@ -58,12 +62,26 @@ export function mergePaper(
   return { paper: next, outcome: "updated" };
 }
 
-function applyEnrichments(next: Paper, record: PaperRecord): void {
-  if (record.codeUrl) next.links = { ...next.links, code: record.codeUrl };
-  if (record.projectUrl) next.links = { ...next.links, project: record.projectUrl };
-  if (record.githubStars !== undefined && record.githubStars !== null) next.githubStars = record.githubStars;
-  if (record.aiSummary) next.aiSummary = record.aiSummary;
-  if (record.aiKeywords && record.aiKeywords.length > 0) next.aiKeywords = record.aiKeywords;
+/** Applies the record's links, AI summary and keywords; true when it carried any. */
+function applyEnrichments(next: Paper, record: PaperRecord): boolean {
+  let carried = false;
+  if (record.codeUrl) {
+    next.links = { ...next.links, code: record.codeUrl };
+    carried = true;
+  }
+  if (record.projectUrl) {
+    next.links = { ...next.links, project: record.projectUrl };
+    carried = true;
+  }
+  if (record.aiSummary) {
+    next.aiSummary = record.aiSummary;
+    carried = true;
+  }
+  if (record.aiKeywords && record.aiKeywords.length > 0) {
+    next.aiKeywords = record.aiKeywords;
+    carried = true;
+  }
+  return carried;
 }
 
 function newPaper(record: PaperRecord, now: IsoTimestamp): Paper {
@@ -90,11 +108,18 @@ function newPaper(record: PaperRecord, now: IsoTimestamp): Paper {
     githubStars: record.githubStars ?? null,
     aiSummary: record.aiSummary ?? null,
     aiKeywords: record.aiKeywords ?? [],
-    enrichedAt: record.observedAt ?? null,
+    enrichedAt: record.restore?.enrichedAt ?? (hasEnrichments(record) ? (record.observedAt ?? null) : null),
+    starsObservedAt:
+      record.restore?.starsObservedAt ??
+      (record.githubStars !== undefined && record.githubStars !== null ? (record.observedAt ?? null) : null),
     sources: unionSources([], record.sources),
-    firstSeenAt: record.firstSeenAt ?? now,
-    lastUpdatedAt: record.lastUpdatedAt ?? now,
+    firstSeenAt: record.restore?.firstSeenAt ?? now,
+    lastUpdatedAt: record.restore?.lastUpdatedAt ?? now,
   };
+}
+
+function hasEnrichments(record: PaperRecord): boolean {
+  return Boolean(record.codeUrl || record.projectUrl || record.aiSummary || record.aiKeywords?.length);
 }
 
 const NULLABLE_FIELDS = ["comments", "journalRef", "doi", "reportNo", "license"] as const;

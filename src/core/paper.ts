@@ -53,8 +53,10 @@ export interface Paper {
   githubStars: number | null;
   aiSummary: string | null;
   aiKeywords: string[];
-  /** When the source that set the enrichments (links, stars, AI summary) observed them; null if never. */
+  /** When the source that set the enrichments (links, AI summary, keywords) observed them; null if never. */
   enrichedAt: IsoTimestamp | null;
+  /** When the star count was observed (by Hugging Face or GitHub); null if never. */
+  starsObservedAt: IsoTimestamp | null;
   /** Sorted, distinct. */
   sources: SourceName[];
   firstSeenAt: IsoTimestamp;
@@ -90,9 +92,8 @@ export interface PaperRecord {
    * than the one the store holds does not overwrite it, so replaying old days never rolls star counts back.
    */
   observedAt?: IsoTimestamp;
-  /** Only restores from a Paperboy export carry these; they apply when the paper is new to the store. */
-  firstSeenAt?: IsoTimestamp;
-  lastUpdatedAt?: IsoTimestamp;
+  /** Only restores from a Paperboy export carry this: the bookkeeping of a paper new to the store. */
+  restore?: Pick<Paper, "firstSeenAt" | "lastUpdatedAt" | "enrichedAt" | "starsObservedAt">;
 }
 
 export interface Submitter {

@@ -19,7 +19,8 @@ export class SourceError extends Error {
     this.kind = kind;
     this.url = url;
     this.status = status;
-    this.retryable = kind === "timeout" || kind === "network" || (status !== null && (status >= 500 || status === 429));
+    this.retryable =
+      kind === "timeout" || kind === "network" || (status !== null && (status >= 500 || status === 429));
   }
 }
 
@@ -146,7 +147,11 @@ export class HttpClient {
           throw new SourceError("timeout", url, `no answer from ${url} within ${this.timeoutMs} ms`);
         }
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw new SourceError("network", url, `cannot reach ${url}: ${cause?.code ?? cause?.message ?? String(error)}`);
+        throw new SourceError(
+          "network",
+          url,
+          `cannot reach ${url}: ${cause?.code ?? cause?.message ?? String(error)}`,
+        );
       } finally {
         clearTimeout(timer);
       }

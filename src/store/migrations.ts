@@ -40,6 +40,7 @@ const migrations: Record<string, Migration> = {
         .addColumn("ai_summary", "text")
         .addColumn("ai_keywords_json", "text", (c) => c.notNull())
         .addColumn("enriched_at", "text")
+        .addColumn("stars_observed_at", "text")
         .addColumn("sources_json", "text", (c) => c.notNull())
         .addColumn("first_seen_at", "text", (c) => c.notNull())
         .addColumn("last_updated_at", "text", (c) => c.notNull())

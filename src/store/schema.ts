@@ -24,6 +24,7 @@ export interface PapersTable {
   ai_summary: string | null;
   ai_keywords_json: string;
   enriched_at: string | null;
+  stars_observed_at: string | null;
   sources_json: string;
   first_seen_at: string;
   last_updated_at: string;

@@ -61,6 +61,7 @@ const paperLine = z.object({
   aiSummary: z.string().nullable(),
   aiKeywords: z.array(z.string()),
   enrichedAt: timestamp.nullable(),
+  starsObservedAt: timestamp.nullable(),
   sources: z.array(source).min(1),
   firstSeenAt: timestamp,
   lastUpdatedAt: timestamp,
@@ -126,9 +127,12 @@ export function parseExportLine(value: unknown): ExportItem {
       githubStars: p.githubStars,
       aiSummary: p.aiSummary,
       aiKeywords: p.aiKeywords,
-      ...(p.enrichedAt ? { observedAt: p.enrichedAt } : {}),
-      firstSeenAt: p.firstSeenAt,
-      lastUpdatedAt: p.lastUpdatedAt,
+      restore: {
+        firstSeenAt: p.firstSeenAt,
+        lastUpdatedAt: p.lastUpdatedAt,
+        enrichedAt: p.enrichedAt,
+        starsObservedAt: p.starsObservedAt,
+      },
     },
   };
 }
