@@ -26,7 +26,7 @@ export function contextFrom(command: Command): CliContext {
     stdout: process.stdout,
     stderr: process.stderr,
     async withStore(fn, options) {
-      const store = await openStore(config.db, options);
+      const store = await openStore(config.db, { logger, ...options });
       try {
         return await fn(store);
       } finally {

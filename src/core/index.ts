@@ -2,6 +2,8 @@ export * from "./arxiv-id.ts";
 export * from "./category.ts";
 export * from "./dates.ts";
 export * from "./errors.ts";
+export * from "./freshness.ts";
+export * from "./jobs.ts";
 export * from "./merge.ts";
 export * from "./paper.ts";
 export * from "./text.ts";

@@ -1,15 +1,20 @@
-import { type Kysely, Migrator, sql } from "kysely";
+import { type Kysely, Migrator } from "kysely";
 import {
   type ArxivId,
   type DailyEntry,
   type DailyEntryRecord,
   type IsoDate,
   type IsoTimestamp,
+  type Job,
+  type JobState,
   mergeDailyEntry,
   mergePaper,
+  type NewJob,
   type Paper,
+  type SourceState,
   toTimestamp,
 } from "../core/index.ts";
+import { claimNextJob, finishJob, insertJob, type JobOutcome, renewLease, rowToJob } from "./jobs.ts";
 import { migrationProvider } from "./migrations.ts";
 import {
   authorRows,
@@ -21,6 +26,12 @@ import {
   sourceRows,
 } from "./rows.ts";
 import type { Database, PapersTable } from "./schema.ts";
+import {
+  readSourceState,
+  rowToSourceState,
+  type SourceStateUpdate,
+  writeSourceState,
+} from "./source-state.ts";
 import type {
   Dialect,
   IngestBatch,
@@ -30,12 +41,17 @@ import type {
   Store,
   StoreStats,
 } from "./store.ts";
+import { chunk, inTransaction } from "./tx.ts";
 
 /** What differs between the dialects; everything else is shared Kysely code. */
 export interface DialectOps {
   readonly dialect: Dialect;
   /** Opens a write transaction on `conn` that serialises with every other writer of the same database. */
   beginWrite(conn: Kysely<Database>): Promise<void>;
+  /** Opens a transaction for claiming a job (row locks where the dialect has them). */
+  beginClaim(conn: Kysely<Database>): Promise<void>;
+  /** Whether `FOR UPDATE SKIP LOCKED` is available to claim jobs without waiting on each other. */
+  readonly skipLocked: boolean;
   /** Largest number of bound parameters one statement may carry. */
   readonly maxParams: number;
 }
@@ -76,12 +92,6 @@ const DAILY_COLUMNS = [
   "last_updated_at",
 ] as const;
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 const emptyCounts = (): OutcomeCounts => ({ added: 0, updated: 0, unchanged: 0 });
 
 export class KyselyStore implements Store {
@@ -102,18 +112,8 @@ export class KyselyStore implements Store {
   }
 
   /** Runs `fn` in a write transaction that commits when it resolves and rolls back when it throws. */
-  protected async write<T>(fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.db.connection().execute(async (conn) => {
-      await this.ops.beginWrite(conn);
-      try {
-        const result = await fn(conn);
-        await sql`commit`.execute(conn);
-        return result;
-      } catch (error) {
-        await sql`rollback`.execute(conn);
-        throw error;
-      }
-    });
+  protected write<T>(fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, (conn) => this.ops.beginWrite(conn), fn);
   }
 
   private rowsPerStatement(columns: number): number {
@@ -123,7 +123,7 @@ export class KyselyStore implements Store {
   async ingest(batch: IngestBatch, now: IsoTimestamp = toTimestamp(new Date())): Promise<IngestResult> {
     const result: IngestResult = { papers: emptyCounts(), daily: emptyCounts(), rejectedDaily: [] };
     const daily = batch.daily ?? [];
-    if (batch.papers.length === 0 && daily.length === 0) return result;
+    if (batch.papers.length === 0 && daily.length === 0 && !batch.checkpoint) return result;
 
     return this.write(async (conn) => {
       const ids = [...new Set(batch.papers.map((p) => p.id))];
@@ -142,6 +142,8 @@ export class KyselyStore implements Store {
       await this.writePapers(conn, [...changed.values()]);
 
       if (daily.length > 0) await this.ingestDaily(conn, daily, current, now, result);
+      if (batch.checkpoint)
+        await writeSourceState(conn, batch.checkpoint.source, batch.checkpoint.update, now);
       return result;
     });
   }
@@ -334,6 +336,135 @@ export class KyselyStore implements Store {
       oldestDailyDate: (daily.oldest as IsoDate | null) ?? null,
       lastUpdatedAt: (papers.updated as IsoTimestamp | null) ?? null,
     };
+  }
+
+  getSourceState(source: string): Promise<SourceState | null> {
+    return readSourceState(this.db, source);
+  }
+
+  async listSourceStates(): Promise<SourceState[]> {
+    const rows = await this.db.selectFrom("source_state").selectAll().orderBy("source").execute();
+    return rows.map(rowToSourceState);
+  }
+
+  updateSourceState(source: string, update: SourceStateUpdate, now = toTimestamp(new Date())): Promise<void> {
+    return this.write((conn) => writeSourceState(conn, source, update, now));
+  }
+
+  enqueueJob(job: NewJob, now = toTimestamp(new Date())): Promise<{ id: string; created: boolean }> {
+    return insertJob(this.db, job, now);
+  }
+
+  claimJob(
+    workerId: string,
+    options: { leaseMs: number; kinds?: readonly string[]; now?: IsoTimestamp },
+  ): Promise<Job | null> {
+    const now = options.now ?? toTimestamp(new Date());
+    const leaseUntil = toTimestamp(new Date(Date.parse(now) + options.leaseMs));
+    return inTransaction(
+      this.db,
+      (conn) => this.ops.beginClaim(conn),
+      (conn) =>
+        claimNextJob(conn, {
+          workerId,
+          now,
+          leaseUntil,
+          kinds: options.kinds,
+          skipLocked: this.ops.skipLocked,
+        }),
+    );
+  }
+
+  renewJobLease(
+    id: string,
+    workerId: string,
+    leaseMs: number,
+    now = toTimestamp(new Date()),
+  ): Promise<boolean> {
+    return renewLease(this.db, id, workerId, toTimestamp(new Date(Date.parse(now) + leaseMs)), now);
+  }
+
+  finishJob(
+    id: string,
+    workerId: string,
+    outcome: JobOutcome,
+    now = toTimestamp(new Date()),
+  ): Promise<boolean> {
+    return finishJob(this.db, id, workerId, outcome, now);
+  }
+
+  async getJob(id: string): Promise<Job | null> {
+    const row = await this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? rowToJob(row) : null;
+  }
+
+  async listJobs(filter: { states?: readonly JobState[]; limit?: number } = {}): Promise<Job[]> {
+    let q = this.db
+      .selectFrom("jobs")
+      .selectAll()
+      .orderBy("updated_at", "desc")
+      .orderBy("id")
+      .limit(filter.limit ?? 50);
+    if (filter.states && filter.states.length > 0) q = q.where("state", "in", filter.states);
+    return (await q.execute()).map(rowToJob);
+  }
+
+  async jobCounts(): Promise<Record<JobState, number>> {
+    const rows = await this.db
+      .selectFrom("jobs")
+      .select(["state", (eb) => eb.fn.countAll().as("n")])
+      .groupBy("state")
+      .execute();
+    const counts: Record<JobState, number> = { queued: 0, running: 0, succeeded: 0, failed: 0 };
+    for (const r of rows) counts[r.state as JobState] = Number(r.n);
+    return counts;
+  }
+
+  async recordStars(
+    observations: readonly { repo: string; stars: number; observedAt: IsoTimestamp }[],
+  ): Promise<void> {
+    if (observations.length === 0) return;
+    const rows = observations.map((o) => ({
+      repo: o.repo.toLowerCase(),
+      observed_at: o.observedAt,
+      stars: o.stars,
+    }));
+    await this.write(async (conn) => {
+      for (const part of chunk(rows, this.rowsPerStatement(3))) {
+        await conn
+          .insertInto("star_history")
+          .values(part)
+          .onConflict((oc) =>
+            oc.columns(["repo", "observed_at"]).doUpdateSet((eb) => ({ stars: eb.ref("excluded.stars") })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async starHistory(repo: string): Promise<{ observedAt: IsoTimestamp; stars: number }[]> {
+    const rows = await this.db
+      .selectFrom("star_history")
+      .select(["observed_at", "stars"])
+      .where("repo", "=", repo.toLowerCase())
+      .orderBy("observed_at")
+      .execute();
+    return rows.map((r) => ({ observedAt: r.observed_at as IsoTimestamp, stars: Number(r.stars) }));
+  }
+
+  async papersWithCode(options: {
+    after?: ArxivId | null;
+    limit: number;
+  }): Promise<{ id: ArxivId; codeUrl: string }[]> {
+    let q = this.db
+      .selectFrom("papers")
+      .select(["arxiv_id", "code_url"])
+      .where("code_url", "is not", null)
+      .orderBy("arxiv_id")
+      .limit(options.limit);
+    if (options.after) q = q.where("arxiv_id", ">", options.after);
+    const rows = await q.execute();
+    return rows.map((r) => ({ id: r.arxiv_id as ArxivId, codeUrl: r.code_url ?? "" }));
   }
 
   async close(): Promise<void> {

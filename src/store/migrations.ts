@@ -104,6 +104,51 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002_sources_and_jobs": {
+    async up(db: Kysely<unknown>) {
+      const key = keyType(db);
+      await db.schema
+        .createTable("source_state")
+        .addColumn("source", key, (c) => c.primaryKey())
+        .addColumn("cursor_json", "text")
+        .addColumn("last_attempt_at", "text")
+        .addColumn("last_success_at", "text")
+        .addColumn("last_error", "text")
+        .addColumn("last_error_at", "text")
+        .addColumn("failing_since", "text")
+        .addColumn("newest_item_at", "text")
+        .addColumn("items_synced", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+
+      await db.schema
+        .createTable("jobs")
+        .addColumn("id", key, (c) => c.primaryKey())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("payload_json", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .addColumn("max_attempts", "integer", (c) => c.notNull())
+        .addColumn("run_at", "text", (c) => c.notNull())
+        .addColumn("locked_by", "text")
+        .addColumn("locked_until", "text")
+        .addColumn("last_error", "text")
+        .addColumn("dedupe_key", "text", (c) => c.unique())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addColumn("finished_at", "text")
+        .execute();
+      await db.schema.createIndex("jobs_state_run_at").on("jobs").columns(["state", "run_at"]).execute();
+
+      await db.schema
+        .createTable("star_history")
+        .addColumn("repo", key, (c) => c.notNull())
+        .addColumn("observed_at", "text", (c) => c.notNull())
+        .addColumn("stars", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("star_history_pk", ["repo", "observed_at"])
+        .execute();
+      await db.schema.createIndex("papers_code_url").on("papers").column("code_url").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

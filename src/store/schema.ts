@@ -60,10 +60,48 @@ export interface DailyEntriesTable {
   last_updated_at: string;
 }
 
+export interface SourceStateTable {
+  source: string;
+  cursor_json: string | null;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  failing_since: string | null;
+  newest_item_at: string | null;
+  items_synced: number;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload_json: string;
+  state: string;
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface StarHistoryTable {
+  repo: string;
+  observed_at: string;
+  stars: number;
+}
+
 export interface Database {
   papers: PapersTable;
   paper_authors: PaperAuthorsTable;
   paper_categories: PaperCategoriesTable;
   paper_sources: PaperSourcesTable;
   daily_entries: DailyEntriesTable;
+  source_state: SourceStateTable;
+  jobs: JobsTable;
+  star_history: StarHistoryTable;
 }

@@ -26,6 +26,10 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Kyse
     dialect: "sqlite",
     // SQLite's own limit is 32,766 bound parameters per statement.
     maxParams: 30_000,
+    skipLocked: false,
+    async beginClaim(conn) {
+      await sql`begin immediate`.execute(conn);
+    },
     async beginWrite(conn) {
       // IMMEDIATE takes the write lock up front, so a read-then-write transaction cannot fail half way
       // because another process wrote in between.

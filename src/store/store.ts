@@ -4,9 +4,17 @@ import type {
   DailyEntryRecord,
   IsoDate,
   IsoTimestamp,
+  Job,
+  JobState,
+  NewJob,
   Paper,
   PaperRecord,
+  SourceState,
 } from "../core/index.ts";
+import type { JobOutcome } from "./jobs.ts";
+import type { SourceStateUpdate } from "./source-state.ts";
+
+export type { JobOutcome, SourceStateUpdate };
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -20,6 +28,11 @@ export interface IngestBatch {
   papers: readonly PaperRecord[];
   /** Entries whose paper is neither stored nor in `papers` are rejected. */
   daily?: readonly DailyEntryRecord[];
+  /**
+   * A sync's progress, saved in the same transaction as the records: after a crash the sync resumes exactly
+   * after the last batch that landed.
+   */
+  checkpoint?: { source: string; update: SourceStateUpdate };
 }
 
 export interface IngestResult {
@@ -65,5 +78,38 @@ export interface Store {
   /** A day's entries, most upvoted first. */
   dailyEntries(day: IsoDate): Promise<DailyEntry[]>;
   stats(): Promise<StoreStats>;
+
+  /** Sync bookkeeping per source: cursor, last success and error, newest item. */
+  getSourceState(source: string): Promise<SourceState | null>;
+  listSourceStates(): Promise<SourceState[]>;
+  updateSourceState(source: string, update: SourceStateUpdate, now?: IsoTimestamp): Promise<void>;
+
+  /** Durable jobs. A job with a dedupe key already present is not added again (`created: false`). */
+  enqueueJob(job: NewJob, now?: IsoTimestamp): Promise<{ id: string; created: boolean }>;
+  /**
+   * Claims the next due job for `workerId` until `leaseMs` from now. Concurrent workers (processes or
+   * replicas) never get the same job while its lease holds.
+   */
+  claimJob(
+    workerId: string,
+    options: { leaseMs: number; kinds?: readonly string[]; now?: IsoTimestamp },
+  ): Promise<Job | null>;
+  renewJobLease(id: string, workerId: string, leaseMs: number, now?: IsoTimestamp): Promise<boolean>;
+  finishJob(id: string, workerId: string, outcome: JobOutcome, now?: IsoTimestamp): Promise<boolean>;
+  getJob(id: string): Promise<Job | null>;
+  listJobs(filter?: { states?: readonly JobState[]; limit?: number }): Promise<Job[]>;
+  jobCounts(): Promise<Record<JobState, number>>;
+
+  /** GitHub star counts over time, per repository (`owner/name`). */
+  recordStars(
+    observations: readonly { repo: string; stars: number; observedAt: IsoTimestamp }[],
+  ): Promise<void>;
+  starHistory(repo: string): Promise<{ observedAt: IsoTimestamp; stars: number }[]>;
+  /** Papers with a code link, in id order after `after`, for the stars refresh. */
+  papersWithCode(options: {
+    after?: ArxivId | null;
+    limit: number;
+  }): Promise<{ id: ArxivId; codeUrl: string }[]>;
+
   close(): Promise<void>;
 }
