@@ -6,6 +6,9 @@ import { registerExport } from "./commands/export.ts";
 import { registerImport } from "./commands/import.ts";
 import { registerMigrate } from "./commands/migrate.ts";
 import { registerStats } from "./commands/stats.ts";
+import { registerStatus } from "./commands/status.ts";
+import { registerSync } from "./commands/sync.ts";
+import { registerWorker } from "./commands/worker.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
 
 function version(): string {
@@ -33,8 +36,12 @@ export function buildProgram(): Command {
   registerExport(program);
   registerStats(program);
   registerMigrate(program);
+  registerSync(program);
+  registerStatus(program);
+  registerWorker(program);
 
-  for (const command of program.commands) {
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const command of all(program)) {
     command.showSuggestionAfterError(true).showHelpAfterError("(run with --help for usage)");
   }
   return program;
@@ -43,8 +50,8 @@ export function buildProgram(): Command {
 /** Runs the CLI and returns the exit code; never throws. */
 export async function run(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const command of all(program)) command.exitOverride();
   try {
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;

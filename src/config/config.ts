@@ -1,12 +1,38 @@
+import { Cron } from "croner";
 import { z } from "zod";
+import { type Category, parseCategoryList } from "../core/category.ts";
 import { PaperboyError } from "../core/errors.ts";
 import { LOG_LEVELS, type LogLevel } from "../log.ts";
 
 export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
 
+/** Where the outside services are, and how politely to call them. Tests point the URLs at local fakes. */
+export interface SourcesConfig {
+  arxivApiUrl: string;
+  arxivOaiUrl: string;
+  arxivRssUrl: string;
+  hfUrl: string;
+  githubApiUrl: string;
+  githubToken: string | null;
+  /** Minimum spacing of arXiv requests, across every arXiv client of the process. */
+  arxivIntervalMs: number;
+  httpTimeoutMs: number;
+  /** The arXiv categories the scheduled syncs follow. */
+  categories: Category[];
+}
+
+/** When the worker runs each scheduled sync (cron expressions in UTC; null: off). */
+export interface WorkerConfig {
+  schedules: { hf: string | null; arxiv: string | null; stars: string | null };
+  /** A source failing for longer than this is flagged in `paperboy status`. */
+  flagFailingAfterMs: number;
+}
+
 export interface Config {
   db: DatabaseConfig;
   logLevel: LogLevel;
+  sources: SourcesConfig;
+  worker: WorkerConfig;
 }
 
 /** Flags given on the command line; they override the environment. */
@@ -40,30 +66,135 @@ const databaseSchema = z
     return { kind: "sqlite", path: value };
   });
 
-const configSchema = z.object({
-  PAPERBOY_DB: databaseSchema,
-  PAPERBOY_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
-});
+const httpUrl = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((v) => /^https?:\/\/[^\s/]+/i.test(v), "must be an http:// or https:// URL")
+    .transform((v) => v.replace(/\/+$/, ""));
+
+/** `90s`, `15m`, `6h`, `2d`, or plain milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i.exec(v);
+      if (!m) {
+        ctx.addIssue({ code: "custom", message: "must be a duration like 90s, 15m, 6h or 2d" });
+        return z.NEVER;
+      }
+      const unit =
+        { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? "ms").toLowerCase()] ?? 1;
+      return Math.round(Number(m[1]) * unit);
+    });
+
+const schedule = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((v, ctx) => {
+      if (v === "off" || v === "") return null;
+      try {
+        new Cron(v, { paused: true, timezone: "UTC" });
+      } catch (error) {
+        ctx.addIssue({
+          code: "custom",
+          message: `not a cron expression (${(error as Error).message}); use "off" to disable`,
+        });
+        return z.NEVER;
+      }
+      return v;
+    });
+
+const configSchema = z
+  .object({
+    PAPERBOY_DB: databaseSchema,
+    PAPERBOY_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+    PAPERBOY_ARXIV_API_URL: httpUrl("https://export.arxiv.org/api/query"),
+    PAPERBOY_ARXIV_OAI_URL: httpUrl("https://oaipmh.arxiv.org/oai"),
+    PAPERBOY_ARXIV_RSS_URL: httpUrl("https://rss.arxiv.org/rss"),
+    PAPERBOY_HF_URL: httpUrl("https://huggingface.co"),
+    PAPERBOY_GITHUB_API_URL: httpUrl("https://api.github.com"),
+    PAPERBOY_GITHUB_TOKEN: z.string().trim().optional(),
+    PAPERBOY_ARXIV_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
+    PAPERBOY_HTTP_TIMEOUT: duration("60s"),
+    PAPERBOY_CATEGORIES: z
+      .string()
+      .default("cs.LG,cs.CL,cs.CV,cs.AI,stat.ML")
+      .transform((v, ctx) => {
+        try {
+          return parseCategoryList(v);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    PAPERBOY_SCHEDULE_HF: schedule("*/30 * * * *"),
+    PAPERBOY_SCHEDULE_ARXIV: schedule("0 2 * * *"),
+    PAPERBOY_SCHEDULE_STARS: schedule("0 4 * * *"),
+    PAPERBOY_FLAG_FAILING_AFTER: duration("6h"),
+  })
+  .superRefine((c, ctx) => {
+    const arxivHosts = [c.PAPERBOY_ARXIV_API_URL, c.PAPERBOY_ARXIV_OAI_URL, c.PAPERBOY_ARXIV_RSS_URL].some(
+      (u) => /^https?:\/\/([^/]*\.)?arxiv\.org(\/|:|$)/i.test(u),
+    );
+    if (arxivHosts && c.PAPERBOY_ARXIV_INTERVAL_MS < 3000) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PAPERBOY_ARXIV_INTERVAL_MS"],
+        message: "arXiv asks for at least 3000 ms between requests; lower values are only for other hosts",
+      });
+    }
+  });
+
+const ENV_KEYS = Object.keys(configSchema.shape) as (keyof typeof configSchema.shape)[];
 
 /**
  * Reads the whole configuration once, from the environment with flags on top, and reports every problem at
  * once rather than the first.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
-  const input = {
-    PAPERBOY_DB: overrides.db ?? env.PAPERBOY_DB ?? DEFAULT_DB_PATH,
-    PAPERBOY_LOG_LEVEL: overrides.logLevel ?? env.PAPERBOY_LOG_LEVEL ?? undefined,
-  };
+  const input: Record<string, string | undefined> = {};
+  for (const key of ENV_KEYS) input[key] = env[key] === "" && key !== "PAPERBOY_DB" ? undefined : env[key];
+  input.PAPERBOY_DB = overrides.db ?? env.PAPERBOY_DB ?? DEFAULT_DB_PATH;
+  input.PAPERBOY_LOG_LEVEL = overrides.logLevel ?? env.PAPERBOY_LOG_LEVEL ?? undefined;
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "config");
-      const got = (input as Record<string, string | undefined>)[name];
+      const got = name === "PAPERBOY_GITHUB_TOKEN" ? undefined : input[name];
       return `${name}${got === undefined ? "" : ` (got "${got}")`}: ${issue.message}`;
     });
     throw new PaperboyError("invalid_config", `invalid configuration:\n  ${problems.join("\n  ")}`, problems);
   }
-  return { db: parsed.data.PAPERBOY_DB, logLevel: parsed.data.PAPERBOY_LOG_LEVEL };
+  const c = parsed.data;
+  return {
+    db: c.PAPERBOY_DB,
+    logLevel: c.PAPERBOY_LOG_LEVEL,
+    sources: {
+      arxivApiUrl: c.PAPERBOY_ARXIV_API_URL,
+      arxivOaiUrl: c.PAPERBOY_ARXIV_OAI_URL,
+      arxivRssUrl: c.PAPERBOY_ARXIV_RSS_URL,
+      hfUrl: c.PAPERBOY_HF_URL,
+      githubApiUrl: c.PAPERBOY_GITHUB_API_URL,
+      githubToken: c.PAPERBOY_GITHUB_TOKEN || null,
+      arxivIntervalMs: c.PAPERBOY_ARXIV_INTERVAL_MS,
+      httpTimeoutMs: c.PAPERBOY_HTTP_TIMEOUT,
+      categories: c.PAPERBOY_CATEGORIES,
+    },
+    worker: {
+      schedules: {
+        hf: c.PAPERBOY_SCHEDULE_HF,
+        arxiv: c.PAPERBOY_SCHEDULE_ARXIV,
+        stars: c.PAPERBOY_SCHEDULE_STARS,
+      },
+      flagFailingAfterMs: c.PAPERBOY_FLAG_FAILING_AFTER,
+    },
+  };
 }
 
 /** The database as a user would recognise it in messages, without a password. */

@@ -33,11 +33,13 @@ import {
   writeSourceState,
 } from "./source-state.ts";
 import type {
+  Announcement,
   Dialect,
   IngestBatch,
   IngestResult,
   IterateOptions,
   OutcomeCounts,
+  StarObservation,
   Store,
   StoreStats,
 } from "./store.ts";
@@ -123,7 +125,8 @@ export class KyselyStore implements Store {
   async ingest(batch: IngestBatch, now: IsoTimestamp = toTimestamp(new Date())): Promise<IngestResult> {
     const result: IngestResult = { papers: emptyCounts(), daily: emptyCounts(), rejectedDaily: [] };
     const daily = batch.daily ?? [];
-    if (batch.papers.length === 0 && daily.length === 0 && !batch.checkpoint) return result;
+    if (batch.papers.length === 0 && daily.length === 0 && !batch.checkpoint && !batch.stars?.length)
+      return result;
 
     return this.write(async (conn) => {
       const ids = [...new Set(batch.papers.map((p) => p.id))];
@@ -142,8 +145,11 @@ export class KyselyStore implements Store {
       await this.writePapers(conn, [...changed.values()]);
 
       if (daily.length > 0) await this.ingestDaily(conn, daily, current, now, result);
-      if (batch.checkpoint)
+      if (batch.stars?.length) await this.writeStars(conn, batch.stars);
+      if (batch.announcements?.length) await this.writeAnnouncements(conn, batch.announcements);
+      if (batch.checkpoint) {
         await writeSourceState(conn, batch.checkpoint.source, batch.checkpoint.update, now);
+      }
       return result;
     });
   }
@@ -420,26 +426,65 @@ export class KyselyStore implements Store {
     return counts;
   }
 
-  async recordStars(
-    observations: readonly { repo: string; stars: number; observedAt: IsoTimestamp }[],
-  ): Promise<void> {
-    if (observations.length === 0) return;
+  private async writeAnnouncements(conn: Kysely<Database>, items: readonly Announcement[]): Promise<void> {
+    const rows = items.map((a) => ({
+      day: a.day,
+      category: a.category,
+      arxiv_id: a.paperId,
+      announce_type: a.type,
+      version: a.version,
+    }));
+    for (const part of chunk(rows, this.rowsPerStatement(5))) {
+      await conn
+        .insertInto("announcements")
+        .values(part)
+        .onConflict((oc) =>
+          oc.columns(["day", "category", "arxiv_id"]).doUpdateSet((eb) => ({
+            announce_type: eb.ref("excluded.announce_type"),
+            version: eb.ref("excluded.version"),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async announcements(day: IsoDate, category?: string): Promise<Announcement[]> {
+    let q = this.db
+      .selectFrom("announcements")
+      .selectAll()
+      .where("day", "=", day)
+      .orderBy("arxiv_id")
+      .orderBy("category");
+    if (category) q = q.where("category", "=", category);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      day: r.day as IsoDate,
+      category: r.category,
+      paperId: r.arxiv_id as ArxivId,
+      type: r.announce_type,
+      version: Number(r.version),
+    }));
+  }
+
+  async recordStars(observations: readonly StarObservation[]): Promise<void> {
+    if (observations.length > 0) await this.write((conn) => this.writeStars(conn, observations));
+  }
+
+  private async writeStars(conn: Kysely<Database>, observations: readonly StarObservation[]): Promise<void> {
     const rows = observations.map((o) => ({
       repo: o.repo.toLowerCase(),
       observed_at: o.observedAt,
       stars: o.stars,
     }));
-    await this.write(async (conn) => {
-      for (const part of chunk(rows, this.rowsPerStatement(3))) {
-        await conn
-          .insertInto("star_history")
-          .values(part)
-          .onConflict((oc) =>
-            oc.columns(["repo", "observed_at"]).doUpdateSet((eb) => ({ stars: eb.ref("excluded.stars") })),
-          )
-          .execute();
-      }
-    });
+    for (const part of chunk(rows, this.rowsPerStatement(3))) {
+      await conn
+        .insertInto("star_history")
+        .values(part)
+        .onConflict((oc) =>
+          oc.columns(["repo", "observed_at"]).doUpdateSet((eb) => ({ stars: eb.ref("excluded.stars") })),
+        )
+        .execute();
+    }
   }
 
   async starHistory(repo: string): Promise<{ observedAt: IsoTimestamp; stars: number }[]> {

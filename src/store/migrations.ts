@@ -147,6 +147,16 @@ const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint("star_history_pk", ["repo", "observed_at"])
         .execute();
       await db.schema.createIndex("papers_code_url").on("papers").column("code_url").execute();
+
+      await db.schema
+        .createTable("announcements")
+        .addColumn("day", key, (c) => c.notNull())
+        .addColumn("category", key, (c) => c.notNull())
+        .addColumn("arxiv_id", key, (c) => c.notNull().references("papers.arxiv_id").onDelete("cascade"))
+        .addColumn("announce_type", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("announcements_pk", ["day", "category", "arxiv_id"])
+        .execute();
     },
   },
 };

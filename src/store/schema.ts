@@ -95,6 +95,14 @@ export interface StarHistoryTable {
   stars: number;
 }
 
+export interface AnnouncementsTable {
+  day: string;
+  category: string;
+  arxiv_id: string;
+  announce_type: string;
+  version: number;
+}
+
 export interface Database {
   papers: PapersTable;
   paper_authors: PaperAuthorsTable;
@@ -104,4 +112,5 @@ export interface Database {
   source_state: SourceStateTable;
   jobs: JobsTable;
   star_history: StarHistoryTable;
+  announcements: AnnouncementsTable;
 }

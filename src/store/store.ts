@@ -33,6 +33,26 @@ export interface IngestBatch {
    * after the last batch that landed.
    */
   checkpoint?: { source: string; update: SourceStateUpdate };
+  /** arXiv listing announcements (why a paper was in a category's list on a day). */
+  announcements?: readonly Announcement[];
+  /** GitHub star observations for the star history, written in the same transaction. */
+  stars?: readonly StarObservation[];
+}
+
+export interface Announcement {
+  day: IsoDate;
+  category: string;
+  paperId: ArxivId;
+  /** `new`, `cross` (cross-list), `replace` (new version) or `replace-cross`. */
+  type: string;
+  version: number;
+}
+
+export interface StarObservation {
+  /** `owner/name`; compared without case. */
+  repo: string;
+  stars: number;
+  observedAt: IsoTimestamp;
 }
 
 export interface IngestResult {
@@ -100,10 +120,11 @@ export interface Store {
   listJobs(filter?: { states?: readonly JobState[]; limit?: number }): Promise<Job[]>;
   jobCounts(): Promise<Record<JobState, number>>;
 
+  /** A day's arXiv announcements, optionally in one category, in paper id order. */
+  announcements(day: IsoDate, category?: string): Promise<Announcement[]>;
+
   /** GitHub star counts over time, per repository (`owner/name`). */
-  recordStars(
-    observations: readonly { repo: string; stars: number; observedAt: IsoTimestamp }[],
-  ): Promise<void>;
+  recordStars(observations: readonly StarObservation[]): Promise<void>;
   starHistory(repo: string): Promise<{ observedAt: IsoTimestamp; stars: number }[]>;
   /** Papers with a code link, in id order after `after`, for the stars refresh. */
   papersWithCode(options: {

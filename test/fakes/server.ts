@@ -6,7 +6,10 @@ export type FakeReply =
   | { status?: number; headers?: Record<string, string>; body: string | Buffer; truncate?: boolean }
   | { hang: true };
 
-export type FakeHandler = (url: URL, request: IncomingMessage) => FakeReply | undefined | Promise<FakeReply | undefined>;
+export type FakeHandler = (
+  url: URL,
+  request: IncomingMessage,
+) => FakeReply | undefined | Promise<FakeReply | undefined>;
 
 export interface FakeServer {
   /** Base URL, e.g. `http://127.0.0.1:43121`. */
@@ -44,7 +47,9 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
       }
       if (reply === undefined) {
         unplanned.push(url);
-        res.writeHead(501, { "content-type": "text/plain" }).end(`unplanned request: ${url.pathname}${url.search}`);
+        res
+          .writeHead(501, { "content-type": "text/plain" })
+          .end(`unplanned request: ${url.pathname}${url.search}`);
         return;
       }
       if ("hang" in reply) {
@@ -52,7 +57,10 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
         return;
       }
       const body = typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body;
-      res.writeHead(reply.status ?? 200, { "content-type": "application/xml; charset=utf-8", ...reply.headers });
+      res.writeHead(reply.status ?? 200, {
+        "content-type": "application/xml; charset=utf-8",
+        ...reply.headers,
+      });
       if (reply.truncate) {
         res.write(body.subarray(0, Math.floor(body.length / 2)));
         res.destroy();

@@ -1,0 +1,48 @@
+import type { Command } from "commander";
+import { createSourceClients } from "../../jobs/clients.ts";
+import { syncHandlers, syncSchedules } from "../../jobs/handlers.ts";
+import { Worker } from "../../jobs/worker.ts";
+import { systemClock } from "../../sources/clock.ts";
+import { contextFrom } from "../context.ts";
+
+export function registerWorker(program: Command): void {
+  program
+    .command("worker")
+    .summary("run scheduled syncs and queued jobs until stopped (Ctrl-C or SIGTERM)")
+    .description(
+      "Runs the durable job queue: enqueues the scheduled syncs (PAPERBOY_SCHEDULE_HF, _ARXIV, _STARS; " +
+        "categories from PAPERBOY_CATEGORIES), claims due jobs, retries failures with back-off and gives up " +
+        "after a job's attempts into a failed state shown by `paperboy status`. Any number of workers can " +
+        "share one PostgreSQL database; they split the jobs between them.",
+    )
+    .option("--once", "run the jobs that are due now, then exit")
+    .option("--no-schedule", "only run queued jobs; do not enqueue scheduled ones")
+    .action(async (opts: { once?: boolean; schedule: boolean }, command: Command) => {
+      const ctx = contextFrom(command);
+      await ctx.withStore(async (store) => {
+        const clients = createSourceClients(ctx.config.sources, systemClock, ctx.logger);
+        const worker = new Worker({
+          store,
+          handlers: syncHandlers({ store, clients, clock: systemClock }),
+          schedules: opts.schedule ? syncSchedules(ctx.config.worker, ctx.config.sources.categories) : [],
+          logger: ctx.logger,
+        });
+        const controller = new AbortController();
+        const stop = () => controller.abort(new Error("stopping"));
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+        try {
+          if (opts.once) {
+            while (!controller.signal.aborted && (await worker.runOnce(controller.signal))) {
+              // keep going while jobs are due
+            }
+          } else {
+            await worker.run(controller.signal);
+          }
+        } finally {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+        }
+      });
+    });
+}
