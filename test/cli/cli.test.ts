@@ -20,8 +20,19 @@ describe("paperboy CLI", () => {
   });
 
   test("every command has its own --help", async () => {
-    for (const command of ["import", "export", "stats", "migrate"]) {
-      const r = await runCli([command, "--help"], env);
+    const commands = [
+      "import",
+      "export",
+      "stats",
+      "migrate",
+      "status",
+      "worker",
+      "sync",
+      "sync arxiv",
+      "sync oai",
+    ];
+    for (const command of [...commands, "sync hf", "sync stars", "sync listing"]) {
+      const r = await runCli([...command.split(" "), "--help"], env);
       assert.equal(r.code, 0, command);
       assert.match(r.stdout, new RegExp(`Usage: paperboy ${command}`));
     }
@@ -101,6 +112,21 @@ describe("paperboy CLI", () => {
     };
     assert.equal(summary.added, 0);
     assert.ok(summary.rejected > 0);
+  });
+
+  test("sync commands check their options before touching the network", async () => {
+    const both = await runCli(["sync", "arxiv", "--ids", "2405.15738", "--category", "cs.LG"], env);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /either --ids or --category/);
+    const noSince = await runCli(["sync", "arxiv", "--category", "cs.LG"], env);
+    assert.equal(noSince.code, 2);
+    assert.match(noSince.stderr, /--category needs --since/);
+    const typo = await runCli(["sync", "oia"], env);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /Did you mean oai\?/);
+    const polite = await runCli(["status"], { ...env, PAPERBOY_ARXIV_INTERVAL_MS: "100" });
+    assert.equal(polite.code, 3);
+    assert.match(polite.stderr, /arXiv asks for at least 3000 ms/);
   });
 
   test("an empty store says how to fill it", async () => {
