@@ -93,6 +93,7 @@ export class BatchWriter {
     const ids = [...new Set(batch.papers.map((p) => p.id))];
     const current = new Map<string, Paper>();
     for (const paper of await this.readPapers(conn, ids)) current.set(paper.id, paper);
+    const storedBefore = new Set(current.keys());
 
     // Each record is merged against the state left by the records before it, so a paper that appears twice
     // in one batch counts once as added and then as unchanged or updated, exactly as in two batches.
@@ -103,7 +104,7 @@ export class BatchWriter {
       if (outcome !== "unchanged") changed.set(paper.id, paper);
       current.set(paper.id, paper);
     }
-    await this.writePapers(conn, [...changed.values()]);
+    await this.writePapers(conn, [...changed.values()], storedBefore);
 
     const daily = batch.daily ?? [];
     if (daily.length > 0) await this.ingestDaily(conn, daily, current, now, result);
@@ -178,7 +179,11 @@ export class BatchWriter {
     return out;
   }
 
-  private async writePapers(conn: Kysely<Database>, papers: readonly Paper[]): Promise<void> {
+  private async writePapers(
+    conn: Kysely<Database>,
+    papers: readonly Paper[],
+    storedBefore: ReadonlySet<string>,
+  ): Promise<void> {
     if (papers.length === 0) return;
     for (const part of chunk(papers.map(paperToRow), this.rowsPerStatement(PAPER_COLUMNS.length + 1))) {
       await conn
@@ -193,8 +198,8 @@ export class BatchWriter {
         )
         .execute();
     }
-    // The lookup tables are rebuilt for the papers that changed.
-    const ids = papers.map((p) => p.id);
+    // The lookup tables are rebuilt for the papers that changed; papers new to the store have no rows to delete.
+    const ids = papers.filter((p) => storedBefore.has(p.id)).map((p) => p.id);
     for (const part of chunk(ids, this.maxParams)) {
       await conn.deleteFrom("paper_authors").where("arxiv_id", "in", part).execute();
       await conn.deleteFrom("paper_categories").where("arxiv_id", "in", part).execute();

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from "kysely";
+import type { Database } from "./schema.ts";
 
 /**
  * Text keys compare byte-wise on both dialects (PostgreSQL's default collation would sort `hep-th/...` ids
@@ -160,6 +161,20 @@ const migrations: Record<string, Migration> = {
     },
   },
 };
+
+/** Lookup indexes a bulk load may drop and rebuild; `migrate()` makes sure they exist. */
+export async function ensureLookupIndexes(db: Kysely<unknown> | Kysely<Database>): Promise<void> {
+  await (db as Kysely<unknown>).schema
+    .createIndex("paper_authors_name_key")
+    .ifNotExists()
+    .on("paper_authors")
+    .column("name_key")
+    .execute();
+}
+
+export async function dropDeferrableIndexes(db: Kysely<Database>): Promise<void> {
+  await db.schema.dropIndex("paper_authors_name_key").ifExists().execute();
+}
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {

@@ -89,6 +89,12 @@ export interface Store {
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   ingest(batch: IngestBatch, now?: IsoTimestamp): Promise<IngestResult>;
+  /**
+   * Runs a large load. Indexes that only serve lookups are built once at the end instead of row by row, and the
+   * query planner's statistics are refreshed after. Safe with concurrent writers; if the process dies half way,
+   * the next `migrate()` (run on every open) rebuilds what is missing.
+   */
+  bulkLoad<T>(load: () => Promise<T>): Promise<T>;
   getPaper(id: ArxivId): Promise<Paper | null>;
   getPapers(ids: readonly ArxivId[]): Promise<Paper[]>;
   /** Every paper, in id order, fetched in batches so memory stays flat. */

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
+import Database from "better-sqlite3";
 import { importFiles } from "../../src/sources/files/import.ts";
 import type { Store } from "../../src/store/store.ts";
 import { runCli } from "../helpers/cli.ts";
@@ -147,6 +148,26 @@ describe("import edge cases (SQLite)", () => {
     assert.match(byLine.get(6) ?? "", /title/);
     assert.match(byLine.get(7) ?? "", /not an arXiv category/);
     assert.ok(summary.problems.every((p) => p.file === file));
+  });
+
+  test("a bulk load defers the author index and rebuilds it; a crash mid-way is mended on the next open", async () => {
+    const file = join(tmp, "bulk.jsonl");
+    writeFileSync(file, lines.slice(100, 160).join("\n"));
+    const summary = await importFiles(store, [file], { bulkThresholdBytes: 0 });
+    assert.equal(summary.added, 60);
+    const indexes = () =>
+      new Database(db.url, { readonly: true })
+        .prepare("select name from sqlite_master where type = 'index' and name = 'paper_authors_name_key'")
+        .all();
+    assert.equal(indexes().length, 1, "rebuilt at the end");
+    await store.bulkLoad(async () => {
+      assert.equal(indexes().length, 0, "dropped during the load");
+    });
+    const raw = new Database(db.url);
+    raw.exec("drop index paper_authors_name_key");
+    raw.close();
+    await store.migrate();
+    assert.equal(indexes().length, 1, "migrate() puts it back after a crash");
   });
 
   test("gzip files import like plain ones, recognised by content not name", async () => {

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { parser } from "stream-json";
@@ -52,6 +53,8 @@ export interface ImportOptions {
   onProblem?: (problem: ImportProblem) => void;
   /** Called when a file's format is known. */
   onFile?: (file: string, detected: Detected) => void;
+  /** Inputs at least this large (bytes on disk, all files) load in the store's bulk mode. Default 64 MB. */
+  bulkThresholdBytes?: number;
   now?: () => IsoTimestamp;
 }
 
@@ -200,6 +203,28 @@ export async function importFiles(
   store: Store,
   paths: readonly string[],
   options: ImportOptions = {},
+): Promise<ImportSummary> {
+  const threshold = options.bulkThresholdBytes ?? 64 * 1024 * 1024;
+  const bulk = totalSize(paths) >= threshold;
+  return bulk ? store.bulkLoad(() => importAll(store, paths, options)) : importAll(store, paths, options);
+}
+
+function totalSize(paths: readonly string[]): number {
+  let total = 0;
+  for (const path of paths) {
+    try {
+      total += statSync(path).size;
+    } catch {
+      // Reported as a problem when the file is opened.
+    }
+  }
+  return total;
+}
+
+async function importAll(
+  store: Store,
+  paths: readonly string[],
+  options: ImportOptions,
 ): Promise<ImportSummary> {
   const summary = emptySummary();
   const batchSize = options.batchSize ?? 1000;

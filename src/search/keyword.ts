@@ -1,0 +1,49 @@
+import type { InvertedIndex } from "./index/inverted-index.ts";
+import { matchPhrases } from "./index/phrase.ts";
+import { topKAmong, topKMaxScore, type WeightedTerm } from "./index/retrieve.ts";
+import type { Scored } from "./index/top-k.ts";
+import type { ParsedQuery } from "./query/parse.ts";
+import { idf } from "./rank/bm25.ts";
+
+/**
+ * Query-side weights: each distinct term gets (its count in the query, or its expansion weight) x idf, over 255
+ * for the 8-bit impacts. Terms the index has never seen get termId -1 and are skipped by retrieval.
+ */
+export function weightTerms(index: InvertedIndex, weights: ReadonlyMap<string, number>): WeightedTerm[] {
+  const n = index.documentCount;
+  const out: WeightedTerm[] = [];
+  for (const [term, w] of weights) {
+    const termId = index.termId(term);
+    if (termId < 0 || w <= 0) continue;
+    out.push({ termId, weight: (w * idf(index.documentFrequency(termId), n)) / 255 });
+  }
+  return out;
+}
+
+/** Counts of each term in a list. */
+export function termCounts(terms: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * BM25F top-k for a parsed query, with the query's phrases as a filter. `weights` overrides the term weights
+ * (pseudo-relevance feedback passes an expanded query here); by default each query term counts as often as it
+ * occurs.
+ */
+export function keywordTopK(
+  index: InvertedIndex,
+  parsed: ParsedQuery,
+  k: number,
+  weights: ReadonlyMap<string, number> = termCounts(parsed.terms),
+): Scored[] {
+  if (parsed.problem !== null) return [];
+  const weighted = weightTerms(index, weights);
+  if (parsed.phrases.length === 0) return topKMaxScore(index, weighted, k);
+  const candidates = matchPhrases(
+    index,
+    parsed.phrases.map((p) => ({ termIds: p.terms.map((t) => index.termId(t)), offsets: p.offsets })),
+  );
+  return topKAmong(index, weighted, candidates, k);
+}

@@ -1,0 +1,89 @@
+import type { Analyzer } from "../text/analyzer.ts";
+import { tokenize } from "../text/tokenize.ts";
+
+/** A quoted phrase: its terms and their offsets from the first one (stop words inside leave gaps). */
+export interface QueryPhrase {
+  text: string;
+  terms: string[];
+  offsets: number[];
+}
+
+export interface ParsedQuery {
+  /** Every term of the query, words and phrase words alike, in order and with repeats. */
+  terms: string[];
+  /** Phrases a result must contain. */
+  phrases: QueryPhrase[];
+  /** Things the user may want to know (a quote was unbalanced, the query was cut, stop words were dropped). */
+  notes: string[];
+  /** Set when nothing can be searched (empty, or only stop words); then `terms` is empty. */
+  problem: string | null;
+}
+
+export interface ParseOptions {
+  /** Characters read from the query; the rest is ignored with a note. Default 10,000. */
+  maxChars?: number;
+  /** Distinct terms kept; later ones are ignored with a note. Default 64. */
+  maxTerms?: number;
+}
+
+const QUOTES = /["\u201c\u201d\u201e\u00ab\u00bb]/g;
+
+/**
+ * Parses a search box query. Words are searched with OR semantics and ranked; text in double quotes (straight
+ * or typographic) is a phrase every result must contain. Everything else is plain text: operators, SQL,
+ * LaTeX, emoji and control characters are no syntax here, so no input can make parsing fail. An unbalanced
+ * quote is read as if it were not there.
+ */
+export function parseQuery(input: string, analyzer: Analyzer, options: ParseOptions = {}): ParsedQuery {
+  const maxChars = options.maxChars ?? 10_000;
+  const maxTerms = options.maxTerms ?? 64;
+  const notes: string[] = [];
+  let text = typeof input === "string" ? input : "";
+  if (text.length > maxChars) {
+    text = text.slice(0, maxChars);
+    notes.push(`Only the first ${maxChars} characters of the query were used.`);
+  }
+  const parts = text.split(QUOTES);
+  if (parts.length % 2 === 0) {
+    notes.push("An unmatched quote was ignored.");
+    const last = parts.pop() ?? "";
+    parts[parts.length - 1] = `${parts[parts.length - 1] ?? ""} ${last}`;
+  }
+  const terms: string[] = [];
+  const phrases: QueryPhrase[] = [];
+  const distinct = new Set<string>();
+  let truncated = false;
+  const keep = (term: string): boolean => {
+    if (distinct.has(term)) return true;
+    if (distinct.size >= maxTerms) {
+      truncated = true;
+      return false;
+    }
+    distinct.add(term);
+    return true;
+  };
+  parts.forEach((part, i) => {
+    const analyzed = analyzer.analyze(part);
+    const kept = analyzed.filter((t) => keep(t.term));
+    for (const t of kept) terms.push(t.term);
+    if (i % 2 === 1 && kept.length > 1 && kept.length === analyzed.length) {
+      const first = (kept[0] as { position: number }).position;
+      phrases.push({
+        text: part.trim(),
+        terms: kept.map((t) => t.term),
+        offsets: kept.map((t) => t.position - first),
+      });
+    }
+  });
+  if (truncated) notes.push(`Only the first ${maxTerms} distinct words of the query were used.`);
+  if (terms.length > 0) return { terms, phrases, notes, problem: null };
+  const words = tokenize(text);
+  const problem =
+    words.length === 0
+      ? "The query has no words to search for."
+      : `The query has only common words (${words
+          .slice(0, 5)
+          .map((w) => w.text)
+          .join(", ")}) that are not searched; add a more specific word.`;
+  return { terms: [], phrases: [], notes, problem };
+}
