@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import pg from "pg";
 import { openPostgresStore } from "../../src/store/postgres.ts";
 import { openSqliteStore } from "../../src/store/sqlite.ts";
@@ -64,4 +65,29 @@ export async function createTestDatabase(kind: StoreKind): Promise<TestDatabase>
       }
     },
   };
+}
+
+/**
+ * For a suite whose tests each want an empty store: registers before/after hooks and returns `fresh()`, which
+ * replaces the current database with a new, migrated one and hands it to `use`.
+ */
+export function useFreshStore(
+  kind: StoreKind,
+  use: (store: Store, db: TestDatabase) => void,
+): () => Promise<void> {
+  let db: TestDatabase | null = null;
+  let store: Store | null = null;
+  const fresh = async () => {
+    await store?.close();
+    await db?.drop();
+    db = await createTestDatabase(kind);
+    store = await db.open();
+    use(store, db);
+  };
+  before(fresh);
+  after(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+  return fresh;
 }

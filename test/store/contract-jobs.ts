@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { IsoTimestamp } from "../../src/core/index.ts";
 import type { Store } from "../../src/store/store.ts";
 import { buildArxivRecord, buildDailyRecord, buildHfRecord, day, id, ts } from "../helpers/factories.ts";
-import { createTestDatabase, type StoreKind, type TestDatabase } from "../helpers/stores.ts";
+import { type StoreKind, useFreshStore } from "../helpers/stores.ts";
 
 const T0 = ts("2026-03-01T00:00:00Z");
 const at = (seconds: number): IsoTimestamp => ts(new Date(Date.parse(T0) + seconds * 1000).toISOString());
@@ -11,18 +11,9 @@ const at = (seconds: number): IsoTimestamp => ts(new Date(Date.parse(T0) + secon
 /** Jobs, sync state and star history: the same behaviour on every store. */
 export function jobsContract(kind: StoreKind): void {
   describe(`Store contract, jobs and sources: ${kind}`, () => {
-    let db: TestDatabase;
     let store: Store;
-    const fresh = async () => {
-      await store?.close();
-      await db?.drop();
-      db = await createTestDatabase(kind);
-      store = await db.open();
-    };
-    before(fresh);
-    after(async () => {
-      await store.close();
-      await db.drop();
+    const fresh = useFreshStore(kind, (s) => {
+      store = s;
     });
 
     test("a job with a dedupe key is enqueued once", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { stableJson } from "../../src/core/index.ts";
 import type { Store } from "../../src/store/store.ts";
 import {
@@ -11,7 +11,7 @@ import {
   id,
   ts,
 } from "../helpers/factories.ts";
-import { createTestDatabase, type StoreKind, type TestDatabase } from "../helpers/stores.ts";
+import { type StoreKind, useFreshStore } from "../helpers/stores.ts";
 
 /** Everything the store holds, as text: equal text means equal content, timestamps included. */
 export async function dumpStore(store: Store): Promise<string> {
@@ -32,18 +32,9 @@ const T3 = ts("2026-01-03T00:00:00Z");
  */
 export function storeContract(kind: StoreKind): void {
   describe(`Store contract: ${kind}`, () => {
-    let db: TestDatabase;
     let store: Store;
-    const fresh = async () => {
-      await store?.close();
-      await db?.drop();
-      db = await createTestDatabase(kind);
-      store = await db.open();
-    };
-    before(fresh);
-    after(async () => {
-      await store.close();
-      await db.drop();
+    const fresh = useFreshStore(kind, (s) => {
+      store = s;
     });
 
     test("migrations apply once; a second run applies nothing", async () => {

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { SearchEngine } from "../../src/search/engine.ts";
+import { idf, pseudoFrequency, saturate } from "../../src/search/rank/bm25.ts";
+import { fuseScores, reciprocalRankFusion } from "../../src/search/rank/fusion.ts";
+import { SMALL_CORPUS } from "./fixtures.ts";
+
+describe("BM25F formula", () => {
+  test("idf falls with document frequency and stays positive", () => {
+    assert.ok(idf(1, 100) > idf(10, 100));
+    assert.ok(idf(100, 100) > 0);
+    assert.equal(idf(1, 1), Math.log(1 + 0.5 / 1.5));
+  });
+
+  test("a title occurrence outweighs an abstract one; saturation stays below 1", () => {
+    const params = {
+      k1: 1.2,
+      fields: {
+        title: { weight: 2, b: 0 },
+        authors: { weight: 1, b: 0 },
+        abstract: { weight: 1, b: 0 },
+      },
+    };
+    const len = { title: 5, authors: 2, abstract: 100 };
+    const inTitle = pseudoFrequency({ title: 1, authors: 0, abstract: 0 }, len, len, params);
+    const inAbstract = pseudoFrequency({ title: 0, authors: 0, abstract: 1 }, len, len, params);
+    assert.equal(inTitle, 2);
+    assert.equal(inAbstract, 1);
+    assert.ok(saturate(1000, 1.2) < 1);
+  });
+});
+
+describe("keyword ranking on a fixed corpus", () => {
+  let engine: SearchEngine;
+  before(async () => {
+    engine = await SearchEngine.build(SMALL_CORPUS, { train: { dimensions: 16 } });
+  });
+  const ids = async (query: string) =>
+    (await engine.search(query, { mode: "keyword" })).hits.map((h) => h.id);
+
+  test("title matches rank above abstract matches", async () => {
+    assert.deepEqual(await ids("label shift"), ["label-shift", "tta", "domain", "proteins"]);
+  });
+
+  test("rarer words weigh more", async () => {
+    assert.deepEqual(await ids("distribution merging"), ["merging", "tta", "domain"]);
+  });
+
+  test("stemming joins word forms", async () => {
+    assert.deepEqual(await ids("adapting models"), ["tta", "merging", "domain"]);
+  });
+
+  test("author names are searchable and weigh between title and abstract", async () => {
+    assert.deepEqual(await ids("Lovelace"), ["tta", "merging"]);
+  });
+
+  test("a quoted phrase must appear in order", async () => {
+    assert.deepEqual(await ids('"distribution shift"'), ["tta", "domain"]);
+    assert.deepEqual(await ids('"shift distribution"'), []);
+    assert.deepEqual(await ids('"domain shift" distribution'), ["domain"]);
+  });
+
+  test("no phrase runs across fields", async () => {
+    // "shift" ends tta's title and "we" (a stop word), "adapt" start its abstract.
+    assert.deepEqual(await ids('"shift adapt"'), []);
+  });
+});
+
+describe("fusion", () => {
+  test("normalised score fusion scales each side to [0, 1] and mixes them", () => {
+    const fused = fuseScores([10, 5, 0], [0.2, 0.4, 0.3], { keywordWeight: 0.5 });
+    assert.deepEqual(
+      fused.map((x) => Number(x.toFixed(6))),
+      [0.5, 0.75, 0.25],
+    );
+  });
+
+  test("reciprocal rank fusion adds 1 / (k + rank) per list", () => {
+    const fused = reciprocalRankFusion([{ ids: ["a", "b"] }, { ids: ["b", "c"] }], { k: 1 });
+    assert.deepEqual(
+      fused.map((x) => [x.id, Number(x.score.toFixed(6))]),
+      [
+        ["b", Number((1 / 3 + 1 / 2).toFixed(6))],
+        ["a", 0.5],
+        ["c", Number((1 / 3).toFixed(6))],
+      ],
+    );
+  });
+});
