@@ -2,8 +2,8 @@ import type { Logger } from "../log.ts";
 import { buildIndex } from "./index/build.ts";
 import type { InvertedIndex } from "./index/inverted-index.ts";
 import { topKAmong } from "./index/retrieve.ts";
-import type { Scored } from "./index/top-k.ts";
-import { keywordTopK, termCounts, weightTerms } from "./keyword.ts";
+import { type Scored, TopK } from "./index/top-k.ts";
+import { keywordTopK, phraseMatches, termCounts, weightTerms } from "./keyword.ts";
 import { type ParsedQuery, parseQuery } from "./query/parse.ts";
 import { type Bm25Params, DEFAULT_BM25 } from "./rank/bm25.ts";
 import { DEFAULT_FEEDBACK, type FeedbackParams, rocchio } from "./rank/feedback.ts";
@@ -47,7 +47,7 @@ export interface EngineOptions {
   logger?: Logger;
 }
 
-/** The parts of an engine; `persist.ts` saves and loads them. */
+/** The parts of an engine; `persist/engine-file.ts` saves and loads them. */
 export interface EngineParts {
   index: InvertedIndex;
   vectors: FlatVectorIndex;
@@ -60,8 +60,11 @@ export interface EngineParts {
 
 /**
  * Search over a fixed set of papers by words (BM25F with phrases), by meaning (embeddings) or both (fused).
- * Build it once from the documents (`SearchEngine.build`), save it, load it on start (see `persist.ts`);
- * rebuild when the library has grown.
+ * Build it once from the documents (`SearchEngine.build`), save it and load it on start
+ * (`saveEngine`/`loadEngine`); rebuild (which retrains the corpus embedder) when the library has grown.
+ *
+ * Hybrid ranking: the keyword and vector top `depth` lists are merged; for every candidate both its BM25F score
+ * and its cosine are computed and fused (`fuseScores`), optionally after vector-side feedback (`rocchio`).
  */
 export class SearchEngine {
   readonly index: InvertedIndex;
@@ -133,26 +136,25 @@ export class SearchEngine {
     });
     if (parsed.problem !== null || limit === 0) return result([]);
     if (mode === "keyword") return result(keywordTopK(this.index, parsed, limit));
-    const queryVector = await this.queryVector(query, parsed);
+    const queryVector = await this.queryVector(query);
     if (mode === "vector") return result(this.vectorTopK(queryVector, parsed, limit));
     const depth = Math.max(limit, options.depth ?? 100);
     return result(this.hybrid(parsed, queryVector, depth));
   }
 
-  private async queryVector(query: string, parsed: ParsedQuery): Promise<Float32Array> {
-    if (this.embedder instanceof CorpusEmbedder) return this.embedder.encode(this.embedder.sparse(query));
-    const [v] = await this.embedder.embed([parsed.terms.length > 0 ? query.slice(0, 10_000) : ""]);
+  private async queryVector(query: string): Promise<Float32Array> {
+    const text = query.slice(0, 10_000);
+    if (this.embedder instanceof CorpusEmbedder) return this.embedder.encode(this.embedder.sparse(text));
+    const [v] = await this.embedder.embed([text]);
     return v ?? new Float32Array(this.embedder.dimensions);
   }
 
   /** Nearest documents by meaning; phrases in the query still filter. */
   private vectorTopK(queryVector: Float32Array, parsed: ParsedQuery, k: number): Scored[] {
     if (parsed.phrases.length === 0) return this.vectors.search(queryVector, k);
-    const allowed = keywordTopK(this.index, parsed, this.size);
-    return allowed
-      .map((h) => ({ doc: h.doc, score: this.vectors.score(queryVector, h.doc) }))
-      .sort((a, b) => b.score - a.score || a.doc - b.doc)
-      .slice(0, k);
+    const top = new TopK(k);
+    for (const doc of phraseMatches(this.index, parsed)) top.offer(doc, this.vectors.score(queryVector, doc));
+    return top.sorted();
   }
 
   private hybrid(parsed: ParsedQuery, queryVector: Float32Array, depth: number): Scored[] {

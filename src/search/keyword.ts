@@ -6,8 +6,8 @@ import type { ParsedQuery } from "./query/parse.ts";
 import { idf } from "./rank/bm25.ts";
 
 /**
- * Query-side weights: each distinct term gets (its count in the query, or its expansion weight) x idf, over 255
- * for the 8-bit impacts. Terms the index has never seen get termId -1 and are skipped by retrieval.
+ * Query-side weights: each distinct term gets its query weight (by default its count in the query) x idf, over
+ * 255 for the 8-bit impacts. Terms the index has never seen are left out.
  */
 export function weightTerms(index: InvertedIndex, weights: ReadonlyMap<string, number>): WeightedTerm[] {
   const n = index.documentCount;
@@ -29,8 +29,7 @@ export function termCounts(terms: readonly string[]): Map<string, number> {
 
 /**
  * BM25F top-k for a parsed query, with the query's phrases as a filter. `weights` overrides the term weights
- * (pseudo-relevance feedback passes an expanded query here); by default each query term counts as often as it
- * occurs.
+ * (for an expanded or re-weighted query); by default each query term counts as often as it occurs.
  */
 export function keywordTopK(
   index: InvertedIndex,
@@ -41,9 +40,13 @@ export function keywordTopK(
   if (parsed.problem !== null) return [];
   const weighted = weightTerms(index, weights);
   if (parsed.phrases.length === 0) return topKMaxScore(index, weighted, k);
-  const candidates = matchPhrases(
+  return topKAmong(index, weighted, phraseMatches(index, parsed), k);
+}
+
+/** The documents (ascending) containing every phrase of the query. */
+export function phraseMatches(index: InvertedIndex, parsed: ParsedQuery): Uint32Array {
+  return matchPhrases(
     index,
     parsed.phrases.map((p) => ({ termIds: p.terms.map((t) => index.termId(t)), offsets: p.offsets })),
   );
-  return topKAmong(index, weighted, candidates, k);
 }

@@ -6,16 +6,18 @@ import { normalize } from "../vector/embedder.ts";
  *
  *   q' = normalise(q + weight * mean(top `documents` result vectors))
  *
- * It helps because a claim's few words embed noisily while the papers it first finds embed their topic well.
+ * On SciFact it lifted hybrid nDCG@10 by ~0.007 with an embedder trained at temperature 0.05, but cost ~0.005
+ * with the default embedder (temperature 0.2, two models), whose query vectors are already less noisy: so it
+ * is off by default, kept for weaker (or outside) embedders.
  */
 export interface FeedbackParams {
-  /** How many first results feed back; 0 turns feedback off. Default 3. */
+  /** How many first results feed back; 0 turns feedback off. Default 0 (off). */
   documents: number;
   /** Weight of their mean against the query vector. Default 2. */
   weight: number;
 }
 
-export const DEFAULT_FEEDBACK: FeedbackParams = { documents: 3, weight: 2 };
+export const DEFAULT_FEEDBACK: FeedbackParams = { documents: 0, weight: 2 };
 
 /** The moved query vector (a new array). `rows` are the feedback documents' vectors. */
 export function rocchio(query: Float32Array, rows: readonly Float32Array[], weight: number): Float32Array {

@@ -15,11 +15,11 @@
  */
 
 export interface FusionParams {
-  /** Share of the keyword score in [0, 1]; tuned on SciFact train (2-fold checked). Default 0.6. */
+  /** Share of the keyword score in [0, 1]; tuned on SciFact train (2-fold checked). Default 0.5. */
   keywordWeight: number;
 }
 
-export const DEFAULT_FUSION: FusionParams = { keywordWeight: 0.6 };
+export const DEFAULT_FUSION: FusionParams = { keywordWeight: 0.5 };
 
 function minMax(values: readonly number[]): number[] {
   let lo = Number.POSITIVE_INFINITY;

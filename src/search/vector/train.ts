@@ -31,7 +31,7 @@ export interface TrainOptions {
   batchSize?: number;
   /** Adam step size. Default 0.003. */
   learningRate?: number;
-  /** Softmax temperature of the contrastive loss. Default 0.05. */
+  /** Softmax temperature of the contrastive loss (0.2 beat 0.03-0.15 and 0.3 on SciFact). Default 0.2. */
   temperature?: number;
   /** Seeds initialisation and shuffling: the same seed and corpus give the same embedder. Default 1. */
   seed?: number;
@@ -134,7 +134,7 @@ function trainModel(
   const scale = 1 / Math.sqrt(dims);
   for (let i = 0; i < weights.length; i++) weights[i] = random.gaussian() * scale;
   const adam = new LazyAdam(size, dims, options.learningRate ?? 0.003);
-  const step = new ContrastiveStep(weights, dims, options.temperature ?? 0.05);
+  const step = new ContrastiveStep(weights, dims, options.temperature ?? 0.2);
   const used = [...allPairs];
   for (let epoch = 0; epoch < epochs; epoch++) {
     random.shuffle(used);
