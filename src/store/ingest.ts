@@ -82,6 +82,34 @@ export function isEmpty(batch: IngestBatch): boolean {
 export class BatchWriter {
   constructor(private readonly maxParams: number) {}
 
+  /**
+   * Inserts rows in as few statements as the parameter limit allows; a row whose `key` exists already
+   * overwrites the `update` columns. (Kysely cannot type a table chosen at run time, hence the casts.)
+   */
+  private async upsert<T extends keyof Database>(
+    conn: Kysely<Database>,
+    table: T,
+    rows: readonly Database[T][],
+    key: readonly (keyof Database[T] & string)[],
+    update: readonly (keyof Database[T] & string)[],
+  ): Promise<void> {
+    const first = rows[0];
+    if (first === undefined) return;
+    for (const part of chunk(rows, this.rowsPerStatement(Object.keys(first).length))) {
+      await conn
+        .insertInto(table)
+        .values(part as never)
+        .onConflict((oc) =>
+          oc
+            .columns(key as never)
+            .doUpdateSet(
+              (eb) => Object.fromEntries(update.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never,
+            ),
+        )
+        .execute();
+    }
+  }
+
   /** Rows of `columns` values that fit in one statement. */
   private rowsPerStatement(columns: number): number {
     return Math.max(1, Math.floor(this.maxParams / columns));
@@ -155,19 +183,7 @@ export class BatchWriter {
     }
 
     const rows = [...changed.values()].map(dailyToRow);
-    for (const part of chunk(rows, this.rowsPerStatement(DAILY_COLUMNS.length + 2))) {
-      await conn
-        .insertInto("daily_entries")
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(["day", "arxiv_id"]).doUpdateSet((eb) => {
-            const set: Record<string, unknown> = {};
-            for (const c of DAILY_COLUMNS) set[c] = eb.ref(`excluded.${c}`);
-            return set;
-          }),
-        )
-        .execute();
-    }
+    await this.upsert(conn, "daily_entries", rows, ["day", "arxiv_id"], DAILY_COLUMNS);
   }
 
   async readPapers(conn: Kysely<Database>, ids: readonly string[]): Promise<Paper[]> {
@@ -185,19 +201,7 @@ export class BatchWriter {
     storedBefore: ReadonlySet<string>,
   ): Promise<void> {
     if (papers.length === 0) return;
-    for (const part of chunk(papers.map(paperToRow), this.rowsPerStatement(PAPER_COLUMNS.length + 1))) {
-      await conn
-        .insertInto("papers")
-        .values(part)
-        .onConflict((oc) =>
-          oc.column("arxiv_id").doUpdateSet((eb) => {
-            const set: Record<string, unknown> = {};
-            for (const c of PAPER_COLUMNS) set[c] = eb.ref(`excluded.${c}`);
-            return set;
-          }),
-        )
-        .execute();
-    }
+    await this.upsert(conn, "papers", papers.map(paperToRow), ["arxiv_id"], PAPER_COLUMNS);
     // The lookup tables are rebuilt for the papers that changed; papers new to the store have no rows to delete.
     const ids = papers.filter((p) => storedBefore.has(p.id)).map((p) => p.id);
     for (const part of chunk(ids, this.maxParams)) {
@@ -227,18 +231,13 @@ export class BatchWriter {
       announce_type: a.type,
       version: a.version,
     }));
-    for (const part of chunk(rows, this.rowsPerStatement(5))) {
-      await conn
-        .insertInto("announcements")
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(["day", "category", "arxiv_id"]).doUpdateSet((eb) => ({
-            announce_type: eb.ref("excluded.announce_type"),
-            version: eb.ref("excluded.version"),
-          })),
-        )
-        .execute();
-    }
+    await this.upsert(
+      conn,
+      "announcements",
+      rows,
+      ["day", "category", "arxiv_id"],
+      ["announce_type", "version"],
+    );
   }
 
   async writeStars(conn: Kysely<Database>, observations: readonly StarObservation[]): Promise<void> {
@@ -247,14 +246,6 @@ export class BatchWriter {
       observed_at: o.observedAt,
       stars: o.stars,
     }));
-    for (const part of chunk(rows, this.rowsPerStatement(3))) {
-      await conn
-        .insertInto("star_history")
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(["repo", "observed_at"]).doUpdateSet((eb) => ({ stars: eb.ref("excluded.stars") })),
-        )
-        .execute();
-    }
+    await this.upsert(conn, "star_history", rows, ["repo", "observed_at"], ["stars"]);
   }
 }
