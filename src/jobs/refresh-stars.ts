@@ -2,12 +2,12 @@ import type { ArxivId, PaperRecord } from "../core/index.ts";
 import { type GitHubRepo, parseGitHubRepo, repoKey } from "../sources/github/repo.ts";
 import type { StarObservation } from "../store/store.ts";
 import {
-  addCounts,
   checkAborted,
   emptyReport,
   nowOf,
   type SyncContext,
   type SyncReport,
+  storePage,
   withSourceState,
 } from "./sync-context.ts";
 
@@ -69,18 +69,15 @@ export async function refreshStars(
         }
       }
       after = papers[papers.length - 1]?.id ?? after;
-      const ingested = await ctx.store.ingest(
+      await storePage(
+        ctx,
+        report,
+        { papers: records, stars: observations },
         {
-          papers: records,
-          stars: observations,
-          checkpoint: {
-            source: STARS_SOURCE,
-            update: { cursor: { after }, itemsAdded: observations.length },
-          },
+          cursor: { after },
+          itemsAdded: observations.length,
         },
-        nowOf(ctx),
       );
-      addCounts(report.papers, ingested.papers);
       pages++;
       ctx.onProgress?.({ label: "github stars", done: pages, total: 0, items: report.read });
     }

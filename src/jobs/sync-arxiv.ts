@@ -1,13 +1,12 @@
 import { type Category, dateOf, type IsoTimestamp, parseCategory } from "../core/index.ts";
 import type { Announcement } from "../store/store.ts";
 import {
-  addCounts,
   checkAborted,
   emptyReport,
-  newest,
   nowOf,
   type SyncContext,
   type SyncReport,
+  storePage,
   withSourceState,
 } from "./sync-context.ts";
 
@@ -22,20 +21,7 @@ export async function syncArxivIds(ctx: SyncContext, ids: readonly string[]): Pr
     for (const id of result.missing)
       report.problems.push({ where: id, reason: "arXiv has no paper with this id" });
     report.read = result.records.length + result.problems.length;
-    const ingested = await ctx.store.ingest(
-      {
-        papers: result.records,
-        checkpoint: {
-          source: ARXIV_API_SOURCE,
-          update: {
-            newestItemAt: newest(result.records.map((r) => r.publishedAt)),
-            itemsAdded: result.records.length,
-          },
-        },
-      },
-      nowOf(ctx),
-    );
-    addCounts(report.papers, ingested.papers);
+    await storePage(ctx, report, { papers: result.records });
     ctx.onProgress?.({ label: "arxiv ids", done: 1, total: 1, items: report.read });
     return report;
   });
@@ -60,20 +46,7 @@ export async function syncArxivCategory(
       checkAborted(ctx);
       for (const p of page.problems) report.problems.push({ where: p.id ?? "entry", reason: p.reason });
       report.read += page.records.length + page.problems.length;
-      const ingested = await ctx.store.ingest(
-        {
-          papers: page.records,
-          checkpoint: {
-            source,
-            update: {
-              newestItemAt: newest(page.records.map((r) => r.publishedAt)),
-              itemsAdded: page.records.length,
-            },
-          },
-        },
-        nowOf(ctx),
-      );
-      addCounts(report.papers, ingested.papers);
+      await storePage(ctx, report, { papers: page.records });
       ctx.onProgress?.({
         label: `arxiv ${category}`,
         done: report.read,
@@ -105,15 +78,12 @@ export async function syncArxivListing(ctx: SyncContext, categoryInput: string):
       type: item.announceType,
       version: item.version,
     }));
-    const ingested = await ctx.store.ingest(
-      {
-        papers: listing.items.map((i) => i.record),
-        announcements,
-        checkpoint: { source, update: { newestItemAt: listedAt, itemsAdded: listing.items.length } },
-      },
-      nowOf(ctx),
+    await storePage(
+      ctx,
+      report,
+      { papers: listing.items.map((i) => i.record), announcements },
+      { newestItemAt: listedAt },
     );
-    addCounts(report.papers, ingested.papers);
     ctx.onProgress?.({ label: `listing ${category}`, done: 1, total: 1, items: report.read });
     return report;
   });

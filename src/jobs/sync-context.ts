@@ -1,7 +1,7 @@
 import { describeError, type IsoTimestamp, toTimestamp } from "../core/index.ts";
 import type { Logger } from "../log.ts";
 import type { Clock } from "../sources/clock.ts";
-import type { OutcomeCounts, Store } from "../store/store.ts";
+import type { IngestBatch, OutcomeCounts, SourceStateUpdate, Store } from "../store/store.ts";
 import type { SourceClients } from "./clients.ts";
 
 export interface SyncProgress {
@@ -50,7 +50,7 @@ export function emptyReport(source: string): SyncReport {
   };
 }
 
-export function addCounts(into: OutcomeCounts, from: OutcomeCounts): void {
+function addCounts(into: OutcomeCounts, from: OutcomeCounts): void {
   into.added += from.added;
   into.updated += from.updated;
   into.unchanged += from.unchanged;
@@ -90,8 +90,37 @@ export async function withSourceState(
   }
 }
 
+/**
+ * Stores one page of a sync: its records and the source's checkpoint in one transaction, so a crash after it
+ * resumes after this page. The newest item and the item count come from the papers unless `update` gives
+ * them. The outcome is added to the report.
+ */
+export async function storePage(
+  ctx: SyncContext,
+  report: SyncReport,
+  batch: Omit<IngestBatch, "checkpoint">,
+  update: SourceStateUpdate = {},
+): Promise<void> {
+  const ingested = await ctx.store.ingest(
+    {
+      ...batch,
+      checkpoint: {
+        source: report.source,
+        update: {
+          newestItemAt: newest(batch.papers.map((p) => p.publishedAt)),
+          itemsAdded: batch.papers.length,
+          ...update,
+        },
+      },
+    },
+    nowOf(ctx),
+  );
+  addCounts(report.papers, ingested.papers);
+  addCounts(report.daily, ingested.daily);
+}
+
 /** The newest of some timestamps, or null. */
-export function newest(times: readonly (IsoTimestamp | null | undefined)[]): IsoTimestamp | null {
+function newest(times: readonly (IsoTimestamp | null | undefined)[]): IsoTimestamp | null {
   let max: IsoTimestamp | null = null;
   for (const t of times) if (t && (max === null || t > max)) max = t;
   return max;

@@ -1,12 +1,10 @@
 import { type IsoDate, parseIsoDate } from "../core/index.ts";
 import {
-  addCounts,
   checkAborted,
   emptyReport,
-  newest,
-  nowOf,
   type SyncContext,
   type SyncReport,
+  storePage,
   withSourceState,
 } from "./sync-context.ts";
 
@@ -42,23 +40,12 @@ export async function syncHfDays(ctx: SyncContext, range: { from: string; to: st
       for (const p of result.problems)
         report.problems.push({ where: `${day} entry ${p.entry}`, reason: p.reason });
       report.read += result.items.length + result.problems.length;
-      const ingested = await ctx.store.ingest(
-        {
-          papers: result.items.map((i) => i.paper),
-          daily: result.items.map((i) => i.daily),
-          checkpoint: {
-            source: HF_SOURCE,
-            update: {
-              cursor: { lastDay: day },
-              newestItemAt: newest(result.items.map((i) => i.paper.publishedAt)),
-              itemsAdded: result.items.length,
-            },
-          },
-        },
-        nowOf(ctx),
+      await storePage(
+        ctx,
+        report,
+        { papers: result.items.map((i) => i.paper), daily: result.items.map((i) => i.daily) },
+        { cursor: { lastDay: day } },
       );
-      addCounts(report.papers, ingested.papers);
-      addCounts(report.daily, ingested.daily);
       done++;
       ctx.onProgress?.({ label: `hf ${day}`, done, total, items: report.read });
     }

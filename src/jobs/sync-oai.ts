@@ -5,13 +5,11 @@ import {
   oaiCursorSchema,
 } from "../sources/arxiv/oai.ts";
 import {
-  addCounts,
   checkAborted,
   emptyReport,
-  newest,
-  nowOf,
   type SyncContext,
   type SyncReport,
+  storePage,
   withSourceState,
 } from "./sync-context.ts";
 
@@ -48,21 +46,7 @@ export async function syncOai(ctx: SyncContext, options: OaiSyncOptions): Promis
         ctx.logger.info("arXiv reports deleted records; they are kept here", { count: page.deleted.length });
       }
       report.read += page.records.length + page.problems.length;
-      const ingested = await ctx.store.ingest(
-        {
-          papers: page.records,
-          checkpoint: {
-            source,
-            update: {
-              cursor: page.cursor,
-              newestItemAt: newest(page.records.map((r) => r.publishedAt)),
-              itemsAdded: page.records.length,
-            },
-          },
-        },
-        nowOf(ctx),
-      );
-      addCounts(report.papers, ingested.papers);
+      await storePage(ctx, report, { papers: page.records }, { cursor: page.cursor });
       ctx.onProgress?.({
         label: `oai ${options.set ?? "all"}`,
         done: report.read,
