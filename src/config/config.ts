@@ -28,8 +28,52 @@ export interface WorkerConfig {
   flagFailingAfterMs: number;
 }
 
+/** The web server (`paperboy serve`, `npm start`). */
+export interface WebConfig {
+  port: number;
+  host: string;
+  /** The address readers use, for links in mail and feeds (no trailing slash). */
+  baseUrl: string;
+  /**
+   * Signs session cookies, CSRF tokens and links in mail. Null: a random one is made on first start and kept
+   * in `<dataDir>/secret` (fine for one machine; replicas must share one through PAPERBOY_SECRET).
+   */
+  secret: string | null;
+  /** Signing up is open to anyone (else an admin creates accounts). */
+  openSignup: boolean;
+}
+
+/** Outgoing mail. With no SMTP URL, mail lands in a local outbox the site shows at /dev/outbox. */
+export interface MailConfig {
+  smtpUrl: string | null;
+  from: string;
+}
+
+/**
+ * Which embedder turns text into vectors for search by meaning:
+ * `corpus` (default, trained on the library itself, offline), `onnx` (a transformers.js model from a folder or
+ * a hub name), `openai` (any OpenAI-compatible /v1/embeddings server).
+ */
+export type EmbedderConfig =
+  | { kind: "corpus" }
+  | { kind: "onnx"; model: string; allowRemote: boolean }
+  | { kind: "openai"; url: string; model: string; apiKey: string | null; dimensions: number | null };
+
+export interface SearchConfig {
+  embedder: EmbedderConfig;
+  /** Rebuild the search engine when the library has grown by this fraction since the last build. */
+  rebuildGrowth: number;
+  /** When the worker checks whether the engine needs a rebuild (cron, UTC; null: off). */
+  schedule: string | null;
+}
+
 export interface Config {
   db: DatabaseConfig;
+  /** Where files other than the SQLite database live: the search engine, the generated secret, the outbox. */
+  dataDir: string;
+  web: WebConfig;
+  mail: MailConfig;
+  search: SearchConfig;
   logLevel: LogLevel;
   sources: SourcesConfig;
   worker: WorkerConfig;
@@ -137,6 +181,36 @@ const configSchema = z
     PAPERBOY_SCHEDULE_ARXIV: schedule("0 2 * * *"),
     PAPERBOY_SCHEDULE_STARS: schedule("0 4 * * *"),
     PAPERBOY_FLAG_FAILING_AFTER: duration("6h"),
+    PAPERBOY_DATA_DIR: z.string().trim().min(1).default("./data"),
+    PAPERBOY_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    PAPERBOY_HOST: z.string().trim().min(1).default("127.0.0.1"),
+    PAPERBOY_BASE_URL: z
+      .string()
+      .trim()
+      .optional()
+      .refine((v) => v === undefined || /^https?:\/\/[^\s/]+/i.test(v), "must be an http:// or https:// URL"),
+    PAPERBOY_SECRET: z.string().trim().min(32, "must be at least 32 characters").optional(),
+    PAPERBOY_OPEN_SIGNUP: z.enum(["true", "false"]).default("true"),
+    PAPERBOY_SMTP_URL: z
+      .string()
+      .trim()
+      .optional()
+      .refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+/i.test(v), "must be an smtp:// or smtps:// URL"),
+    PAPERBOY_MAIL_FROM: z.string().trim().min(3).default("Paperboy <paperboy@localhost>"),
+    PAPERBOY_EMBEDDER: z
+      .string()
+      .trim()
+      .default("corpus")
+      .refine(
+        (v) => v === "corpus" || /^onnx:.+/.test(v) || /^openai:https?:\/\/[^\s/]+/i.test(v),
+        'must be "corpus", "onnx:<folder or hub name>" or "openai:<http(s) URL of the server>"',
+      ),
+    PAPERBOY_EMBEDDER_MODEL: z.string().trim().optional(),
+    PAPERBOY_EMBEDDER_API_KEY: z.string().trim().optional(),
+    PAPERBOY_EMBEDDER_DIMENSIONS: z.coerce.number().int().min(1).optional(),
+    PAPERBOY_EMBEDDER_ALLOW_REMOTE: z.enum(["true", "false"]).default("false"),
+    PAPERBOY_SEARCH_REBUILD_GROWTH: z.coerce.number().min(0).max(10).default(0.05),
+    PAPERBOY_SCHEDULE_SEARCH: schedule("15 * * * *"),
   })
   .superRefine((c, ctx) => {
     const arxivHosts = [c.PAPERBOY_ARXIV_API_URL, c.PAPERBOY_ARXIV_OAI_URL, c.PAPERBOY_ARXIV_RSS_URL].some(
@@ -166,7 +240,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "config");
-      const got = name === "PAPERBOY_GITHUB_TOKEN" ? undefined : input[name];
+      const secret = [
+        "PAPERBOY_GITHUB_TOKEN",
+        "PAPERBOY_SECRET",
+        "PAPERBOY_EMBEDDER_API_KEY",
+        "PAPERBOY_SMTP_URL",
+      ];
+      const got = secret.includes(name) ? undefined : input[name];
       return `${name}${got === undefined ? "" : ` (got "${got}")`}: ${issue.message}`;
     });
     throw new PaperboyError("invalid_config", `invalid configuration:\n  ${problems.join("\n  ")}`, problems);
@@ -174,6 +254,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
   const c = parsed.data;
   return {
     db: c.PAPERBOY_DB,
+    dataDir: c.PAPERBOY_DATA_DIR,
+    web: {
+      port: c.PAPERBOY_PORT,
+      host: c.PAPERBOY_HOST,
+      baseUrl: (c.PAPERBOY_BASE_URL ?? `http://localhost:${c.PAPERBOY_PORT}`).replace(/\/+$/, ""),
+      secret: c.PAPERBOY_SECRET ?? null,
+      openSignup: c.PAPERBOY_OPEN_SIGNUP === "true",
+    },
+    mail: { smtpUrl: c.PAPERBOY_SMTP_URL ?? null, from: c.PAPERBOY_MAIL_FROM },
+    search: {
+      embedder: embedderConfig(c),
+      rebuildGrowth: c.PAPERBOY_SEARCH_REBUILD_GROWTH,
+      schedule: c.PAPERBOY_SCHEDULE_SEARCH,
+    },
     logLevel: c.PAPERBOY_LOG_LEVEL,
     sources: {
       arxivApiUrl: c.PAPERBOY_ARXIV_API_URL,
@@ -195,6 +289,29 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
       flagFailingAfterMs: c.PAPERBOY_FLAG_FAILING_AFTER,
     },
   };
+}
+
+function embedderConfig(c: {
+  PAPERBOY_EMBEDDER: string;
+  PAPERBOY_EMBEDDER_MODEL?: string | undefined;
+  PAPERBOY_EMBEDDER_API_KEY?: string | undefined;
+  PAPERBOY_EMBEDDER_DIMENSIONS?: number | undefined;
+  PAPERBOY_EMBEDDER_ALLOW_REMOTE: string;
+}): EmbedderConfig {
+  const spec = c.PAPERBOY_EMBEDDER;
+  if (spec.startsWith("onnx:")) {
+    return { kind: "onnx", model: spec.slice(5), allowRemote: c.PAPERBOY_EMBEDDER_ALLOW_REMOTE === "true" };
+  }
+  if (spec.startsWith("openai:")) {
+    return {
+      kind: "openai",
+      url: spec.slice(7).replace(/\/+$/, ""),
+      model: c.PAPERBOY_EMBEDDER_MODEL ?? "nomic-embed-text",
+      apiKey: c.PAPERBOY_EMBEDDER_API_KEY ?? null,
+      dimensions: c.PAPERBOY_EMBEDDER_DIMENSIONS ?? null,
+    };
+  }
+  return { kind: "corpus" };
 }
 
 /** The database as a user would recognise it in messages, without a password. */

@@ -11,11 +11,16 @@ import {
   type SourceState,
   toTimestamp,
 } from "../core/index.ts";
+import { type Accounts, createAccounts } from "./accounts/index.ts";
+import { type Community, createCommunity } from "./community/index.ts";
 import { BatchWriter, emptyResult, isEmpty } from "./ingest.ts";
 import { claimNextJob, finishJob, insertJob, type JobOutcome, renewLease, rowToJob } from "./jobs.ts";
+import { createListings, type Listings } from "./listings/index.ts";
 import { dropDeferrableIndexes, ensureLookupIndexes, migrationProvider } from "./migrations.ts";
+import type { RepoContext } from "./repo.ts";
 import { rowToDaily, rowToPaper } from "./rows.ts";
 import type { Database } from "./schema.ts";
+import { createPaperSearch, type PaperSearch } from "./search/index.ts";
 import {
   readSourceState,
   rowToSourceState,
@@ -49,6 +54,10 @@ export interface DialectOps {
 
 export class KyselyStore implements Store {
   readonly dialect: Dialect;
+  readonly search: PaperSearch;
+  readonly listings: Listings;
+  readonly accounts: Accounts;
+  readonly community: Community;
   private readonly writer: BatchWriter;
 
   constructor(
@@ -57,6 +66,16 @@ export class KyselyStore implements Store {
   ) {
     this.dialect = ops.dialect;
     this.writer = new BatchWriter(ops.maxParams);
+    const ctx: RepoContext = {
+      db,
+      dialect: ops.dialect,
+      maxParams: ops.maxParams,
+      write: (fn) => this.write(fn),
+    };
+    this.search = createPaperSearch(ctx);
+    this.listings = createListings(ctx);
+    this.accounts = createAccounts(ctx);
+    this.community = createCommunity(ctx);
   }
 
   async migrate(): Promise<string[]> {

@@ -1,18 +1,15 @@
-import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from "kysely";
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { accountsMigrations } from "./accounts/index.ts";
+import { communityMigrations } from "./community/index.ts";
+import { listingsMigrations } from "./listings/index.ts";
+import { keyType } from "./migration-helpers.ts";
 import type { Database } from "./schema.ts";
-
-/**
- * Text keys compare byte-wise on both dialects (PostgreSQL's default collation would sort `hep-th/...` ids
- * differently from SQLite), so keyset pagination and exports come out in the same order everywhere.
- */
-function keyType(db: Kysely<unknown>) {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? sql`text collate "C"` : sql`text`;
-}
+import { searchMigrations } from "./search/index.ts";
 
 /**
  * Versioned migrations, applied in name order on start (`paperboy migrate` runs them explicitly). Each is
  * written once with Kysely's schema builder so both dialects get the same tables; a migration that needs
- * dialect-specific SQL (full-text indexes, for instance) branches on `dialectOf(db)`.
+ * dialect-specific SQL (full-text indexes, for instance) branches on `isPostgres(db)` (migration-helpers.ts).
  * Never edit a migration that has shipped: add a new one.
  */
 const migrations: Record<string, Migration> = {
@@ -176,10 +173,22 @@ export async function dropDeferrableIndexes(db: Kysely<Database>): Promise<void>
   await db.schema.dropIndex("paper_authors_name_key").ifExists().execute();
 }
 
+/**
+ * The store modules' migrations join the core ones. Numbers are reserved per module so they never clash:
+ * search 0003, listings 0004, accounts 0005, community 0006, digests 0007; later changes take 0008 onwards.
+ */
+const allMigrations: Record<string, Migration> = {
+  ...migrations,
+  ...searchMigrations,
+  ...listingsMigrations,
+  ...accountsMigrations,
+  ...communityMigrations,
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return migrations;
+    return allMigrations;
   },
 };
 
-export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1) ?? "";
+export const LATEST_MIGRATION = Object.keys(allMigrations).sort().at(-1) ?? "";

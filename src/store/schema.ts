@@ -1,3 +1,8 @@
+import type { AccountsTables } from "./accounts/tables.ts";
+import type { CommunityTables } from "./community/tables.ts";
+import type { ListingsTables } from "./listings/tables.ts";
+import type { SearchTables } from "./search/tables.ts";
+
 /**
  * Table shapes as Kysely sees them. Both dialects store the same columns: timestamps as ISO 8601 text (which
  * sorts chronologically), list-valued fields as JSON text, so that one code path serves SQLite and PostgreSQL.
@@ -103,7 +108,8 @@ export interface AnnouncementsTable {
   version: number;
 }
 
-export interface Database {
+/** Every table; each store module (search, listings, accounts, community) adds its own. */
+export interface Database extends SearchTables, ListingsTables, AccountsTables, CommunityTables {
   papers: PapersTable;
   paper_authors: PaperAuthorsTable;
   paper_categories: PaperCategoriesTable;

@@ -11,7 +11,11 @@ import type {
   PaperRecord,
   SourceState,
 } from "../core/index.ts";
+import type { Accounts } from "./accounts/index.ts";
+import type { Community } from "./community/index.ts";
 import type { JobOutcome } from "./jobs.ts";
+import type { Listings } from "./listings/index.ts";
+import type { PaperSearch } from "./search/index.ts";
 import type { SourceStateUpdate } from "./source-state.ts";
 
 export type { JobOutcome, SourceStateUpdate };
@@ -86,6 +90,14 @@ export interface IterateOptions {
  */
 export interface Store {
   readonly dialect: Dialect;
+  /** Keyword search with filters, sorts and snippets (FTS5 / PostgreSQL full-text search). */
+  readonly search: PaperSearch;
+  /** Day, week and month lists, trending, author and category pages. */
+  readonly listings: Listings;
+  /** Users, sessions, tokens (sign-up, sign-in, verification, reset, API tokens). */
+  readonly accounts: Accounts;
+  /** Votes, comments, libraries, submissions. */
+  readonly community: Community;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   ingest(batch: IngestBatch, now?: IsoTimestamp): Promise<IngestResult>;

@@ -1,0 +1,37 @@
+import { Hono } from "hono";
+import { accountRoutes, sessionMiddleware } from "./accounts/routes.tsx";
+import { apiRoutes } from "./api/routes.ts";
+import { communityRoutes } from "./community/routes.tsx";
+import type { AppDeps, AppEnv } from "./env.ts";
+import { feedRoutes } from "./feeds/routes.ts";
+import { pageRoutes } from "./pages/routes.tsx";
+
+export type { AppDeps, AppEnv };
+
+/**
+ * The whole site as one Hono app: pages, accounts, community actions, the JSON API and feeds. Served by
+ * `paperboy serve` (server.ts) and called in-process by the route tests (`app.request(...)`).
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    c.header("Server-Timing", `app;dur=${(performance.now() - started).toFixed(2)}`);
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "same-origin");
+    if (!c.res.headers.has("Content-Security-Policy")) {
+      c.header(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+      );
+    }
+  });
+  app.use("*", sessionMiddleware(deps));
+  app.route("/api", apiRoutes(deps));
+  app.route("/", feedRoutes(deps));
+  app.route("/", accountRoutes(deps));
+  app.route("/", communityRoutes(deps));
+  app.route("/", pageRoutes(deps));
+  return app;
+}

@@ -1,0 +1,63 @@
+import type { ArxivId, Paper } from "../core/index.ts";
+import type { SearchFilters, SearchSort, TextPiece } from "../store/search/index.ts";
+import type { SearchMode } from "./engine.ts";
+
+/** One search as a reader types it: the query may carry `author:`, `cat:`, `since:`, `until:`, `year:`. */
+export interface PaperQuery {
+  q: string;
+  /** Default hybrid when the engine is built, keyword otherwise. */
+  mode?: SearchMode;
+  sort?: SearchSort;
+  /** Extra filters (from form fields), combined with those in `q`. */
+  filters?: SearchFilters;
+  /** 1-based. */
+  page?: number;
+  /** 1..100, default 20. */
+  perPage?: number;
+}
+
+export interface PaperHit {
+  paper: Paper;
+  score: number;
+  title: TextPiece[];
+  snippet: TextPiece[];
+  upvotes: number;
+}
+
+export interface PaperResults {
+  hits: PaperHit[];
+  total: number;
+  page: number;
+  perPage: number;
+  /** The mode actually used (hybrid falls back to keyword while no engine is built). */
+  mode: SearchMode;
+  /** The filters understood from the query and the request. */
+  filters: SearchFilters;
+  notes: string[];
+  problem: string | null;
+}
+
+export interface SimilarPaper {
+  paper: Paper;
+  score: number;
+}
+
+export interface SearchStatus {
+  /** Papers the engine was built from, and when; null before the first build. */
+  engine: { papers: number; builtAt: string; embedder: string; file: string } | null;
+  storePapers: number;
+  /** Whether the worker would rebuild now (grown past the threshold, or never built). */
+  stale: boolean;
+}
+
+/**
+ * The product's search: the in-process engine (BM25F + vectors, hybrid) for relevance, the store's full-text
+ * search for filters, other sorts and papers newer than the engine. Pages, the API, the CLI and the BEIR
+ * harness all go through this one code path.
+ */
+export interface SearchService {
+  search(query: PaperQuery): Promise<PaperResults>;
+  /** Papers like `id`, never `id` itself nor another version of it. Empty when `id` is unknown. */
+  similar(id: ArxivId, limit?: number): Promise<SimilarPaper[]>;
+  status(): Promise<SearchStatus>;
+}

@@ -1,0 +1,3 @@
+/** Tables of the listings module, merged into `Database` (schema.ts). */
+// biome-ignore lint/suspicious/noEmptyInterface: filled as the module grows
+export interface ListingsTables {}
