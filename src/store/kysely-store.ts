@@ -73,9 +73,10 @@ export class KyselyStore implements Store {
       write: (fn) => this.write(fn),
     };
     this.search = createPaperSearch(ctx);
-    this.listings = createListings(ctx);
     this.accounts = createAccounts(ctx);
     this.community = createCommunity(ctx);
+    // Lists rank by Hugging Face upvotes plus this site's own votes and comments.
+    this.listings = createListings(ctx, (ids) => this.community.localActivity(ids));
   }
 
   async migrate(): Promise<string[]> {

@@ -1,0 +1,3 @@
+import { communityContract } from "./community-contract.ts";
+
+communityContract("postgres");
