@@ -3,6 +3,7 @@ import { accountRoutes, sessionMiddleware } from "./accounts/routes.tsx";
 import { apiRoutes } from "./api/routes.ts";
 import { communityRoutes } from "./community/routes.tsx";
 import type { AppDeps, AppEnv } from "./env.ts";
+import { countRequests } from "./feeds/metrics.ts";
 import { feedRoutes } from "./feeds/routes.ts";
 import { pageRoutes } from "./pages/routes.tsx";
 
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       );
     }
   });
+  app.use("*", countRequests(deps));
   app.use("*", sessionMiddleware(deps));
   app.route("/api", apiRoutes(deps));
   app.route("/", feedRoutes(deps));

@@ -1,7 +1,40 @@
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import type { AppDeps, AppEnv } from "../env.ts";
+import { communityApiRoutes } from "./community-routes.ts";
+import { ApiError, errorResponse } from "./errors.ts";
+import { hfRoutes } from "./hf-routes.ts";
+import { openApiDocument } from "./openapi.ts";
+import { ownRoutes } from "./own-routes.ts";
+import type { ApiRoute } from "./route.ts";
+
+/**
+ * Every documented operation, in matching order: `/papers/:id{.+}` (last of the Hugging Face routes) would
+ * swallow `/papers/:id/similar` and `/papers/:id/comments`, so Paperboy's own routes come first.
+ */
+export function apiRouteTable(deps: AppDeps): ApiRoute[] {
+  return [...ownRoutes(deps), ...communityApiRoutes(deps), ...hfRoutes(deps)];
+}
 
 /** The JSON API (Hugging Face shaped, plus Paperboy's own), mounted at /api. */
-export function apiRoutes(_deps: AppDeps): Hono<AppEnv> {
-  return new Hono<AppEnv>();
+export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
+  const api = new Hono<AppEnv>();
+  const routes = apiRouteTable(deps);
+  // Reading is open to any origin (no credentials), so browser clients elsewhere can use the API.
+  api.use(
+    "*",
+    cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["X-Total-Count"] }),
+  );
+  api.onError((error, c) => errorResponse(c, error, deps.logger));
+
+  api.get("/openapi.json", (c) =>
+    c.json(openApiDocument(routes, `${deps.config.web.baseUrl.replace(/\/+$/, "")}/api`)),
+  );
+  for (const route of routes) {
+    api.on(route.method.toUpperCase(), route.path, (c) => route.handle(c));
+  }
+  api.all("*", () => {
+    throw new ApiError(404, "not_found", "no such API endpoint; see /api/openapi.json");
+  });
+  return api;
 }

@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Store } from "../../src/store/store.ts";
+import { buildArxivRecord, cats, id } from "../helpers/factories.ts";
+import { ingestRecordedDays } from "../helpers/hf-days.ts";
+import { createTestDatabase, type TestDatabase } from "../helpers/stores.ts";
+import { createTestApp, type TestApp } from "../helpers/web.ts";
+
+const DAYS = ["2026-08-19", "2026-08-20", "2026-08-21"];
+
+describe("Paperboy's own API and the OpenAPI document", () => {
+  let db: TestDatabase;
+  let store: Store;
+  let web: TestApp;
+
+  before(async () => {
+    db = await createTestDatabase("sqlite");
+    store = await db.open();
+    await ingestRecordedDays(store, DAYS);
+    web = createTestApp(store);
+    web.setNow("2026-08-22T06:00:00Z");
+  });
+  after(async () => {
+    web.close();
+    await store.close();
+    await db.drop();
+  });
+
+  const getJson = async <T>(path: string, status = 200): Promise<T> => {
+    const res = await web.request(path);
+    assert.equal(
+      res.status,
+      status,
+      `${path}: ${res.status} ${res.status !== status ? await res.clone().text() : ""}`,
+    );
+    return (await res.json()) as T;
+  };
+
+  test("trending gives scores in order, the window and the formula", async () => {
+    const body = await getJson<{
+      papers: { paper: { id: string }; score: number }[];
+      window: { start: string; end: string };
+      params: { gravity: number };
+      formula: string;
+      total: number;
+    }>("/api/trending?limit=10");
+    assert.equal(body.papers.length, 10);
+    const scores = body.papers.map((p) => p.score);
+    assert.deepEqual(
+      scores,
+      [...scores].sort((a, b) => b - a),
+    );
+    assert.deepEqual(body.window, { start: "2026-08-15", end: "2026-08-21" });
+    assert.equal(body.params.gravity, 1.5);
+    assert.match(body.formula, /gravity/);
+  });
+
+  test("author and category lists page through the papers", async () => {
+    const author = await getJson<{
+      papers: { paper: { id: string; authors: { name: string }[] } }[];
+      total: number;
+    }>("/api/authors/chengsong%20huang/papers");
+    assert.ok(author.total >= 1);
+    assert.ok(author.papers.every((p) => p.paper.authors.some((a) => a.name === "Chengsong Huang")));
+    const top = await getJson<{ papers: { paper: { upvotes: number } }[] }>(
+      "/api/authors/Chengsong%20Huang/papers?sort=top",
+    );
+    assert.equal(top.papers[0]?.paper.upvotes, 163);
+    const bad = await getJson<{ error: { field: string } }>("/api/categories/not%20a%20category/papers", 400);
+    assert.equal(bad.error.field, "category");
+  });
+
+  test("hybrid search with filters presents HF-shaped papers with snippets", async () => {
+    const body = await getJson<{
+      results: { paper: { id: string; title: string }; snippet: { text: string; match: boolean }[] }[];
+      total: number;
+      page: number;
+    }>("/api/search?q=environment&per_page=5");
+    assert.ok(body.total >= 1);
+    assert.ok(body.results.some((r) => r.paper.id === "2608.19880"));
+    assert.ok(body.results.every((r) => r.snippet.length > 0));
+    const since = await getJson<{ results: unknown[] }>("/api/search?q=environment&since=2030-01-01");
+    assert.deepEqual(since.results, []);
+    const bad = await getJson<{ error: { field: string } }>("/api/search?q=x&since=yesterday", 400);
+    assert.equal(bad.error.field, "since");
+  });
+
+  test("HF-compatible search returns daily entries", async () => {
+    const hits = await getJson<{ paper: { id: string }; numComments: number }[]>(
+      "/api/papers/search?q=EnvHarness",
+    );
+    assert.equal(hits[0]?.paper.id, "2608.19880");
+    const missing = await getJson<{ error: { field: string } }>("/api/papers/search", 400);
+    assert.equal(missing.error.field, "q");
+  });
+
+  test("similar papers never include the paper itself", async () => {
+    const body = await getJson<{ id: string; similar: { paper: { id: string } }[] }>(
+      "/api/papers/2608.19880/similar?limit=3",
+    );
+    assert.equal(body.id, "2608.19880");
+    assert.ok(body.similar.length <= 3);
+    assert.ok(body.similar.every((s) => s.paper.id !== "2608.19880"));
+    await getJson("/api/papers/2101.00001/similar", 404);
+  });
+
+  test("old-style ids work with a plain or an encoded slash", async () => {
+    await store.ingest({
+      papers: [buildArxivRecord({ id: id("hep-th/9901001"), title: "Strings", categories: cats("hep-th") })],
+    });
+    const plain = await getJson<{ id: string }>("/api/papers/hep-th/9901001");
+    assert.equal(plain.id, "hep-th/9901001");
+    const encoded = await getJson<{ id: string }>("/api/papers/hep-th%2F9901001v2");
+    assert.equal(encoded.id, "hep-th/9901001");
+    const similar = await getJson<{ id: string }>("/api/papers/hep-th/9901001/similar");
+    assert.equal(similar.id, "hep-th/9901001");
+  });
+
+  test("the OpenAPI 3.1 document lists every operation with its parameters and error shape", async () => {
+    const doc = await getJson<{
+      openapi: string;
+      servers: { url: string }[];
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            operationId: string;
+            parameters: { name: string; in: string }[];
+            responses: Record<string, unknown>;
+          }
+        >
+      >;
+    }>("/api/openapi.json");
+    assert.equal(doc.openapi, "3.1.0");
+    assert.equal(doc.servers[0]?.url, "http://paperboy.test/api");
+    const daily = doc.paths["/daily_papers"]?.get;
+    assert.deepEqual(daily?.parameters.map((p) => p.name).sort(), [
+      "category",
+      "date",
+      "limit",
+      "month",
+      "p",
+      "sort",
+      "submitter",
+      "week",
+    ]);
+    assert.ok(daily?.responses["400"]);
+    const paper = doc.paths["/papers/{id}"]?.get;
+    assert.deepEqual(paper?.parameters, [
+      { name: "id", in: "path", required: true, schema: { type: "string", maxLength: 200 } },
+    ]);
+    const vote = doc.paths["/papers/{id}/vote"]?.put as unknown as {
+      requestBody: unknown;
+      security: unknown[];
+    };
+    assert.ok(vote.requestBody);
+    assert.deepEqual(vote.security, [{ bearerToken: [] }, { sessionCookie: [] }]);
+    for (const path of ["/papers/search", "/papers/{id}/similar", "/search", "/trending"]) {
+      assert.ok(doc.paths[path]?.get, path);
+    }
+    // Every documented GET answers something other than "no such endpoint".
+    for (const path of Object.keys(doc.paths).filter((p) => doc.paths[p]?.get)) {
+      const concrete = path
+        .replace("{id}", "2608.19880")
+        .replace("{name}", "x")
+        .replace("{category}", "cs.LG");
+      const res = await web.request(`/api${concrete}?q=agents`);
+      assert.notEqual(res.status, 404, concrete);
+    }
+  });
+});

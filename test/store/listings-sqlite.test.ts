@@ -1,0 +1,3 @@
+import { listingsContract } from "./listings-contract.ts";
+
+listingsContract("sqlite");
