@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { accountRoutes, sessionMiddleware } from "./accounts/routes.tsx";
 import { apiRoutes } from "./api/routes.ts";
 import { communityRoutes } from "./community/routes.tsx";
@@ -29,6 +30,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
   });
   app.use("*", countRequests(deps));
+  // No form or API call needs more than a long comment; anything larger is refused before it is read.
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: (c) => c.text("request body too large (at most 256 KB)", 413),
+    }),
+  );
   app.use("*", sessionMiddleware(deps));
   app.route("/api", apiRoutes(deps));
   app.route("/", feedRoutes(deps));

@@ -1,17 +1,20 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../env.ts";
+import { adminRoutes } from "./admin-routes.tsx";
+import { authRoutes } from "./auth-routes.tsx";
+import { outboxRoutes } from "./outbox-routes.tsx";
+import { resetRoutes } from "./reset-routes.tsx";
+import { settingsRoutes } from "./settings-routes.tsx";
 
-/** Reads the session cookie (or API token) and sets `user` and `csrf` for every request. */
-export function sessionMiddleware(_deps: AppDeps): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    c.set("user", null);
-    c.set("csrf", "");
-    c.set("apiToken", false);
-    await next();
-  };
-}
+export { requireAdmin, requireUser, requireVerified, sessionMiddleware } from "./session.ts";
 
-/** Sign up, sign in, sign out, verification, password reset, settings, admin actions on users. */
-export function accountRoutes(_deps: AppDeps): Hono<AppEnv> {
-  return new Hono<AppEnv>();
+/** Sign up, sign in, sign out, verification, password reset, settings, admin actions on users, dev outbox. */
+export function accountRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.route("/", authRoutes(deps));
+  app.route("/", resetRoutes(deps));
+  app.route("/", settingsRoutes(deps));
+  app.route("/", adminRoutes(deps));
+  app.route("/", outboxRoutes(deps));
+  return app;
 }

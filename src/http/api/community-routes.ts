@@ -50,6 +50,24 @@ function userId(c: { get(key: "user"): AppEnv["Variables"]["user"] }): string {
   return user.id;
 }
 
+/** A member who may write: signed in and with a verified email (the pages ask the same). */
+function writerId(c: { get(key: "user"): AppEnv["Variables"]["user"] }): string {
+  const id = userId(c);
+  if (!c.get("user")?.verified) {
+    throw new ApiError(403, "forbidden", "verify your email address first (see the link we mailed you)");
+  }
+  return id;
+}
+
+/** A paper members can act on: stored and not hidden by an admin (hidden ones look absent). */
+async function requireVisiblePaper(deps: AppDeps, id: string) {
+  const paper = await requirePaper(deps, id);
+  if ((await deps.store.community.hiddenAmong([paper.id])).size > 0) {
+    throw new ApiError(404, "not_found", `no paper ${paper.id}`);
+  }
+  return paper;
+}
+
 const tagsField = z.array(z.string().max(100)).max(50);
 
 export function communityApiRoutes(deps: AppDeps): ApiRoute[] {
@@ -83,9 +101,9 @@ export function communityApiRoutes(deps: AppDeps): ApiRoute[] {
       }),
       response: { description: "the new comment", schema: commentSchema },
       async handler(c, { params, body }) {
-        const paper = await requirePaper(deps, params.id);
+        const paper = await requireVisiblePaper(deps, params.id);
         const comment = await deps.store.community.addComment(
-          { paperId: paper.id, authorId: userId(c), parentId: body.parentId ?? null, body: body.body },
+          { paperId: paper.id, authorId: writerId(c), parentId: body.parentId ?? null, body: body.body },
           stamp(),
         );
         return c.json(presentComment(comment), 201);
@@ -105,7 +123,7 @@ export function communityApiRoutes(deps: AppDeps): ApiRoute[] {
         schema: z.object({ id: z.string(), voted: z.boolean(), upvotes: z.number().int() }),
       },
       async handler(c, { params, body }) {
-        const paper = await requirePaper(deps, params.id);
+        const paper = await requireVisiblePaper(deps, params.id);
         const state = await deps.store.community.setVote(userId(c), paper.id, body.voted, stamp());
         const activity = (await deps.store.listings.activity([paper.id])).get(paper.id);
         return c.json({ id: paper.id, voted: state.voted, upvotes: activity?.upvotes ?? state.votes });

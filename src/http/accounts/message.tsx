@@ -1,0 +1,42 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "../env.ts";
+import { renderPage } from "../views/page.tsx";
+
+/** Requests that want JSON (the API, scripts) get errors as JSON; browsers get a page. */
+export function wantsJson(c: Context<AppEnv>): boolean {
+  return c.req.path.startsWith("/api/") || /application\/json/i.test(c.req.header("accept") ?? "");
+}
+
+/**
+ * A short page (or JSON body) explaining why a request was refused or what happened, with one link onward.
+ * Every text is escaped by hono/jsx.
+ */
+export function messagePage(
+  c: Context<AppEnv>,
+  baseUrl: string,
+  status: ContentfulStatusCode,
+  message: { code: string; title: string; text: string; link?: { href: string; label: string } },
+): Promise<Response> | Response {
+  if (wantsJson(c)) return c.json({ error: { code: message.code, message: message.text } }, status);
+  return renderPage(
+    c,
+    baseUrl,
+    {
+      title: message.title,
+      noindex: true,
+      children: (
+        <section class="account-message">
+          <h1>{message.title}</h1>
+          <p>{message.text}</p>
+          {message.link ? (
+            <p>
+              <a href={message.link.href}>{message.link.label}</a>
+            </p>
+          ) : null}
+        </section>
+      ),
+    },
+    status,
+  );
+}

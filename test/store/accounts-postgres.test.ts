@@ -1,0 +1,3 @@
+import { accountsContract } from "./accounts-contract.ts";
+
+accountsContract("postgres");
