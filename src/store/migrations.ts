@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import { accountsMigrations } from "./accounts/index.ts";
 import { communityMigrations } from "./community/index.ts";
+import { digestsMigrations } from "./digests/index.ts";
 import { listingsMigrations } from "./listings/index.ts";
 import { keyType } from "./migration-helpers.ts";
 import type { Database } from "./schema.ts";
@@ -183,6 +184,7 @@ const allMigrations: Record<string, Migration> = {
   ...listingsMigrations,
   ...accountsMigrations,
   ...communityMigrations,
+  ...digestsMigrations,
 };
 
 export const migrationProvider: MigrationProvider = {

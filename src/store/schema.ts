@@ -1,5 +1,6 @@
 import type { AccountsTables } from "./accounts/tables.ts";
 import type { CommunityTables } from "./community/tables.ts";
+import type { DigestsTables } from "./digests/tables.ts";
 import type { ListingsTables } from "./listings/tables.ts";
 import type { SearchTables } from "./search/tables.ts";
 
@@ -109,7 +110,12 @@ export interface AnnouncementsTable {
 }
 
 /** Every table; each store module (search, listings, accounts, community) adds its own. */
-export interface Database extends SearchTables, ListingsTables, AccountsTables, CommunityTables {
+export interface Database
+  extends SearchTables,
+    ListingsTables,
+    AccountsTables,
+    CommunityTables,
+    DigestsTables {
   papers: PapersTable;
   paper_authors: PaperAuthorsTable;
   paper_categories: PaperCategoriesTable;

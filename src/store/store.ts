@@ -13,6 +13,7 @@ import type {
 } from "../core/index.ts";
 import type { Accounts } from "./accounts/index.ts";
 import type { Community } from "./community/index.ts";
+import type { Digests } from "./digests/index.ts";
 import type { JobOutcome } from "./jobs.ts";
 import type { Listings } from "./listings/index.ts";
 import type { PaperSearch } from "./search/index.ts";
@@ -98,6 +99,8 @@ export interface Store {
   readonly accounts: Accounts;
   /** Votes, comments, libraries, submissions. */
   readonly community: Community;
+  /** Digest subscriptions and the exactly-once delivery ledger. */
+  readonly digests: Digests;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   ingest(batch: IngestBatch, now?: IsoTimestamp): Promise<IngestResult>;

@@ -1,15 +1,12 @@
-import type { Migration } from "kysely";
 import type { RepoContext } from "../repo.ts";
+import { KyselyPaperSearch } from "./paper-search.ts";
 import type { PaperSearch } from "./search.ts";
 
+export { searchMigrations } from "./migration.ts";
+export { PAPER_UPVOTES_SQL } from "./paper-search.ts";
 export type * from "./search.ts";
 
-/** Migrations of the search module (full-text index tables/columns), merged into the store's list. */
-export const searchMigrations: Record<string, Migration> = {};
-
-export function createPaperSearch(_ctx: RepoContext): PaperSearch {
-  const missing = async (): Promise<never> => {
-    throw new Error("store search is being built");
-  };
-  return { search: missing, filter: missing, passing: missing };
+/** Keyword search over the store's papers (FTS5 on SQLite, tsvector on PostgreSQL). */
+export function createPaperSearch(ctx: RepoContext): PaperSearch {
+  return new KyselyPaperSearch(ctx);
 }

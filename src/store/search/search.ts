@@ -1,28 +1,23 @@
-import type { ArxivId, IsoDate, Paper } from "../../core/index.ts";
+import type { ArxivId, Paper } from "../../core/index.ts";
+import type { SearchFilters } from "../../core/search-query.ts";
+import type { TextPiece } from "../../search/text/highlight.ts";
 
-/** How results are ordered. `relevance` is BM25 with field weights; `date` newest first; `upvotes` most first. */
+/**
+ * How results are ordered. `relevance`: the keyword score with field weights (title 2, authors 1.5, abstract 1;
+ * FTS5 bm25() on SQLite, ts_rank on PostgreSQL); `date`: newest first; `upvotes`: most first. Ties go to the
+ * newer paper, then the smaller id.
+ */
 export type SearchSort = "relevance" | "date" | "upvotes";
 
-/** Filters a search (or a listing) can carry; `author:`, `cat:`, `since:`, `until:`, `year:` in a query. */
-export interface SearchFilters {
-  /** Every author must be on the paper (matched on `authorKey`, so case and accents do not matter). */
-  authors?: readonly string[];
-  /** The paper must be in at least one of these categories (primary or cross-list). */
-  categories?: readonly string[];
-  /** Published on or after this day (UTC). */
-  since?: IsoDate;
-  /** Published on or before this day (UTC). */
-  until?: IsoDate;
-}
-
-/** A piece of highlighted text: renderers escape `text` and mark the pieces with `match`. */
-export interface TextPiece {
-  text: string;
-  match: boolean;
-}
+export type { SearchFilters } from "../../core/search-query.ts";
+export type { TextPiece } from "../../search/text/highlight.ts";
 
 export interface StoreSearchRequest {
-  /** Free text: words, "quoted phrases"; filter syntax already taken out (see core/search-query.ts). */
+  /**
+   * The search box's text (core/search-query.ts): words, "quoted phrases", -excluded words. Filter syntax in it
+   * (`author:`, `cat:`, `since:`, ...) is applied together with `filters`; a caller that parsed the query
+   * already passes its `text`, which has none.
+   */
   text: string;
   filters?: SearchFilters;
   sort?: SearchSort;
@@ -40,7 +35,7 @@ export interface StoreSearchHit {
   title: TextPiece[];
   /** A window of the abstract around the best match, words marked; the abstract's start when none match. */
   snippet: TextPiece[];
-  /** Hugging Face upvotes (largest daily entry) plus local votes. */
+  /** Hugging Face upvotes (largest daily entry); see `PAPER_UPVOTES_SQL`, where local votes are to join. */
   upvotes: number;
 }
 

@@ -1,0 +1,81 @@
+import { type RawBuilder, sql } from "kysely";
+import type { ParsedSearchQuery, SearchPhrase } from "../../core/search-query.ts";
+import type { Dialect } from "../store.ts";
+
+/**
+ * Field weights of the relevance score, in the order title, authors, abstract: a word in the title counts
+ * twice a word in the abstract, a word in the author list one and a half times.
+ */
+export const FIELD_WEIGHTS = { title: 2, authors: 1.5, abstract: 1 } as const;
+
+/** The papers matching a query's text, as a subquery of `arxiv_id` and `score` (higher is better). */
+export interface TextMatch {
+  source: RawBuilder<{ arxiv_id: string; score: number }>;
+}
+
+/**
+ * What a query means on both stores: every phrase must appear; without phrases, any of the words; no excluded
+ * word or phrase may appear. The score counts phrases and words alike.
+ */
+export function textMatch(dialect: Dialect, query: ParsedSearchQuery): TextMatch {
+  return { source: dialect === "sqlite" ? fts5Match(query) : postgresMatch(query) };
+}
+
+/**
+ * An FTS5 query string. Every word and phrase goes in as a double-quoted string, which FTS5 reads as plain
+ * text to tokenize (no operator, column filter or prefix inside it is syntax); the parser's words hold only
+ * letters and digits, and a quote would be doubled anyway. The whole string is then a bound parameter.
+ */
+export function fts5Expression(query: ParsedSearchQuery): string {
+  const quote = (words: readonly string[]) => `"${words.join(" ").replaceAll('"', '""')}"`;
+  const anyTerm = `(${query.terms.map((t) => quote([t])).join(" OR ")})`;
+  // Each phrase's words are among the terms, so requiring the phrases also satisfies `anyTerm`; keeping it
+  // lets bm25() rank by the words as well as the phrases.
+  const required = [...query.phrases.map((p) => quote(p.words)), anyTerm].join(" AND ");
+  return [`(${required})`, ...query.excluded.map((e) => quote(e.words))].join(" NOT ");
+}
+
+function fts5Match(query: ParsedSearchQuery): TextMatch["source"] {
+  const { title, authors, abstract } = FIELD_WEIGHTS;
+  // bm25() is smaller for better matches; negated so that higher is better on both stores.
+  return sql<{ arxiv_id: string; score: number }>`(
+    select d.arxiv_id as arxiv_id,
+           -bm25(paper_search_fts, ${sql.lit(title)}, ${sql.lit(authors)}, ${sql.lit(abstract)}) as score
+    from paper_search_fts
+    join paper_search_docs d on d.doc_id = paper_search_fts.rowid
+    where paper_search_fts match ${fts5Expression(query)}
+  )`;
+}
+
+/**
+ * A tsquery built from one function call per word or phrase, joined with tsquery operators: the user's text
+ * only ever travels as bound parameters. Each goes through 'english' (stemmed, for title and abstract) and
+ * 'simple' (as written, for author names), matching how the document was built.
+ */
+function tsWords(words: readonly string[]): RawBuilder<unknown> {
+  const text = words.join(" ");
+  return words.length === 1
+    ? sql`(plainto_tsquery('english', ${text}) || plainto_tsquery('simple', ${text}))`
+    : sql`(phraseto_tsquery('english', ${text}) || phraseto_tsquery('simple', ${text}))`;
+}
+
+function joinTs(parts: readonly RawBuilder<unknown>[], operator: "||" | "&&"): RawBuilder<unknown> {
+  return sql`(${sql.join(parts, sql.raw(` ${operator} `))})`;
+}
+
+function postgresMatch(query: ParsedSearchQuery): TextMatch["source"] {
+  const terms = query.terms.map((t) => tsWords([t]));
+  const phrases = query.phrases.map((p: SearchPhrase) => tsWords(p.words));
+  let filter = phrases.length > 0 ? joinTs(phrases, "&&") : joinTs(terms, "||");
+  for (const e of query.excluded) filter = sql`(${filter} && !!${tsWords(e.words)})`;
+  const rank = joinTs([...phrases, ...terms], "||");
+  const { title, authors, abstract } = FIELD_WEIGHTS;
+  // ts_rank's weights are listed D, C, B, A (D is unused) and must lie in 0..1, hence scaled by the title's.
+  // Normalisation 1 divides by 1 + log(length): like BM25, the shorter of two equal matches ranks first.
+  const weights = sql.raw(`'{0, ${abstract / title}, ${authors / title}, 1}'::float4[]`);
+  return sql<{ arxiv_id: string; score: number }>`(
+    select s.arxiv_id as arxiv_id, ts_rank(${weights}, s.document, ${rank}, 1) as score
+    from paper_search s
+    where s.document @@ ${filter}
+  )`;
+}
