@@ -1,0 +1,53 @@
+import type { Config } from "../config/config.ts";
+import { createSourceClients } from "../jobs/clients.ts";
+import type { Logger } from "../log.ts";
+import { createMailer } from "../mail/index.ts";
+import { createSearchService } from "../search/service/create.ts";
+import { systemClock } from "../sources/clock.ts";
+import { openStore } from "../store/open.ts";
+import type { AppDeps } from "./env.ts";
+import { loadSecret } from "./secret.ts";
+
+/** The web app's dependencies and how to release them when the server stops. */
+export interface OpenedDeps {
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds everything the web app needs from the configuration, the way `paperboy serve` runs it: opens (and
+ * migrates) the store, the search service on `<dataDir>/search/`, the mailer (SMTP or the dev outbox), the
+ * arXiv client for submissions (sharing arXiv's rate limit with nothing else in this process), and the secret.
+ */
+export async function openAppDeps(config: Config, logger: Logger): Promise<OpenedDeps> {
+  const store = await openStore(config.db, { logger });
+  try {
+    const mailer = createMailer(config, logger);
+    const deps: AppDeps = {
+      config,
+      store,
+      search: createSearchService({
+        store,
+        dataDir: config.dataDir,
+        embedder: config.search.embedder,
+        rebuildGrowth: config.search.rebuildGrowth,
+        logger,
+      }),
+      mailer,
+      logger,
+      arxiv: createSourceClients(config.sources, systemClock, logger).arxivApi,
+      secret: loadSecret(config),
+      now: () => new Date(),
+    };
+    return {
+      deps,
+      async close() {
+        await mailer.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

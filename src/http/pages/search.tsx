@@ -1,0 +1,252 @@
+import type { Context } from "hono";
+import { describeError, parseCategory, parseIsoDate } from "../../core/index.ts";
+import type { PaperResults } from "../../search/service.ts";
+import type { SearchFilters } from "../../store/search/index.ts";
+import type { AppEnv } from "../env.ts";
+import { feeds } from "../views/feeds.ts";
+import { Pager, withQuery } from "../views/pager.tsx";
+import { PaperCard } from "../views/paper-card.tsx";
+import { loadListExtras } from "./list-extras.tsx";
+import { parseQuery, SEARCH_MODES, SEARCH_SORTS, type SearchQuery, searchQuery } from "./params.ts";
+import type { Site } from "./site.tsx";
+
+const PER_PAGE = 20;
+
+const MODE_LABELS = { hybrid: "Words and meaning", keyword: "Words only", vector: "Meaning only" } as const;
+const SORT_LABELS = { relevance: "Relevance", date: "Newest", upvotes: "Upvotes" } as const;
+
+/** The form's filters as the search service takes them; a bad category or date is a reader's mistake (400). */
+function filtersOf(query: SearchQuery): SearchFilters | string {
+  const filters: SearchFilters = {};
+  try {
+    if (query.cat) filters.categories = [parseCategory(query.cat)];
+    if (query.author) filters.authors = [query.author];
+    if (query.since) filters.since = parseIsoDate(query.since);
+    if (query.until) filters.until = parseIsoDate(query.until);
+  } catch (error) {
+    return describeError(error);
+  }
+  return filters;
+}
+
+function hasFilters(query: SearchQuery): boolean {
+  return Boolean(query.cat || query.author || query.since || query.until);
+}
+
+/** Link to this search with some fields changed. */
+function searchLink(query: SearchQuery, change: Partial<Record<keyof SearchQuery, string | number>>): string {
+  const merged = { ...query, page: 1, ...change };
+  return withQuery(
+    "/search",
+    {
+      q: merged.q,
+      mode: merged.mode,
+      sort: merged.sort,
+      cat: merged.cat,
+      author: merged.author,
+      since: merged.since,
+      until: merged.until,
+      page: merged.page,
+    },
+    { sort: "relevance", page: 1 },
+  );
+}
+
+function SearchForm(props: { query: SearchQuery }) {
+  const { query } = props;
+  return (
+    <form method="get" action="/search" class="filters">
+      <label>
+        Search
+        <input type="search" name="q" value={query.q} maxlength={500} size={40} />
+      </label>
+      <label>
+        Match
+        <select name="mode">
+          <option value="">Default</option>
+          {SEARCH_MODES.map((m) => (
+            <option value={m} selected={query.mode === m}>
+              {MODE_LABELS[m]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Sort
+        <select name="sort">
+          {SEARCH_SORTS.map((s) => (
+            <option value={s} selected={query.sort === s}>
+              {SORT_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Category
+        <input name="cat" value={query.cat ?? ""} placeholder="cs.LG" size={8} maxlength={40} />
+      </label>
+      <label>
+        Author
+        <input name="author" value={query.author ?? ""} size={14} maxlength={200} />
+      </label>
+      <label>
+        Since
+        <input type="date" name="since" value={query.since ?? ""} />
+      </label>
+      <label>
+        Until
+        <input type="date" name="until" value={query.until ?? ""} />
+      </label>
+      <button class="btn" type="submit">
+        Search
+      </button>
+    </form>
+  );
+}
+
+function Tips() {
+  return (
+    <section class="notice">
+      <h2>Search tips</h2>
+      <ul>
+        <li>Describe what you are after in your own words: search matches meaning as well as words.</li>
+        <li>
+          <code>"exact phrase"</code> keeps words together.
+        </li>
+        <li>
+          Filters in the query: <code>author:"Yann LeCun"</code>, <code>cat:cs.CL</code>,{" "}
+          <code>since:2024-05-01</code>, <code>until:2024-06-30</code>, <code>year:2023</code>.
+        </li>
+        <li>
+          Example:{" "}
+          <a href="/search?q=test-time+adaptation+under+label+shift">
+            test-time adaptation under label shift
+          </a>
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+function NoResults(props: { query: SearchQuery; results: PaperResults }) {
+  const { query } = props;
+  return (
+    <section class="notice">
+      <h2>No papers match</h2>
+      <ul>
+        {hasFilters(query) ? (
+          <li>
+            <a href={searchLink(query, { cat: "", author: "", since: "", until: "" })}>
+              Search without the filters
+            </a>
+          </li>
+        ) : null}
+        {props.results.mode !== "hybrid" && query.q ? (
+          <li>
+            <a href={searchLink(query, { mode: "hybrid" })}>Search by meaning as well as words</a>
+          </li>
+        ) : null}
+        <li>Use fewer or more general words, or check the spelling.</li>
+        <li>The paper may not be in this library yet: members can submit it by its arXiv id.</li>
+      </ul>
+    </section>
+  );
+}
+
+/** GET /search?q=&mode=&sort=&cat=&author=&since=&until=&page= */
+export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Response> {
+  const parsed = parseQuery(searchQuery, c.req.query());
+  if (!parsed.ok) return site.problem(c, { status: 400, title: "Bad search", message: parsed.message });
+  const query = parsed.value;
+  const filters = filtersOf(query);
+  if (typeof filters === "string") {
+    return site.problem(c, { status: 400, title: "Bad search", message: filters });
+  }
+  const base = {
+    title: query.q ? `Search: ${query.q}` : "Search",
+    description: "Search research papers by words and by meaning.",
+    current: "search" as const,
+    query: query.q,
+  };
+  if (!query.q && !hasFilters(query) && query.sort === "relevance") {
+    return site.render(c, {
+      ...base,
+      canonicalPath: "/search",
+      children: (
+        <>
+          <h1>Search</h1>
+          <SearchForm query={query} />
+          <Tips />
+        </>
+      ),
+    });
+  }
+  const { search, store } = site.deps;
+  const results = await search.search({
+    q: query.q,
+    ...(query.mode ? { mode: query.mode } : {}),
+    sort: query.sort,
+    filters,
+    page: query.page,
+    perPage: PER_PAGE,
+  });
+  const ids = results.hits.map((h) => h.paper.id);
+  const [activity, extras] = await Promise.all([store.listings.activity(ids), loadListExtras(site, c, ids)]);
+  return site.render(c, {
+    ...base,
+    canonicalPath: searchLink(query, { page: query.page }),
+    noindex: true,
+    feeds: query.q ? feeds.search(query.q) : [],
+    children: (
+      <>
+        <h1>{query.q ? `Results for “${query.q}”` : "Papers"}</h1>
+        <SearchForm query={query} />
+        {results.notes.map((note) => (
+          <p class="muted small">{note}</p>
+        ))}
+        {results.problem ? (
+          <p class="notice">{results.problem}</p>
+        ) : results.hits.length === 0 ? (
+          query.page > 1 ? (
+            <p class="notice">
+              There is no page {query.page} of results.{" "}
+              <a href={searchLink(query, {})}>Back to the first page</a>.
+            </p>
+          ) : (
+            <NoResults query={query} results={results} />
+          )
+        ) : (
+          <>
+            <p class="muted small">
+              {results.total} {results.total === 1 ? "paper" : "papers"} · {MODE_LABELS[results.mode]}
+            </p>
+            <ol class="cards">
+              {results.hits
+                .filter((hit) => !extras.hidden.has(hit.paper.id))
+                .map((hit) => {
+                  const seen = activity.get(hit.paper.id);
+                  return (
+                    <PaperCard
+                      paper={hit.paper}
+                      upvotes={hit.upvotes}
+                      comments={seen?.numComments ?? 0}
+                      submitter={seen?.entry?.submitter ?? null}
+                      day={hit.paper.publishedAt}
+                      highlight={{ title: hit.title, snippet: hit.snippet }}
+                      vote={extras.vote(hit.paper.id, hit.upvotes)}
+                    />
+                  );
+                })}
+            </ol>
+          </>
+        )}
+        <Pager
+          page={results.page}
+          perPage={results.perPage}
+          total={results.total}
+          href={(p) => searchLink(query, { page: p })}
+        />
+      </>
+    ),
+  });
+}

@@ -1,0 +1,122 @@
+import type { Child } from "hono/jsx";
+import type { SessionUser } from "../env.ts";
+import { assetUrl } from "../static/assets.ts";
+
+/** An RSS or Atom feed a page offers (`<link rel="alternate">`). */
+export interface FeedLink {
+  title: string;
+  /** Path on this site, e.g. `/feeds/daily.atom`. */
+  href: string;
+  format: "rss" | "atom";
+}
+
+export type NavItem = "daily" | "trending" | "search" | "submit" | "library" | "about";
+
+export interface LayoutProps {
+  /** The page's own title; the site name is appended. */
+  title: string;
+  /** For search engines and link previews; plain text. */
+  description?: string;
+  /** Absolute URL of the page's canonical address. */
+  canonical?: string;
+  feeds?: readonly FeedLink[];
+  user: SessionUser | null;
+  /** The session's CSRF token (for the sign-out form). */
+  csrf: string;
+  /** Prefills the header's search box. */
+  query?: string;
+  /** Marks the current section in the header. */
+  current?: NavItem;
+  /** Keeps the page out of search engines (errors, personal pages). */
+  noindex?: boolean;
+  children?: Child;
+}
+
+const FEED_TYPES = { rss: "application/rss+xml", atom: "application/atom+xml" } as const;
+
+function NavLink(props: { href: string; item: NavItem; current: NavItem | undefined; children: Child }) {
+  return (
+    <a href={props.href} aria-current={props.item === props.current ? "page" : undefined}>
+      {props.children}
+    </a>
+  );
+}
+
+/** The frame of every page: head, header with navigation and search, main, footer. */
+export function Layout(props: LayoutProps) {
+  const { user, current } = props;
+  const fullTitle = props.title ? `${props.title} · Paperboy` : "Paperboy";
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        {props.description ? <meta name="description" content={props.description} /> : null}
+        {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
+        {props.noindex ? <meta name="robots" content="noindex" /> : null}
+        {(props.feeds ?? []).map((feed) => (
+          <link rel="alternate" type={FEED_TYPES[feed.format]} title={feed.title} href={feed.href} />
+        ))}
+        <link rel="stylesheet" href={assetUrl("style.css")} />
+        <script src={assetUrl("app.js")} defer />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="top">
+          <div class="wrap">
+            <a class="brand" href="/">
+              Paperboy
+            </a>
+            <nav class="nav" aria-label="Main">
+              <NavLink href="/" item="daily" current={current}>
+                Daily
+              </NavLink>
+              <NavLink href="/trending" item="trending" current={current}>
+                Trending
+              </NavLink>
+              <NavLink href="/submit" item="submit" current={current}>
+                Submit
+              </NavLink>
+              {user ? (
+                <>
+                  <NavLink href="/library" item="library" current={current}>
+                    Library
+                  </NavLink>
+                  <a href="/settings">{user.name || user.email}</a>
+                  <form method="post" action="/signout">
+                    <input type="hidden" name="_csrf" value={props.csrf} />
+                    <button type="submit">Sign out</button>
+                  </form>
+                </>
+              ) : (
+                <a href="/signin">Sign in</a>
+              )}
+            </nav>
+            <form class="search" method="get" action="/search">
+              <input
+                type="search"
+                name="q"
+                value={props.query ?? ""}
+                placeholder="Search papers"
+                aria-label="Search papers"
+                maxlength={500}
+              />
+            </form>
+          </div>
+        </header>
+        <main id="main" class="wrap">
+          {props.children}
+        </main>
+        <footer>
+          <div class="wrap">
+            <a href="/about">About and ranking</a> · <a href="/feeds/daily.atom">Daily feed</a> ·{" "}
+            <a href="/api/openapi.json">API</a>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
