@@ -60,7 +60,7 @@ function writerId(c: { get(key: "user"): AppEnv["Variables"]["user"] }): string 
 }
 
 /** A paper members can act on: stored and not hidden by an admin (hidden ones look absent). */
-async function requireVisiblePaper(deps: AppDeps, id: string) {
+async function requireVisiblePaper(deps: AppDeps, id: ArxivId) {
   const paper = await requirePaper(deps, id);
   if ((await deps.store.community.hiddenAmong([paper.id])).size > 0) {
     throw new ApiError(404, "not_found", `no paper ${paper.id}`);
