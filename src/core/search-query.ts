@@ -105,7 +105,9 @@ function lex(input: string, notes: string[]): Chunk[] {
       i++;
       continue;
     }
-    const excluded = c === "-" && i + 1 < input.length && !SPACE.test(input[i + 1] as string);
+    // `-word` and `-"phrase"` exclude; `-2` or `-3` (ranges and lists in claims: "E2f-1, -2, -3") stay text.
+    const next = input[i + 1] ?? "";
+    const excluded = c === "-" && next !== "" && !SPACE.test(next) && !/[0-9.]/.test(next);
     const start = excluded ? i + 1 : i;
     if (QUOTE.test(input[start] as string)) {
       const end = quotesBalanced ? closing(start) : -1;

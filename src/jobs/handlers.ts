@@ -99,3 +99,17 @@ export function syncSchedules(worker: WorkerConfig, categories: readonly Categor
 function job(kind: JobKind, payload: Record<string, unknown>): NewJob {
   return { kind, payload, maxAttempts: 5 };
 }
+
+/**
+ * Digests (`send-digests`, src/jobs/digests.ts): the handler needs the mailer, the web secret and the base URL;
+ * the worker adds `[SEND_DIGESTS]: digestHandler({ store, mailer, secret, baseUrl })` and `digestSchedules()`.
+ */
+export { digestHandler, digestSchedules, SEND_DIGESTS } from "./digests.ts";
+
+/**
+ * The search engine's rebuild (`rebuild-search`, src/jobs/rebuild-search.ts): its handler, built from the
+ * store, config.dataDir and config.search, and its schedule from config.search.schedule. The worker adds them
+ * beside the syncs': `{ ...syncHandlers(...), [REBUILD_SEARCH]: rebuildSearchHandler(...) }` and
+ * `[...syncSchedules(...), ...rebuildSearchSchedules(config.search)]`.
+ */
+export { REBUILD_SEARCH, rebuildSearchHandler, rebuildSearchSchedules } from "./rebuild-search.ts";

@@ -26,6 +26,10 @@ export interface PaperHit {
 
 export interface PaperResults {
   hits: PaperHit[];
+  /**
+   * Results that can be paged through. From the store: every match (exact up to 10,000). From the engine: its
+   * ranked list after filters, at most 100 deep without filters and 1,000 with them, plus newer papers.
+   */
   total: number;
   page: number;
   perPage: number;
@@ -61,3 +65,5 @@ export interface SearchService {
   similar(id: ArxivId, limit?: number): Promise<SimilarPaper[]>;
   status(): Promise<SearchStatus>;
 }
+
+export { createSearchService, type SearchServiceOptions } from "./service/create.ts";

@@ -169,3 +169,10 @@ describe("parseSearchQuery", () => {
     }
   });
 });
+
+test("a minus before a number is text, not an exclusion (claims list ranges like E2f-1, -2, -3)", () => {
+  const parsed = parseSearchQuery("Differentiated E2f-1, -2, -3 TKO cells");
+  assert.deepEqual(parsed.excluded, []);
+  assert.equal(parsed.problem, null);
+  assert.deepEqual(parseSearchQuery("adaptation -shift").excluded.length, 1);
+});

@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import { createSourceClients } from "../../jobs/clients.ts";
-import { syncHandlers, syncSchedules } from "../../jobs/handlers.ts";
+import {
+  REBUILD_SEARCH,
+  rebuildSearchHandler,
+  rebuildSearchSchedules,
+  syncHandlers,
+  syncSchedules,
+} from "../../jobs/handlers.ts";
 import { Worker } from "../../jobs/worker.ts";
 import { systemClock } from "../../sources/clock.ts";
 import { contextFrom } from "../context.ts";
@@ -11,6 +17,7 @@ export function registerWorker(program: Command): void {
     .summary("run scheduled syncs and queued jobs until stopped (Ctrl-C or SIGTERM)")
     .description(
       "Runs the durable job queue: enqueues the scheduled syncs (PAPERBOY_SCHEDULE_HF, _ARXIV, _STARS; " +
+        "the search engine rebuild check on PAPERBOY_SCHEDULE_SEARCH; " +
         "categories from PAPERBOY_CATEGORIES), claims due jobs, retries failures with back-off and gives up " +
         "after a job's attempts into a failed state shown by `paperboy status`. Any number of workers can " +
         "share one PostgreSQL database; they split the jobs between them.",
@@ -23,8 +30,20 @@ export function registerWorker(program: Command): void {
         const clients = createSourceClients(ctx.config.sources, systemClock, ctx.logger);
         const worker = new Worker({
           store,
-          handlers: syncHandlers({ store, clients, clock: systemClock }),
-          schedules: opts.schedule ? syncSchedules(ctx.config.worker, ctx.config.sources.categories) : [],
+          handlers: {
+            ...syncHandlers({ store, clients, clock: systemClock }),
+            [REBUILD_SEARCH]: rebuildSearchHandler({
+              store,
+              dataDir: ctx.config.dataDir,
+              search: ctx.config.search,
+            }),
+          },
+          schedules: opts.schedule
+            ? [
+                ...syncSchedules(ctx.config.worker, ctx.config.sources.categories),
+                ...rebuildSearchSchedules(ctx.config.search),
+              ]
+            : [],
           logger: ctx.logger,
         });
         const controller = new AbortController();

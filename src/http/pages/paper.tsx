@@ -261,6 +261,9 @@ export function PaperView(props: {
 }) {
   const { paper, activity } = props;
   const bibId = `bibtex-${paper.id.replace(/[^A-Za-z0-9]/g, "-")}`;
+  // The thread below holds this site's comments; Hugging Face's live there and are linked, not mixed in.
+  const hfComments = activity?.entry?.numComments ?? 0;
+  const localComments = Math.max(0, (activity?.numComments ?? 0) - hfComments);
   return (
     <article>
       <h1>
@@ -275,7 +278,13 @@ export function PaperView(props: {
         ))}
       </p>
       <p class="muted small">
-        arXiv:{paper.id} · <a href="#comments">{plural(activity?.numComments ?? 0, "comment")}</a>
+        arXiv:{paper.id} · <a href="#comments">{plural(localComments, "comment")}</a>
+        {hfComments > 0 ? (
+          <>
+            {" "}
+            · <a href={`https://huggingface.co/papers/${paper.id}`}>{hfComments} on Hugging Face</a>
+          </>
+        ) : null}
       </p>
       {props.community}
       <Links paper={paper} />

@@ -47,7 +47,8 @@ export interface VoteButtonProps {
 
 /** ▲ and the count. Members toggle their vote; visitors get a link to sign in. */
 export function VoteButton(props: VoteButtonProps) {
-  const label = `${formatCount(props.count)} upvote${props.count === 1 ? "" : "s"}`;
+  // The visible count is part of the accessible name; the hidden word finishes it ("22 upvotes").
+  const word = props.count === 1 ? "upvote" : "upvotes";
   if (!props.user) {
     return (
       <a
@@ -69,7 +70,7 @@ export function VoteButton(props: VoteButtonProps) {
         title={props.voted ? "Remove your upvote" : "Upvote"}
       >
         <span aria-hidden="true">▲</span> <span data-count>{formatCount(props.count)}</span>
-        <span class="visually-hidden"> {label}</span>
+        <span class="visually-hidden"> {word}</span>
       </button>
     </form>
   );

@@ -1,0 +1,196 @@
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { type IsoDate, parseIsoDate } from "../../core/index.ts";
+import type { SearchMode } from "../../search/engine.ts";
+import { createSearchService, type PaperHit, type PaperResults } from "../../search/service.ts";
+import type { SearchFilters, SearchSort, TextPiece } from "../../store/search/index.ts";
+import type { CliContext } from "../context.ts";
+import { contextFrom } from "../context.ts";
+import { EXIT } from "../exit-codes.ts";
+import { formatCount } from "../format.ts";
+import { positiveInt } from "./import.ts";
+
+interface SearchOptions {
+  json?: boolean;
+  mode?: SearchMode;
+  sort: SearchSort;
+  author: string[];
+  cat: string[];
+  since?: IsoDate;
+  until?: IsoDate;
+  year?: number;
+  page: number;
+  limit: number;
+}
+
+export function registerSearch(program: Command): void {
+  program
+    .command("search")
+    .summary("search the papers by words and by meaning")
+    .description(
+      `Searches the store the way the site does. The query may carry filters: author:Name, author:"First Last", cat:cs.LG, since:2024-01-01, until:2024-12-31, year:2024, "a phrase", -excluded. Relevance ranking uses the search engine (hybrid: words and meaning) once it is built (paperboy embed --rebuild, or the worker); until then, and for --sort date|upvotes, the store's keyword search. Matches are marked in the snippets. Exits with 4 when the query cannot be searched (only common words, say), with the reason.`,
+    )
+    .argument("<query>", "what to look for")
+    .option("--json", "print the results as JSON")
+    .addOption(new Option("--mode <mode>", "keyword, vector or hybrid (default hybrid)").choices(MODES))
+    .addOption(
+      new Option("--sort <order>", "relevance, date (newest first) or upvotes")
+        .choices(SORTS)
+        .default("relevance"),
+    )
+    .option("--author <name>", "only papers by this author (repeat for several)", collect, [])
+    .option(
+      "--cat <category>",
+      "only papers in this category, e.g. cs.LG (repeat for any of several)",
+      collect,
+      [],
+    )
+    .option("--since <date>", "published on or after this day (YYYY-MM-DD)", (v) => isoDate("--since", v))
+    .option("--until <date>", "published on or before this day (YYYY-MM-DD)", (v) => isoDate("--until", v))
+    .option("--year <year>", "published in this year", (v) => year(v))
+    .option("--page <n>", "page of results", (v) => positiveInt("--page", v), 1)
+    .option("--limit <n>", "results per page (1-100)", (v) => perPage(v), 10)
+    .action(async (query: string, opts: SearchOptions, command: Command) => {
+      const ctx = contextFrom(command);
+      const results = await ctx.withStore(async (store) => {
+        const service = createSearchService({
+          store,
+          dataDir: ctx.config.dataDir,
+          embedder: ctx.config.search.embedder,
+          rebuildGrowth: ctx.config.search.rebuildGrowth,
+          logger: ctx.logger,
+        });
+        return service.search({
+          q: query,
+          mode: opts.mode,
+          sort: opts.sort,
+          filters: filtersOf(opts),
+          page: opts.page,
+          perPage: opts.limit,
+        });
+      });
+      if (opts.json) ctx.stdout.write(`${JSON.stringify(toJson(query, results), null, 2)}\n`);
+      else render(ctx, query, results);
+      process.exitCode = results.problem === null ? EXIT.ok : EXIT.partial;
+    });
+}
+
+const MODES = ["keyword", "vector", "hybrid"];
+const SORTS = ["relevance", "date", "upvotes"];
+
+function collect(value: string, previous: string[]): string[] {
+  if (value.trim() === "") throw new InvalidArgumentError("must not be empty");
+  return [...previous, value];
+}
+
+function isoDate(flag: string, value: string): IsoDate {
+  try {
+    return parseIsoDate(value);
+  } catch {
+    throw new InvalidArgumentError(`${flag} must be a day as YYYY-MM-DD, got "${value}"`);
+  }
+}
+
+function year(value: string): number {
+  const n = Number(value);
+  if (!/^\d{4}$/.test(value.trim()) || n < 1900) {
+    throw new InvalidArgumentError(`--year must be a four-digit year, got "${value}"`);
+  }
+  return n;
+}
+
+function perPage(value: string): number {
+  const n = positiveInt("--limit", value);
+  if (n > 100) throw new InvalidArgumentError(`--limit must be at most 100, got "${value}"`);
+  return n;
+}
+
+/** The flags as filters; `--year` is `--since` and `--until` (the narrower bound wins where both are given). */
+function filtersOf(opts: SearchOptions): SearchFilters {
+  const filters: SearchFilters = {};
+  if (opts.author.length > 0) filters.authors = opts.author;
+  if (opts.cat.length > 0) filters.categories = opts.cat;
+  let since = opts.since;
+  let until = opts.until;
+  if (opts.year !== undefined) {
+    const first = `${opts.year}-01-01` as IsoDate;
+    const last = `${opts.year}-12-31` as IsoDate;
+    since = since === undefined || first > since ? first : since;
+    until = until === undefined || last < until ? last : until;
+  }
+  if (since !== undefined) filters.since = since;
+  if (until !== undefined) filters.until = until;
+  return filters;
+}
+
+function toJson(query: string, r: PaperResults) {
+  const offset = (r.page - 1) * r.perPage;
+  return {
+    query,
+    mode: r.mode,
+    total: r.total,
+    page: r.page,
+    perPage: r.perPage,
+    filters: r.filters,
+    notes: r.notes,
+    problem: r.problem,
+    hits: r.hits.map((h: PaperHit, i) => ({
+      rank: offset + i + 1,
+      id: h.paper.id,
+      title: h.paper.title,
+      authors: h.paper.authors,
+      categories: h.paper.categories,
+      publishedAt: h.paper.publishedAt,
+      score: h.score,
+      upvotes: h.upvotes,
+      url: h.paper.links.abs,
+      highlights: { title: h.title, snippet: h.snippet },
+    })),
+  };
+}
+
+function render(ctx: CliContext, query: string, r: PaperResults): void {
+  const out = ctx.stdout;
+  const tty = (out as NodeJS.WriteStream).isTTY === true;
+  const mark = (pieces: readonly TextPiece[]) =>
+    pieces.map((p) => (p.match ? (tty ? `\x1b[1m${p.text}\x1b[22m` : `**${p.text}**`) : p.text)).join("");
+  const lines: string[] = [];
+  for (const note of r.notes) lines.push(`Note: ${note}`);
+  if (r.problem !== null) {
+    lines.push(`Nothing searched: ${r.problem}`);
+    out.write(`${lines.join("\n")}\n`);
+    return;
+  }
+  const pages = Math.max(1, Math.ceil(r.total / r.perPage));
+  lines.push(
+    `${formatCount(r.total)} result${r.total === 1 ? "" : "s"} for "${query}" (${r.mode}), page ${r.page} of ${pages}`,
+  );
+  if (r.hits.length === 0) {
+    lines.push(r.total > 0 ? "No results on this page." : "No papers match.");
+  }
+  const offset = (r.page - 1) * r.perPage;
+  const width = String(offset + r.hits.length).length;
+  r.hits.forEach((h, i) => {
+    const indent = " ".repeat(width + 2);
+    const authors = shortAuthors(h.paper.authors);
+    const date = h.paper.publishedAt?.slice(0, 10) ?? "undated";
+    const facts = [authors, date, h.paper.categories[0], h.upvotes > 0 ? `${h.upvotes} upvotes` : null]
+      .filter((x) => x)
+      .join(" · ");
+    lines.push(
+      "",
+      `${String(offset + i + 1).padStart(width)}. ${h.paper.id}  ${oneLine(mark(h.title))}`,
+      `${indent}${facts}`,
+      `${indent}${oneLine(mark(h.snippet))}`,
+    );
+  });
+  out.write(`${lines.join("\n")}\n`);
+}
+
+function shortAuthors(authors: readonly string[]): string {
+  if (authors.length <= 3) return authors.join(", ");
+  return `${authors.slice(0, 3).join(", ")} and ${authors.length - 3} more`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}

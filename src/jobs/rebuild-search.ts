@@ -1,0 +1,72 @@
+import { z } from "zod";
+import type { SearchConfig } from "../config/config.ts";
+import type { NewJob } from "../core/index.ts";
+import type { EngineOptions } from "../search/engine.ts";
+import { buildSearchEngine, type RebuildDecision, rebuildIfStale } from "../search/service/build.ts";
+import { EngineFiles } from "../search/service/engine-files.ts";
+import { createEmbedder, describeEmbedder } from "../search/vector/create-embedder.ts";
+import type { Store } from "../store/store.ts";
+import type { Schedule } from "./schedule.ts";
+import type { JobHandler } from "./worker.ts";
+
+export const REBUILD_SEARCH = "rebuild-search";
+
+/** `force` rebuilds even when the engine is fresh (`paperboy embed --rebuild` builds in its own process). */
+const payloadSchema = z.object({ force: z.boolean().optional() });
+
+export interface RebuildSearchDeps {
+  store: Store;
+  /** config.dataDir: the engine lives in `<dataDir>/search/`. */
+  dataDir: string;
+  search: SearchConfig;
+  /** Engine options beyond the configuration (training sizes in tests). */
+  engine?: Omit<EngineOptions, "embedder" | "logger">;
+}
+
+/**
+ * The worker's `rebuild-search` job: rebuilds the search engine from the store when none usable exists for it
+ * (never built, damaged, from another database, another embedder) or the library has grown by
+ * `search.rebuildGrowth`; otherwise it only logs that the engine is fresh. Progress goes to the job's log.
+ */
+export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
+  return async (job, { signal, logger }) => {
+    const { force } = payloadSchema.parse(job.payload);
+    const options = {
+      store: deps.store,
+      files: new EngineFiles(deps.dataDir),
+      embedderName: describeEmbedder(deps.search.embedder),
+      embedder: await createEmbedder(deps.search.embedder, { dataDir: deps.dataDir, logger }),
+      engine: deps.engine,
+      logger,
+      signal,
+      onProgress: progressLogger(logger),
+    };
+    const decision: RebuildDecision = force
+      ? { rebuilt: true, reason: "asked to", manifest: await buildSearchEngine(options) }
+      : await rebuildIfStale({ ...options, rebuildGrowth: deps.search.rebuildGrowth });
+    logger.info(decision.rebuilt ? "search engine rebuilt" : "search engine rebuild skipped", {
+      reason: decision.reason,
+      papers: decision.manifest?.papers ?? 0,
+    });
+  };
+}
+
+/** Logs the reading phase every tenth of the store, and each later phase once. */
+function progressLogger(logger: { info(message: string, fields?: Record<string, number | string>): void }) {
+  let lastTenth = -1;
+  let lastPhase = "";
+  return (p: { phase: string; done: number; total: number }) => {
+    const tenth = p.total > 0 ? Math.floor((10 * p.done) / p.total) : 0;
+    if (p.phase === lastPhase && (p.phase !== "reading" || tenth === lastTenth)) return;
+    lastPhase = p.phase;
+    lastTenth = tenth;
+    logger.info(`search engine build: ${p.phase}`, { done: p.done, total: p.total });
+  };
+}
+
+/** The check the configuration schedules (config.search.schedule; none when it is off). */
+export function rebuildSearchSchedules(search: SearchConfig): Schedule[] {
+  if (search.schedule === null) return [];
+  const job: NewJob = { kind: REBUILD_SEARCH, payload: {}, maxAttempts: 3 };
+  return [{ name: "search", cron: search.schedule, jobs: () => [job] }];
+}

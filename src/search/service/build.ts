@@ -1,0 +1,144 @@
+import { describeError, type IsoTimestamp, toTimestamp } from "../../core/index.ts";
+import type { Logger } from "../../log.ts";
+import type { Store } from "../../store/store.ts";
+import { type EngineOptions, SearchEngine } from "../engine.ts";
+import type { SearchDocument } from "../types.ts";
+import type { Embedder } from "../vector/embedder.ts";
+import type { EngineFiles, EngineManifest } from "./engine-files.ts";
+import { assessEngine } from "./freshness.ts";
+import { ensureStoreId, recordBuild, recordBuildError } from "./store-identity.ts";
+
+export interface BuildProgress {
+  phase: "reading" | "building" | "saving";
+  /** Papers read so far (reading), else the papers being indexed. */
+  done: number;
+  /** Papers in the store when the build started. */
+  total: number;
+}
+
+export interface BuildOptions {
+  store: Store;
+  files: EngineFiles;
+  /** The embedder's name for the manifest (`describeEmbedder`). */
+  embedderName: string;
+  /** A served model; undefined trains the corpus embedder on the papers. */
+  embedder?: Embedder;
+  /** Other engine options (training of the corpus embedder, fusion); benchmarks and tests tune these. */
+  engine?: Omit<EngineOptions, "embedder" | "logger">;
+  logger: Logger;
+  /** Checked between batches of papers; a build stopped half way leaves the current engine in place. */
+  signal?: AbortSignal;
+  onProgress?: (progress: BuildProgress) => void;
+  now?: () => Date;
+}
+
+/** Papers read per round trip while collecting the documents. */
+const READ_BATCH = 2_000;
+
+/**
+ * Builds the engine from every paper in the store and makes it the current build. Papers are streamed from
+ * the store in id order and kept only as the text the engine needs. The engine being replaced keeps serving
+ * until the new manifest is in place; a failed build is recorded (shown by `paperboy status`) and rethrown.
+ */
+export async function buildSearchEngine(options: BuildOptions): Promise<EngineManifest> {
+  const { store, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const startedAt = toTimestamp(now());
+  const started = performance.now();
+  try {
+    const storeId = await ensureStoreId(store);
+    const total = (await store.stats()).papers;
+    logger.info("search engine build started", { papers: total, embedder: options.embedderName });
+    const docs: SearchDocument[] = [];
+    let newest: string | null = null;
+    let reported = 0;
+    for await (const paper of store.iteratePapers({ batchSize: READ_BATCH })) {
+      docs.push({
+        id: paper.id,
+        title: paper.title,
+        abstract: paper.abstract,
+        authors: paper.authors,
+        categories: paper.categories,
+        publishedAt: paper.publishedAt,
+      });
+      if (paper.publishedAt !== null && (newest === null || paper.publishedAt > newest))
+        newest = paper.publishedAt;
+      if (docs.length - reported >= READ_BATCH) {
+        reported = docs.length;
+        options.signal?.throwIfAborted();
+        options.onProgress?.({ phase: "reading", done: docs.length, total });
+        if (docs.length % (READ_BATCH * 25) === 0)
+          logger.info("search engine build reading", { papers: docs.length });
+      }
+    }
+    if (docs.length === 0) throw new Error("the store has no papers to index yet; import or sync some first");
+    options.onProgress?.({ phase: "building", done: docs.length, total: docs.length });
+    const engine = await SearchEngine.build(docs, {
+      ...options.engine,
+      ...(options.embedder ? { embedder: options.embedder } : {}),
+      logger,
+    });
+    options.signal?.throwIfAborted();
+    options.onProgress?.({ phase: "saving", done: docs.length, total: docs.length });
+    const builtAt = toTimestamp(now());
+    const manifest = options.files.write(
+      engine,
+      {
+        storeId,
+        papers: docs.length,
+        builtAt,
+        embedder: options.embedderName,
+        newestPublishedAt: newest,
+        buildMs: Math.round(performance.now() - started),
+      },
+      logger,
+    );
+    await recordBuild(store, storeId, {
+      startedAt,
+      finishedAt: builtAt,
+      papers: docs.length,
+      newestPublishedAt: newest,
+    });
+    logger.info("search engine built", {
+      papers: docs.length,
+      build: manifest.build,
+      seconds: Math.round(manifest.buildMs / 100) / 10,
+    });
+    return manifest;
+  } catch (error) {
+    await recordBuildError(store, startedAt as IsoTimestamp, describeError(error)).catch(
+      (recordError: unknown) =>
+        logger.warn("could not record the failed search engine build", { error: describeError(recordError) }),
+    );
+    throw error;
+  }
+}
+
+export interface RebuildDecision {
+  rebuilt: boolean;
+  /** Why it was rebuilt, or why not. */
+  reason: string;
+  manifest: EngineManifest | null;
+}
+
+/**
+ * The worker's check: rebuilds when no usable engine exists for this store (none, damaged, from another
+ * database, another embedder) or the library grew by `rebuildGrowth`; otherwise leaves it.
+ */
+export async function rebuildIfStale(
+  options: BuildOptions & { rebuildGrowth: number },
+): Promise<RebuildDecision> {
+  const assessment = await assessEngine(options.store, options.files, {
+    rebuildGrowth: options.rebuildGrowth,
+    embedder: options.embedderName,
+  });
+  if (assessment.staleBecause === null) {
+    return { rebuilt: false, reason: "the search engine is up to date", manifest: assessment.manifest };
+  }
+  if (assessment.storePapers === 0) {
+    return { rebuilt: false, reason: "the store has no papers to index yet", manifest: assessment.manifest };
+  }
+  options.logger.info("rebuilding the search engine", { reason: assessment.staleBecause });
+  const manifest = await buildSearchEngine(options);
+  return { rebuilt: true, reason: assessment.staleBecause, manifest };
+}

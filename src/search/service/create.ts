@@ -1,0 +1,202 @@
+import type { EmbedderConfig } from "../../config/config.ts";
+import { type ArxivId, describeError } from "../../core/index.ts";
+import { hasSearchTerms, parseSearchQuery } from "../../core/search-query.ts";
+import { type Logger, silentLogger } from "../../log.ts";
+import type { StoreSearchResult } from "../../store/search/index.ts";
+import type { Store } from "../../store/store.ts";
+import type { SearchMode } from "../engine.ts";
+import type { PaperQuery, PaperResults, SearchService, SearchStatus, SimilarPaper } from "../service.ts";
+import { createEmbedder, describeEmbedder } from "../vector/create-embedder.ts";
+import type { Embedder } from "../vector/embedder.ts";
+import { EngineFiles } from "./engine-files.ts";
+import { MAX_POOL, rankWithEngine } from "./engine-search.ts";
+import { combineFilters, hasFilters } from "./filters.ts";
+import { assessEngine } from "./freshness.ts";
+import { fromStoreHit, hydrateHits } from "./hits.ts";
+import { LiveEngine, type LoadedEngine } from "./live-engine.ts";
+import { findSimilar } from "./similar.ts";
+
+export interface SearchServiceOptions {
+  store: Store;
+  /** The engine's files are under `<dataDir>/search/` (config.dataDir). */
+  dataDir: string;
+  /** config.search.embedder: engines built with a served model need it to embed queries. Default corpus. */
+  embedder?: EmbedderConfig;
+  /** config.search.rebuildGrowth, for `status().stale`. Default 0.05. */
+  rebuildGrowth?: number;
+  logger?: Logger;
+  /** Look for a newer engine build at most this often. Default 5 s. */
+  checkIntervalMs?: number;
+  /** Recount the store's papers (to know whether some are newer than the engine) at most this often. Default 10 s. */
+  recountIntervalMs?: number;
+}
+
+const DEFAULT_PER_PAGE = 20;
+
+/**
+ * The product's search (see `SearchService`): pages, the API, the CLI and the BEIR harness all call this.
+ *
+ * - no words (only filters): the store lists the matching papers in the requested order;
+ * - sort by date or upvotes, or no engine built yet: the store's keyword search (always current);
+ * - relevance with an engine: the engine's ranking (keyword, vector or hybrid; hybrid by default), cut to the
+ *   filters, with papers added since the build merged in from the store's keyword search (`mergeNewer`).
+ */
+export function createSearchService(options: SearchServiceOptions): SearchService {
+  const { store } = options;
+  const logger = options.logger ?? silentLogger;
+  const files = new EngineFiles(options.dataDir);
+  const embedderConfig = options.embedder ?? { kind: "corpus" };
+  let embedder: Promise<Embedder | undefined> | null = null;
+  const live = new LiveEngine({
+    store,
+    files,
+    logger,
+    checkIntervalMs: options.checkIntervalMs,
+    embedderName: describeEmbedder(embedderConfig),
+    embedder: () => {
+      embedder ??= createEmbedder(embedderConfig, { dataDir: options.dataDir, logger });
+      return embedder;
+    },
+  });
+  const recount = new NewerPapers(store, options.recountIntervalMs ?? 10_000, logger);
+
+  async function search(query: PaperQuery): Promise<PaperResults> {
+    const raw = typeof query.q === "string" ? query.q : "";
+    const parsed = parseSearchQuery(raw);
+    const filters = combineFilters(parsed.filters, query.filters);
+    const perPage = whole(query.perPage, DEFAULT_PER_PAGE, 1, 100);
+    const page = whole(query.page, 1, 1, Number.MAX_SAFE_INTEGER);
+    const offset = (page - 1) * perPage;
+    const sort = query.sort ?? "relevance";
+    const notes = [...parsed.notes];
+    const base = { page, perPage, filters, notes };
+    const empty = (mode: SearchMode, problem: string): PaperResults => ({
+      ...base,
+      hits: [],
+      total: 0,
+      mode,
+      problem,
+    });
+    const fromStore = (result: StoreSearchResult): PaperResults => ({
+      ...base,
+      hits: result.hits.map(fromStoreHit),
+      total: result.total,
+      mode: "keyword",
+      notes: [...notes, ...result.notes.filter((n) => !notes.includes(n))],
+      problem: result.problem,
+    });
+
+    const requestFiltered = hasFilters(filters);
+    const words = hasSearchTerms(parsed);
+    if (!words && !requestFiltered) {
+      return empty(query.mode ?? "keyword", parsed.problem ?? "The query has no words to search for.");
+    }
+    if (parsed.problem !== null && (words || hasFilters(parsed.filters))) {
+      return empty(query.mode ?? "keyword", parsed.problem);
+    }
+    if (!words) {
+      // Nothing to search for but filters (from the query or the form): list what passes them.
+      if (parsed.problem !== null) notes.push(parsed.problem);
+      return fromStore(await store.search.filter({ filters, sort, offset, limit: perPage }));
+    }
+    const keywordOnly = () =>
+      store.search.search({ text: parsed.text, filters, sort, offset, limit: perPage });
+    if (sort !== "relevance") return fromStore(await keywordOnly());
+
+    const loaded = await live.current();
+    if (loaded === null) {
+      if (query.mode !== undefined && query.mode !== "keyword") {
+        notes.push(
+          "Search by meaning is not available until the search engine is built " +
+            "(the worker builds it, or run: paperboy embed --rebuild); these are keyword results.",
+        );
+      }
+      return fromStore(await keywordOnly());
+    }
+    const mode = query.mode ?? "hybrid";
+    if (offset >= MAX_POOL) {
+      return empty(
+        mode,
+        `Only the first ${MAX_POOL} results can be paged through; narrow the search instead.`,
+      );
+    }
+    const ranking = await rankWithEngine({
+      store,
+      loaded,
+      raw,
+      parsed,
+      filters,
+      filtered: requestFiltered,
+      mode,
+      want: offset + perPage,
+      newerMayExist: await recount.newerThan(loaded),
+    });
+    if (ranking.problem !== null) return fromStore(await keywordOnly());
+    const pageIds = ranking.ranked.slice(offset, offset + perPage);
+    const hits = await hydrateHits(store, pageIds, ranking.fromStore, parsed);
+    if (pageIds.some((r) => ranking.fromStore.has(r.id))) {
+      notes.push(
+        "Papers added since the search engine was last built are ranked by their keywords only until the next build.",
+      );
+    }
+    return { ...base, hits, total: ranking.ranked.length, mode, problem: null };
+  }
+
+  return {
+    search,
+    async similar(id: ArxivId, limit = 10): Promise<SimilarPaper[]> {
+      return findSimilar(store, await live.current(), id, limit);
+    },
+    async status(): Promise<SearchStatus> {
+      const assessment = await assessEngine(store, files, {
+        rebuildGrowth: options.rebuildGrowth ?? 0.05,
+        embedder: describeEmbedder(embedderConfig),
+      });
+      const m = assessment.manifest;
+      return {
+        engine: m && {
+          papers: m.papers,
+          builtAt: m.builtAt,
+          embedder: m.embedder,
+          file: files.enginePath(m),
+        },
+        storePapers: assessment.storePapers,
+        stale: assessment.staleBecause !== null && assessment.storePapers > 0,
+      };
+    },
+  };
+}
+
+/** A whole number in [min, max] from an optional input; out-of-range or non-numbers fall back or clamp. */
+function whole(value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}
+
+/**
+ * Whether the store holds papers the engine has not indexed (papers are never deleted, so more papers than
+ * the engine was built from means newer ones). Counted at most every `intervalMs`; while unknown, assumed.
+ */
+class NewerPapers {
+  private counted: { at: number; papers: number } | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  async newerThan(loaded: LoadedEngine): Promise<boolean> {
+    if (this.counted === null || Date.now() - this.counted.at >= this.intervalMs) {
+      try {
+        this.counted = { at: Date.now(), papers: (await this.store.stats()).papers };
+      } catch (error) {
+        // Counting only saves work: when it fails, merging the store's hits is the safe choice.
+        this.logger.warn("could not count the store's papers", { error: describeError(error) });
+        this.counted = null;
+        return true;
+      }
+    }
+    return this.counted.papers !== loaded.manifest.papers;
+  }
+}

@@ -1,0 +1,60 @@
+import { type ArxivId, authorKey, type Paper, parseArxivId } from "../../core/index.ts";
+import type { Store } from "../../store/store.ts";
+import type { SimilarPaper } from "../service.ts";
+import type { LoadedEngine } from "./live-engine.ts";
+
+/** Neighbours fetched beyond the limit, to fill the list after other versions are left out. */
+const SPARE = 5;
+/** Characters of the paper's text searched when no engine is built. */
+const KEYWORD_CHARS = 1_500;
+
+/**
+ * Papers like `input` (any form of an arXiv id; a malformed one throws `invalid_arxiv_id`). With the engine:
+ * nearest by the papers' vectors, or, for a paper newer than the engine, by the vector of its text. Without
+ * it: a keyword search on its title and abstract. Never the paper itself, nor another version of it: the same
+ * id under any form, or a paper with the same title (a re-submission under a new id).
+ */
+export async function findSimilar(
+  store: Store,
+  loaded: LoadedEngine | null,
+  input: string,
+  limit: number,
+): Promise<SimilarPaper[]> {
+  const id = parseArxivId(input).id;
+  const k = Math.max(1, Math.min(100, Math.floor(limit)));
+  const paper = await store.getPaper(id);
+  if (paper === null) return [];
+  let candidates: { id: string; score: number }[];
+  if (loaded !== null) {
+    candidates = loaded.knows(id)
+      ? loaded.engine.similar(id, k + SPARE)
+      : (
+          await loaded.engine.search(`${paper.title}. ${paper.abstract}`, {
+            mode: "vector",
+            limit: k + SPARE,
+          })
+        ).hits;
+  } else {
+    const text = `${paper.title} ${paper.abstract}`.slice(0, KEYWORD_CHARS).replace(/["':-]/g, " ");
+    const found = await store.search.search({ text, limit: Math.min(100, k + SPARE) });
+    candidates = found.hits.map((h) => ({ id: h.paper.id, score: h.score }));
+  }
+  const title = titleKey(paper);
+  const others = candidates.filter((c) => c.id !== id);
+  const papers = new Map(
+    (await store.getPapers(others.map((c) => c.id as ArxivId))).map((p) => [p.id as string, p]),
+  );
+  const out: SimilarPaper[] = [];
+  for (const c of others) {
+    const other = papers.get(c.id);
+    if (!other || titleKey(other) === title) continue;
+    out.push({ paper: other, score: c.score });
+    if (out.length === k) break;
+  }
+  return out;
+}
+
+/** A title folded like an author name (case, accents, punctuation and spacing do not matter). */
+function titleKey(paper: Paper): string {
+  return authorKey(paper.title);
+}

@@ -1,0 +1,116 @@
+import type { PaperRecord } from "../../src/core/index.ts";
+import type { EngineOptions } from "../../src/search/engine.ts";
+import { buildArxivRecord, cats, id, ts } from "./factories.ts";
+
+/** Small embedder training for tests: a few seconds at most on a few dozen papers. */
+export const TEST_ENGINE: Omit<EngineOptions, "embedder" | "logger"> = {
+  train: { dimensions: 64, models: 1, epochs: 4, seed: 1 },
+};
+
+interface Topic {
+  category: string;
+  author: string;
+  titles: string[];
+  body: string;
+}
+
+/** Four topics, six papers each, with words of their own so rankings are easy to tell apart. */
+const TOPICS: Topic[] = [
+  {
+    category: "cs.LG",
+    author: "Ada Lovelace",
+    titles: [
+      "Test-time adaptation under distribution shift",
+      "Entropy minimization for test-time adaptation",
+      "Continual test-time adaptation without forgetting",
+      "Label shift estimation for adapting classifiers",
+      "Source-free domain adaptation with pseudo labels",
+      "Robust batch normalization statistics at test time",
+    ],
+    body:
+      "We adapt a trained model at test time to a shifted target distribution without labels, updating " +
+      "normalization statistics and minimizing prediction entropy on unlabeled target batches.",
+  },
+  {
+    category: "cs.CL",
+    author: "Grace Hopper",
+    titles: [
+      "Model merging for multi-task language models",
+      "Task arithmetic with fine-tuned weights",
+      "Merging adapters trained on different tasks",
+      "Resolving interference when merging models",
+      "Weight averaging of fine-tuned checkpoints",
+      "Evolutionary search over merged language models",
+    ],
+    body:
+      "Merging the weights of several fine-tuned language models yields one multi-task model; we study task " +
+      "vectors, interference between parameters and averaging of checkpoints.",
+  },
+  {
+    category: "q-bio.BM",
+    author: "Rosalind Franklin",
+    titles: [
+      "Protein structure prediction with deep networks",
+      "Folding proteins from sequence alone",
+      "Contact maps for protein folding",
+      "Protein language models predict structure",
+      "Docking small molecules to predicted protein structures",
+      "Sequence families and protein structure accuracy",
+    ],
+    body:
+      "Deep networks predict the three-dimensional structure of proteins from amino acid sequences, using " +
+      "residue contact maps, multiple sequence alignments and folding simulations.",
+  },
+  {
+    category: "cs.CV",
+    author: "Alan Turing",
+    titles: [
+      "Denoising diffusion models for image synthesis",
+      "Faster sampling of diffusion models",
+      "Latent diffusion for high-resolution images",
+      "Guidance without a classifier in diffusion models",
+      "Video generation with diffusion transformers",
+      "Score matching and diffusion image generation",
+    ],
+    body:
+      "Diffusion models generate images by reversing a gradual noising process; we improve sampling speed, " +
+      "guidance and image quality of latent denoising models.",
+  },
+];
+
+/** 24 papers (`2401.00001` ... `2401.00024`), published one a day from 2024-01-01, four topics. */
+export function searchPapers(): PaperRecord[] {
+  const out: PaperRecord[] = [];
+  TOPICS.forEach((topic, t) => {
+    topic.titles.forEach((title, i) => {
+      const n = t * 6 + i + 1;
+      const date = ts(`2024-01-${String(n).padStart(2, "0")}T12:00:00Z`);
+      out.push(
+        buildArxivRecord({
+          id: id(`2401.${String(n).padStart(5, "0")}`),
+          title,
+          abstract: `${title}. ${topic.body} Variant ${n} of this study.`,
+          authors: [topic.author, `Coauthor ${n}`],
+          categories: cats(topic.category),
+          versions: [{ version: 1, date }],
+          publishedAt: date,
+        }),
+      );
+    });
+  });
+  return out;
+}
+
+/** One more paper, on a topic no other paper has. */
+export function newerPaper(n = 25): PaperRecord {
+  const date = ts("2024-02-01T12:00:00Z");
+  return buildArxivRecord({
+    id: id(`2402.${String(n).padStart(5, "0")}`),
+    title: "Zebrafish regeneration atlas",
+    abstract: "A single-cell atlas of zebrafish fin regeneration after amputation.",
+    authors: ["Barbara McClintock"],
+    categories: cats("q-bio.CB"),
+    versions: [{ version: 1, date }],
+    publishedAt: date,
+  });
+}

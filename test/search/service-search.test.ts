@@ -1,0 +1,259 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { ArxivId } from "../../src/core/index.ts";
+import { silentLogger } from "../../src/log.ts";
+import { buildSearchEngine } from "../../src/search/service/build.ts";
+import { EngineFiles } from "../../src/search/service/engine-files.ts";
+import { createSearchService, type SearchService } from "../../src/search/service.ts";
+import type { Store } from "../../src/store/store.ts";
+import { buildArxivRecord, id, ts } from "../helpers/factories.ts";
+import { newerPaper, searchPapers, TEST_ENGINE } from "../helpers/search-papers.ts";
+import { createTestDatabase, type StoreKind, type TestDatabase } from "../helpers/stores.ts";
+
+const HOSTILE = [
+  "'; drop table papers; --",
+  'robert"); DELETE FROM papers; --',
+  "adaptation OR 1=1",
+  "NEAR(test adaptation) AND NOT * ^ { } [ ] \\",
+  "$\\alpha$ \\frac{1}{2} protein",
+  "🧬🧪 protein ☃",
+  "\u0000 adaptation \u0000",
+  "author:",
+  'author:"',
+  "cat:zzz since:2024-13-45 diffusion",
+  "-",
+  '"""',
+  "x".repeat(10_000),
+  "merging ".repeat(2_000),
+  "the of and",
+  "since:2025-01-01 until:2024-01-01 protein",
+];
+
+const ids = (hits: { paper: { id: string } }[]) => hits.map((h) => h.paper.id);
+
+for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
+  describe(`search service on ${kind}`, () => {
+    let db: TestDatabase;
+    let store: Store;
+    let dataDir: string;
+    let service: SearchService;
+    const build = () =>
+      buildSearchEngine({
+        store,
+        files: new EngineFiles(dataDir),
+        embedderName: "corpus",
+        engine: TEST_ENGINE,
+        logger: silentLogger,
+      });
+
+    before(async () => {
+      db = await createTestDatabase(kind);
+      store = await db.open();
+      dataDir = mkdtempSync(join(tmpdir(), "paperboy-service-"));
+      await store.ingest({ papers: searchPapers() });
+      service = createSearchService({ store, dataDir, checkIntervalMs: 0, recountIntervalMs: 0 });
+    });
+    after(async () => {
+      await store.close();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    test("without an engine: the store's keyword search, and a note when search by meaning was asked", async () => {
+      const r = await service.search({ q: "test-time adaptation", mode: "hybrid" });
+      assert.equal(r.mode, "keyword");
+      assert.equal(r.problem, null);
+      assert.match(r.notes.join(" "), /not available until the search engine is built/);
+      assert.ok(r.hits.length > 0);
+      assert.ok(
+        ids(r.hits)
+          .slice(0, 3)
+          .every((i) => ["2401.00001", "2401.00002", "2401.00003"].includes(i)),
+      );
+      const status = await service.status();
+      assert.equal(status.engine, null);
+      assert.equal(status.stale, true);
+      assert.equal(status.storePapers, 24);
+    });
+
+    test("filters alone list the papers that pass them, in the requested order", async () => {
+      const r = await service.search({ q: "cat:cs.CV", sort: "date" });
+      assert.equal(r.problem, null);
+      assert.equal(r.total, 6);
+      assert.deepEqual(ids(r.hits), [
+        "2401.00024",
+        "2401.00023",
+        "2401.00022",
+        "2401.00021",
+        "2401.00020",
+        "2401.00019",
+      ]);
+      const fromForm = await service.search({ q: "", filters: { authors: ["Rosalind Franklin"] } });
+      assert.equal(fromForm.total, 6);
+      assert.deepEqual(fromForm.filters.authors, ["Rosalind Franklin"]);
+    });
+
+    test("a query with nothing to search says so instead of listing everything", async () => {
+      const r = await service.search({ q: "the of and" });
+      assert.equal(r.hits.length, 0);
+      assert.match(r.problem ?? "", /common words/);
+    });
+
+    test("with an engine: hybrid by default, the topic's papers first, highlights and upvotes filled", async () => {
+      await build();
+      const r = await service.search({ q: "test-time adaptation" });
+      assert.equal(r.mode, "hybrid");
+      assert.equal(r.problem, null);
+      const top = ids(r.hits).slice(0, 3);
+      assert.ok(
+        top.every((i) => i >= "2401.00001" && i <= "2401.00006"),
+        top.join(","),
+      );
+      const first = r.hits[0];
+      assert.ok(first?.title.some((p) => p.match));
+      assert.ok(first?.snippet.length);
+      assert.equal(typeof first?.upvotes, "number");
+      const status = await service.status();
+      assert.equal(status.engine?.papers, 24);
+      assert.equal(status.stale, false);
+    });
+
+    test("every mode runs through the engine, and keyword mode ranks by words", async () => {
+      for (const mode of ["keyword", "vector", "hybrid"] as const) {
+        const r = await service.search({ q: "protein structure prediction", mode, perPage: 5 });
+        assert.equal(r.mode, mode);
+        assert.ok(r.hits.length > 0, mode);
+      }
+      const k = await service.search({ q: "protein structure prediction", mode: "keyword", perPage: 3 });
+      assert.ok(
+        ids(k.hits).every((i) => i >= "2401.00013" && i <= "2401.00018"),
+        ids(k.hits).join(","),
+      );
+    });
+
+    test("filters cut the engine's ranking, and total counts only the papers that pass", async () => {
+      const r = await service.search({ q: 'models author:"Alan Turing" until:2024-01-21', mode: "hybrid" });
+      assert.equal(r.mode, "hybrid");
+      assert.ok(r.hits.length > 0);
+      for (const h of r.hits) {
+        assert.ok(h.paper.authors.includes("Alan Turing"));
+        assert.ok((h.paper.publishedAt ?? "") <= "2024-01-21T23:59:59Z");
+      }
+      assert.equal(r.total, r.hits.length);
+      const combined = await service.search({
+        q: "models",
+        filters: { categories: ["cs.CL"] },
+        perPage: 100,
+      });
+      assert.ok(combined.hits.every((h) => h.paper.categories.includes("cs.CL" as never)));
+      assert.ok(combined.total <= 6);
+    });
+
+    test("excluded words leave out the papers that have them", async () => {
+      const r = await service.search({ q: "diffusion -latent", mode: "hybrid", perPage: 100 });
+      assert.ok(r.hits.length > 0);
+      for (const h of r.hits) assert.doesNotMatch(`${h.paper.title} ${h.paper.abstract}`, /latent/i);
+    });
+
+    test("pages do not overlap and keep the order of one long list", async () => {
+      const all = await service.search({ q: "models", perPage: 12 });
+      const first = await service.search({ q: "models", perPage: 6, page: 1 });
+      const second = await service.search({ q: "models", perPage: 6, page: 2 });
+      assert.deepEqual([...ids(first.hits), ...ids(second.hits)], ids(all.hits));
+      assert.equal(first.total, all.total);
+    });
+
+    test("sorting by date uses the store, whatever the engine", async () => {
+      const r = await service.search({ q: "diffusion", sort: "date", mode: "hybrid" });
+      assert.equal(r.mode, "keyword");
+      const dates = r.hits.map((h) => h.paper.publishedAt ?? "");
+      assert.deepEqual(dates, [...dates].sort().reverse());
+    });
+
+    test("a paper added after the build is still found, and ranked among the engine's hits", async () => {
+      await store.ingest({ papers: [newerPaper()] });
+      const r = await service.search({ q: "zebrafish regeneration" });
+      assert.deepEqual(ids(r.hits), ["2402.00025"]);
+      assert.match(r.notes.join(" "), /added since the search engine was last built/);
+      const mixed = await service.search({ q: "regeneration protein structure", perPage: 50 });
+      assert.ok(ids(mixed.hits).includes("2402.00025"));
+      assert.ok(ids(mixed.hits).includes("2401.00013"));
+      const filteredOut = await service.search({ q: "zebrafish cat:cs.LG" });
+      assert.equal(filteredOut.hits.length, 0);
+    });
+
+    test("a newer build is picked up by a running service without a restart", async () => {
+      const before = await service.status();
+      await build();
+      // The search that notices the build keeps the old engine; the swap follows once the new one is loaded.
+      let r = await service.search({ q: "zebrafish regeneration" });
+      for (let i = 0; i < 100 && r.notes.some((n) => /added since/.test(n)); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        r = await service.search({ q: "zebrafish regeneration" });
+      }
+      assert.deepEqual(ids(r.hits).slice(0, 1), ["2402.00025"]);
+      assert.doesNotMatch(r.notes.join(" "), /added since/);
+      const after = await service.status();
+      assert.equal(after.engine?.papers, 25);
+      assert.notEqual(after.engine?.builtAt, before.engine?.builtAt);
+    });
+
+    test("similar papers: the topic's, never the paper itself nor another version of it", async () => {
+      await store.ingest({
+        papers: [
+          buildArxivRecord({
+            id: id("2403.00001"),
+            title: "Test-time adaptation under  distribution shift",
+            abstract: "A re-submission of the same work under a new identifier.",
+            versions: [{ version: 1, date: ts("2024-03-01T00:00:00Z") }],
+          }),
+        ],
+      });
+      const similar = await service.similar("2401.00001" as ArxivId, 5);
+      assert.equal(similar.length, 5);
+      const got = ids(similar);
+      assert.ok(!got.includes("2401.00001"));
+      assert.ok(!got.includes("2403.00001"));
+      assert.ok(
+        got.slice(0, 3).every((i) => i >= "2401.00002" && i <= "2401.00006"),
+        got.join(","),
+      );
+      const versioned = await service.similar("arXiv:2401.00001v2" as ArxivId, 5);
+      assert.ok(!ids(versioned).includes("2401.00001"));
+      assert.deepEqual(await service.similar("2409.99999" as ArxivId), []);
+      await assert.rejects(service.similar("not-an-id" as ArxivId), /not an arXiv id/);
+    });
+
+    test("similar papers without an engine come from a keyword search on the paper's text", async () => {
+      const emptyDir = mkdtempSync(join(tmpdir(), "paperboy-service-none-"));
+      try {
+        const plain = createSearchService({ store, dataDir: emptyDir });
+        const similar = await plain.similar("2401.00013" as ArxivId, 3);
+        assert.equal(similar.length, 3);
+        assert.ok(ids(similar).every((i) => i !== "2401.00013" && i >= "2401.00014" && i <= "2401.00018"));
+      } finally {
+        rmSync(emptyDir, { recursive: true, force: true });
+      }
+    });
+
+    test("hostile queries give results or a clear message, never a crash or an injection", async () => {
+      for (const q of HOSTILE) {
+        for (const mode of ["keyword", "hybrid"] as const) {
+          const r = await service.search({ q, mode });
+          assert.ok(Array.isArray(r.hits), q.slice(0, 30));
+          if (r.problem !== null) assert.equal(r.hits.length, 0);
+        }
+      }
+      const odd = await service.search({ q: "protein", page: -3, perPage: 10_000 });
+      assert.equal(odd.page, 1);
+      assert.equal(odd.perPage, 100);
+      const far = await service.search({ q: "protein", page: 500, perPage: 100 });
+      assert.equal(far.hits.length, 0);
+      assert.ok(far.problem);
+      assert.equal((await store.stats()).papers, 26);
+    });
+  });
+}
