@@ -4,6 +4,9 @@
  * with block-max MaxScore against exhaustive scoring, and prints p50/p95/p99 and the build time and memory.
  *
  *   node --import tsx bench/search/latency.ts [--docs 200000] [--queries 500] [--seed 1]
+ *
+ * The whole engine (hybrid, vector and "similar" queries with the HNSW index, save and load) is timed by
+ * engine-latency.ts.
  */
 import { parseArgs } from "node:util";
 import { buildIndex } from "../../src/search/index/build.ts";

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Logger } from "../log.ts";
 import { buildIndex } from "./index/build.ts";
 import type { InvertedIndex } from "./index/inverted-index.ts";
@@ -13,7 +14,10 @@ import type { SearchDocument, SearchHit } from "./types.ts";
 import { CorpusEmbedder } from "./vector/corpus-embedder.ts";
 import type { Embedder } from "./vector/embedder.ts";
 import { FlatVectorIndex } from "./vector/flat-index.ts";
+import { type HnswOptions, HnswVectorIndex } from "./vector/hnsw-index.ts";
+import { DEFAULT_OVERSAMPLE, nearest } from "./vector/nearest.ts";
 import { type TrainOptions, trainCorpusEmbedder } from "./vector/train.ts";
+import type { VectorIndex } from "./vector/vector-index.ts";
 
 export type SearchMode = "keyword" | "vector" | "hybrid";
 
@@ -44,13 +48,33 @@ export interface EngineOptions {
   train?: TrainOptions;
   /** Documents embedded per call to a custom embedder. Default 64. */
   embedBatchSize?: number;
+  /** Which vector index answers nearest-neighbour queries. */
+  vectorIndex?: VectorIndexOptions;
   logger?: Logger;
 }
+
+export interface VectorIndexOptions {
+  /**
+   * From this many documents on, an HNSW graph finds the vector side's candidates; below, every vector is read
+   * (exact, and on this machine still a few milliseconds). Default 20,000.
+   */
+  hnswFrom?: number;
+  hnsw?: HnswOptions;
+  /** Candidates taken from the graph per result wanted, rescored exactly. Default 2. */
+  oversample?: number;
+}
+
+export const DEFAULT_HNSW_FROM = 20_000;
 
 /** The parts of an engine; `persist/engine-file.ts` saves and loads them. */
 export interface EngineParts {
   index: InvertedIndex;
+  /** Every document's vector (row i = document i): exact scores, feedback and "similar" queries. */
   vectors: FlatVectorIndex;
+  /** Finds nearest-neighbour candidates; default `vectors` itself (exact search). */
+  ann?: VectorIndex;
+  /** Candidates taken from `ann` per result wanted when it is approximate. Default 2. */
+  oversample?: number;
   embedder: Embedder;
   fusion: FusionParams;
   /** Vector-side pseudo-relevance feedback of the hybrid mode. Default DEFAULT_FEEDBACK. */
@@ -65,19 +89,37 @@ export interface EngineParts {
  *
  * Hybrid ranking: the keyword and vector top `depth` lists are merged; for every candidate both its BM25F score
  * and its cosine are computed and fused (`fuseScores`), optionally after vector-side feedback (`rocchio`).
+ *
+ * Vector side: below `hnswFrom` documents every document vector is read (exact); above, an HNSW graph
+ * (`ann`) proposes candidates that are rescored with the exact vectors, so scores never depend on the graph.
+ * `similar` uses the same path with a paper's own vector as the query.
  */
 export class SearchEngine {
   readonly index: InvertedIndex;
   readonly vectors: FlatVectorIndex;
+  readonly ann: VectorIndex;
+  readonly oversample: number;
   readonly embedder: Embedder;
   readonly fusion: FusionParams;
   readonly feedback: FeedbackParams;
   readonly analyzer: Analyzer;
+  /** Document number of each id, made on the first `similar` call. */
+  private docNumbers: Map<string, number> | null = null;
 
   constructor(parts: EngineParts) {
+    if (parts.vectors.size !== parts.index.documentCount) {
+      throw new Error(
+        `the engine has ${parts.index.documentCount} documents but ${parts.vectors.size} document vectors`,
+      );
+    }
+    if (parts.ann !== undefined && parts.ann.size !== parts.vectors.size) {
+      throw new Error(`the vector index holds ${parts.ann.size} documents, the engine ${parts.vectors.size}`);
+    }
     this.feedback = parts.feedback ?? DEFAULT_FEEDBACK;
     this.index = parts.index;
     this.vectors = parts.vectors;
+    this.ann = parts.ann ?? parts.vectors;
+    this.oversample = parts.oversample ?? DEFAULT_OVERSAMPLE;
     this.embedder = parts.embedder;
     this.fusion = parts.fusion;
     this.analyzer = parts.analyzer;
@@ -91,24 +133,27 @@ export class SearchEngine {
     log?.info("keyword index built", { docs: docs.length, terms: index.termCount, ms: ms(started) });
     started = performance.now();
     let embedder = options.embedder;
-    let rows: Float32Array[];
+    let vectors: FlatVectorIndex;
     if (embedder === undefined) {
       const corpus = trainCorpusEmbedder(docs, analyzer, { ...options.train, logger: log });
       embedder = corpus;
-      rows = docs.map((d) => corpus.embedDocument(d.title, d.abstract));
       log?.info("embedder trained", { words: corpus.model.terms.length, ms: ms(started) });
+      vectors = await embedAll(docs, corpus.dimensions, 1024, async (batch) =>
+        batch.map((d) => corpus.embedDocument(d.title, d.abstract)),
+      );
     } else {
-      rows = [];
-      const size = options.embedBatchSize ?? 64;
-      for (let i = 0; i < docs.length; i += size) {
-        rows.push(...(await embedder.embed(docs.slice(i, i + size).map((d) => `${d.title}. ${d.abstract}`))));
-      }
-      log?.info("documents embedded", { ms: ms(started) });
+      const custom = embedder;
+      vectors = await embedAll(docs, custom.dimensions, options.embedBatchSize ?? 64, (batch) =>
+        custom.embed(batch.map((d) => `${d.title}. ${d.abstract}`)),
+      );
     }
-    const vectors = FlatVectorIndex.fromRows(embedder.dimensions, rows);
+    log?.info("documents embedded", { ms: ms(started) });
+    const ann = await buildVectorIndex(vectors, options.vectorIndex, log);
     return new SearchEngine({
       index,
       vectors,
+      ann,
+      oversample: options.vectorIndex?.oversample,
       embedder,
       fusion: options.fusion ?? DEFAULT_FUSION,
       feedback: options.feedback ?? DEFAULT_FEEDBACK,
@@ -142,6 +187,34 @@ export class SearchEngine {
     return result(this.hybrid(parsed, queryVector, depth));
   }
 
+  /**
+   * Papers nearest in meaning to paper `id`, best first, never `id` itself; empty when the id is unknown or
+   * its paper has no vector (no word the embedder knows).
+   */
+  similar(id: string, limit = 10): SearchHit[] {
+    const k = Math.max(0, Math.min(1000, Math.floor(limit)));
+    const doc = this.documentNumber(id);
+    if (doc < 0 || k === 0) return [];
+    const query = this.vectors.row(doc);
+    if (query.every((x) => x === 0)) return [];
+    return nearest(this.ann, this.vectors, query, k, (d) => d !== doc, this.oversample).map((h) => ({
+      id: this.index.data.ids[h.doc] as string,
+      score: h.score,
+    }));
+  }
+
+  /** The document number of an id, or -1. */
+  private documentNumber(id: string): number {
+    if (this.docNumbers === null) {
+      const numbers = new Map<string, number>();
+      this.index.data.ids.forEach((docId, doc) => {
+        numbers.set(docId, doc);
+      });
+      this.docNumbers = numbers;
+    }
+    return this.docNumbers.get(id) ?? -1;
+  }
+
   private async queryVector(query: string): Promise<Float32Array> {
     const text = query.slice(0, 10_000);
     if (this.embedder instanceof CorpusEmbedder) return this.embedder.encode(this.embedder.sparse(text));
@@ -151,7 +224,8 @@ export class SearchEngine {
 
   /** Nearest documents by meaning; phrases in the query still filter. */
   private vectorTopK(queryVector: Float32Array, parsed: ParsedQuery, k: number): Scored[] {
-    if (parsed.phrases.length === 0) return this.vectors.search(queryVector, k);
+    if (parsed.phrases.length === 0)
+      return nearest(this.ann, this.vectors, queryVector, k, undefined, this.oversample);
     const top = new TopK(k);
     for (const doc of phraseMatches(this.index, parsed)) top.offer(doc, this.vectors.score(queryVector, doc));
     return top.sorted();
@@ -184,6 +258,48 @@ export class SearchEngine {
       .map((doc, i) => ({ doc, score: fused[i] as number }))
       .sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
+}
+
+/** Embeds the documents in batches straight into one array, yielding to the event loop between batches. */
+async function embedAll(
+  docs: readonly SearchDocument[],
+  dimensions: number,
+  batchSize: number,
+  embed: (batch: readonly SearchDocument[]) => Promise<Float32Array[]>,
+): Promise<FlatVectorIndex> {
+  const vectors = new Float32Array(docs.length * dimensions);
+  for (let start = 0; start < docs.length; start += batchSize) {
+    const batch = docs.slice(start, start + batchSize);
+    const rows = await embed(batch);
+    if (rows.length !== batch.length) {
+      throw new Error(`the embedder returned ${rows.length} vectors for ${batch.length} documents`);
+    }
+    rows.forEach((row, i) => {
+      if (row.length !== dimensions) {
+        throw new Error(`the embedder returned a ${row.length}-float vector; it declares ${dimensions}`);
+      }
+      vectors.set(row, (start + i) * dimensions);
+    });
+    await nextTurn();
+  }
+  return new FlatVectorIndex(dimensions, vectors);
+}
+
+/** The exact index itself for a small library, an HNSW graph over its vectors from `hnswFrom` documents. */
+export async function buildVectorIndex(
+  vectors: FlatVectorIndex,
+  options: VectorIndexOptions = {},
+  log?: Logger,
+): Promise<VectorIndex> {
+  if (vectors.size < (options.hnswFrom ?? DEFAULT_HNSW_FROM)) return vectors;
+  const started = performance.now();
+  const graph = await HnswVectorIndex.build(vectors.dimensions, vectors.vectors, options.hnsw);
+  log?.info("vector graph built", {
+    docs: graph.size,
+    quantization: graph.options.quantization,
+    ms: ms(started),
+  });
+  return graph;
 }
 
 function ms(since: number): number {

@@ -6,6 +6,9 @@
  *   const engine = await SearchEngine.build(papers);
  *   const { hits, notes, problem } = await engine.search("test-time adaptation", { mode: "hybrid", limit: 20 });
  *   saveEngine(engine, "data/search.pbs");          // and on start: loadEngine("data/search.pbs")
+ *
+ * The product goes through `createSearchService` (service.ts), which adds the store's filters, persistence
+ * under the data directory and background rebuilds.
  */
 export {
   type EngineOptions,
@@ -25,5 +28,9 @@ export { DEFAULT_FUSION, type FusionParams, reciprocalRankFusion } from "./rank/
 export { createAnalyzer } from "./text/analyzer.ts";
 export type { SearchDocument, SearchHit } from "./types.ts";
 export { CorpusEmbedder } from "./vector/corpus-embedder.ts";
+export { createEmbedder, describeEmbedder } from "./vector/create-embedder.ts";
 export type { Embedder } from "./vector/embedder.ts";
+export { FlatVectorIndex } from "./vector/flat-index.ts";
+export { HnswVectorIndex } from "./vector/hnsw-index.ts";
 export { type TrainOptions, trainCorpusEmbedder } from "./vector/train.ts";
+export type { VectorIndex } from "./vector/vector-index.ts";

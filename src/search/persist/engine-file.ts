@@ -1,12 +1,18 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { SearchEngine } from "../engine.ts";
 import type { InvertedIndexData } from "../index/inverted-index.ts";
 import { InvertedIndex } from "../index/inverted-index.ts";
 import type { Bm25Params, Field } from "../rank/bm25.ts";
+import type { FeedbackParams } from "../rank/feedback.ts";
 import type { FusionParams } from "../rank/fusion.ts";
 import { createAnalyzer } from "../text/analyzer.ts";
 import { CorpusEmbedder } from "../vector/corpus-embedder.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import { FlatVectorIndex } from "../vector/flat-index.ts";
+import { type HnswOptions, HnswVectorIndex } from "../vector/hnsw-index.ts";
+import type { VectorIndex } from "../vector/vector-index.ts";
 import { readContainer, type StoredArray, writeContainer } from "./container.ts";
 
 interface EngineMeta {
@@ -15,7 +21,10 @@ interface EngineMeta {
   params: Bm25Params;
   averageLength: Record<Field, number>;
   fusion: FusionParams;
+  feedback?: FeedbackParams;
   dimensions: number;
+  /** The approximate vector index saved beside this file (a name in the same folder), if the engine has one. */
+  ann?: { kind: "hnsw"; file: string; options: HnswOptions; oversample: number };
   /** Models concatenated in the built-in corpus embedder (see CorpusEmbedderModel). */
   embedderModels: number;
   /** Vocabulary of the built-in corpus embedder, or null when the engine used another embedder. */
@@ -36,7 +45,13 @@ const INDEX_ARRAYS = [
   "impacts",
 ] as const;
 
-/** Saves an engine (keyword index, document vectors, and the built-in embedder's model) to one file. */
+/**
+ * Saves an engine (keyword index, document vectors, and the built-in embedder's model) to one file, and its
+ * HNSW graph, if it has one, to a new file beside it (`<name>.<token>.hnsw`) named in the engine file. Both
+ * are written to temporary names and renamed into place, the graph first, so a reader opening the engine file
+ * always finds the graph it names; a process that still has the old graph mapped keeps using it. Older graph
+ * files of the same engine file are removed.
+ */
 export function saveEngine(engine: SearchEngine, path: string): void {
   const data = engine.index.data;
   const corpus = engine.embedder instanceof CorpusEmbedder ? engine.embedder.model : null;
@@ -46,6 +61,7 @@ export function saveEngine(engine: SearchEngine, path: string): void {
     params: data.params,
     averageLength: data.averageLength,
     fusion: engine.fusion,
+    feedback: engine.feedback,
     dimensions: engine.vectors.dimensions,
     embedderModels: corpus ? corpus.models : 0,
     embedderTerms: corpus ? corpus.terms : null,
@@ -56,14 +72,51 @@ export function saveEngine(engine: SearchEngine, path: string): void {
     arrays.embedderIdf = corpus.idf;
     arrays.embedderWeights = corpus.weights;
   }
+  const graph = engine.ann instanceof HnswVectorIndex ? engine.ann : null;
+  if (graph) {
+    const file = `${basename(path)}.${Date.now().toString(36)}-${randomBytes(4).toString("hex")}.hnsw`;
+    graph.save(join(dirname(path), file));
+    meta.ann = { kind: "hnsw", file, options: graph.options, oversample: engine.oversample };
+  }
   writeContainer(path, meta, arrays);
+  removeOldGraphs(path, meta.ann?.file ?? null);
+}
+
+/** Deletes graph files of this engine file other than `keep` (Linux keeps a deleted file's open maps valid). */
+function removeOldGraphs(path: string, keep: string | null): void {
+  const prefix = `${basename(path)}.`;
+  for (const name of readdirSync(dirname(path))) {
+    if (name.startsWith(prefix) && name.endsWith(".hnsw") && name !== keep) {
+      rmSync(join(dirname(path), name), { force: true });
+    }
+  }
+}
+
+export interface LoadEngineOptions {
+  /** The embedder the engine was built with, when it was not the built-in corpus embedder. */
+  embedder?: Embedder;
+  /** Map the HNSW graph file instead of reading it into memory. Default true. */
+  mmap?: boolean;
 }
 
 /**
  * Loads an engine saved by `saveEngine`. An engine built with a custom embedder needs that embedder again
  * (the same model, for query vectors that match the stored document vectors).
  */
-export function loadEngine(path: string, options: { embedder?: Embedder } = {}): SearchEngine {
+export function loadEngine(path: string, options: LoadEngineOptions = {}): SearchEngine {
+  try {
+    return readEngine(path, options);
+  } catch (error) {
+    // A save in another process may have replaced the engine file and removed the graph it named between our
+    // reading the one and opening the other: the new engine file names a graph that exists, so read again.
+    if (error instanceof MissingGraphError) return readEngine(path, options);
+    throw error;
+  }
+}
+
+class MissingGraphError extends Error {}
+
+function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
   const { meta: raw, arrays } = readContainer(path);
   const meta = raw as EngineMeta;
   const analyzer = createAnalyzer();
@@ -97,11 +150,21 @@ export function loadEngine(path: string, options: { embedder?: Embedder } = {}):
   }
   const vectors = arrays.vectors;
   if (!(vectors instanceof Float32Array)) throw new Error(`${path}: missing vectors`);
+  let ann: VectorIndex | undefined;
+  if (meta.ann) {
+    if (basename(meta.ann.file) !== meta.ann.file) throw new Error(`${path}: bad graph file name`);
+    const graphPath = join(dirname(path), meta.ann.file);
+    if (!existsSync(graphPath)) throw new MissingGraphError(`${path} names ${graphPath}, which is missing`);
+    ann = HnswVectorIndex.open(graphPath, meta.dimensions, meta.ann.options, options.mmap ?? true);
+  }
   return new SearchEngine({
     index: new InvertedIndex(data as InvertedIndexData),
     vectors: new FlatVectorIndex(meta.dimensions, vectors),
+    ann,
+    oversample: meta.ann?.oversample,
     embedder,
     fusion: meta.fusion,
+    feedback: meta.feedback,
     analyzer,
   });
 }
