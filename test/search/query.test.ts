@@ -15,6 +15,12 @@ describe("query parser", () => {
     assert.equal(parsed.problem, null);
   });
 
+  test("a repeated word (or one also in a phrase) is one term, in order of first appearance", () => {
+    const parsed = parseQuery('shift in label shift: "label shift" shifts', analyzer);
+    assert.deepEqual(parsed.terms, ["shift", "label"]);
+    assert.deepEqual(parsed.phrases[0]?.terms, ["label", "shift"]);
+  });
+
   test("stop words inside a phrase leave gaps", () => {
     const parsed = parseQuery("“covariate and label shift”", analyzer);
     assert.deepEqual(parsed.phrases[0]?.offsets, [0, 2, 3]);

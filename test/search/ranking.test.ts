@@ -46,6 +46,12 @@ describe("keyword ranking on a fixed corpus", () => {
     assert.deepEqual(await ids("distribution merging"), ["merging", "tta", "domain"]);
   });
 
+  test("a word repeated in the query counts once", async () => {
+    const once = await engine.search("distribution merging", { mode: "keyword" });
+    const repeated = await engine.search("distribution merging merging merged", { mode: "keyword" });
+    assert.deepEqual(repeated.hits, once.hits);
+  });
+
   test("stemming joins word forms", async () => {
     assert.deepEqual(await ids("adapting models"), ["tta", "merging", "domain"]);
   });

@@ -89,7 +89,7 @@ export async function rankWithEngine(request: EngineRankRequest): Promise<Engine
 
 /**
  * The text the engine searches. With no filters or exclusions in it, the query as typed, so the engine reads
- * it exactly as its own parser would (repeated words weigh more, as in the BEIR numbers); otherwise the words
+ * it exactly as its own parser would (as in the BEIR numbers); otherwise the words
  * and phrases the query parser kept, without the filters and excluded words.
  */
 export function engineText(raw: string, parsed: ParsedSearchQuery): string {
