@@ -2,12 +2,20 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { describeError, isPaperboyError } from "../core/errors.ts";
 import { LOG_LEVELS } from "../log.ts";
+import { registerBench } from "./commands/bench.ts";
+import { registerDigest } from "./commands/digest.ts";
+import { registerEmbed } from "./commands/embed.ts";
 import { registerExport } from "./commands/export.ts";
 import { registerImport } from "./commands/import.ts";
 import { registerMigrate } from "./commands/migrate.ts";
+import { registerSearch } from "./commands/search.ts";
+import { registerServe } from "./commands/serve.ts";
+import { registerSimilar } from "./commands/similar.ts";
 import { registerStats } from "./commands/stats.ts";
 import { registerStatus } from "./commands/status.ts";
+import { registerSubscribers } from "./commands/subscribers.ts";
 import { registerSync } from "./commands/sync.ts";
+import { registerUsers } from "./commands/users.ts";
 import { registerWorker } from "./commands/worker.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
 
@@ -39,6 +47,14 @@ export function buildProgram(): Command {
   registerSync(program);
   registerStatus(program);
   registerWorker(program);
+  registerSearch(program);
+  registerSimilar(program);
+  registerEmbed(program);
+  registerBench(program);
+  registerServe(program);
+  registerUsers(program);
+  registerDigest(program);
+  registerSubscribers(program);
 
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const command of all(program)) {

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { accountRoutes, sessionMiddleware } from "./accounts/routes.tsx";
 import { apiRoutes } from "./api/routes.ts";
 import { communityRoutes } from "./community/routes.tsx";
+import { digestRoutes, oneClickRoutes } from "./digests/routes.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { countRequests } from "./feeds/metrics.ts";
 import { feedRoutes } from "./feeds/routes.ts";
@@ -38,7 +39,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       onError: (c) => c.text("request body too large (at most 256 KB)", 413),
     }),
   );
+  // RFC 8058 one-click unsubscribe: a mail client's POST with no cookie or CSRF token, authorised by the
+  // signed token in its URL; it must answer before the session middleware's CSRF check.
+  app.route("/", oneClickRoutes(deps));
   app.use("*", sessionMiddleware(deps));
+  // Before /api, whose catch-all would answer /api/for-you with a 404.
+  app.route("/", digestRoutes(deps));
   app.route("/api", apiRoutes(deps));
   app.route("/", feedRoutes(deps));
   app.route("/", accountRoutes(deps));

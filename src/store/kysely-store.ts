@@ -13,6 +13,7 @@ import {
 } from "../core/index.ts";
 import { type Accounts, createAccounts } from "./accounts/index.ts";
 import { type Community, createCommunity } from "./community/index.ts";
+import { createDigests, type Digests } from "./digests/index.ts";
 import { BatchWriter, emptyResult, isEmpty } from "./ingest.ts";
 import { claimNextJob, finishJob, insertJob, type JobOutcome, renewLease, rowToJob } from "./jobs.ts";
 import { createListings, type Listings } from "./listings/index.ts";
@@ -58,6 +59,7 @@ export class KyselyStore implements Store {
   readonly listings: Listings;
   readonly accounts: Accounts;
   readonly community: Community;
+  readonly digests: Digests;
   private readonly writer: BatchWriter;
 
   constructor(
@@ -75,6 +77,7 @@ export class KyselyStore implements Store {
     this.search = createPaperSearch(ctx);
     this.accounts = createAccounts(ctx);
     this.community = createCommunity(ctx);
+    this.digests = createDigests(ctx);
     // Lists rank by Hugging Face upvotes plus this site's own votes and comments.
     this.listings = createListings(ctx, (ids) => this.community.localActivity(ids));
   }

@@ -1,13 +1,18 @@
 import type { Command } from "commander";
+import { loadSecret } from "../../http/secret.ts";
 import { createSourceClients } from "../../jobs/clients.ts";
 import {
+  digestHandler,
+  digestSchedules,
   REBUILD_SEARCH,
   rebuildSearchHandler,
   rebuildSearchSchedules,
+  SEND_DIGESTS,
   syncHandlers,
   syncSchedules,
 } from "../../jobs/handlers.ts";
 import { Worker } from "../../jobs/worker.ts";
+import { createMailer } from "../../mail/index.ts";
 import { systemClock } from "../../sources/clock.ts";
 import { contextFrom } from "../context.ts";
 
@@ -17,7 +22,7 @@ export function registerWorker(program: Command): void {
     .summary("run scheduled syncs and queued jobs until stopped (Ctrl-C or SIGTERM)")
     .description(
       "Runs the durable job queue: enqueues the scheduled syncs (PAPERBOY_SCHEDULE_HF, _ARXIV, _STARS; " +
-        "the search engine rebuild check on PAPERBOY_SCHEDULE_SEARCH; " +
+        "the search engine rebuild check on PAPERBOY_SCHEDULE_SEARCH; due digests every 10 minutes; " +
         "categories from PAPERBOY_CATEGORIES), claims due jobs, retries failures with back-off and gives up " +
         "after a job's attempts into a failed state shown by `paperboy status`. Any number of workers can " +
         "share one PostgreSQL database; they split the jobs between them.",
@@ -28,6 +33,7 @@ export function registerWorker(program: Command): void {
       const ctx = contextFrom(command);
       await ctx.withStore(async (store) => {
         const clients = createSourceClients(ctx.config.sources, systemClock, ctx.logger);
+        const mailer = createMailer(ctx.config, ctx.logger);
         const worker = new Worker({
           store,
           handlers: {
@@ -37,11 +43,18 @@ export function registerWorker(program: Command): void {
               dataDir: ctx.config.dataDir,
               search: ctx.config.search,
             }),
+            [SEND_DIGESTS]: digestHandler({
+              store,
+              mailer,
+              secret: loadSecret(ctx.config),
+              baseUrl: ctx.config.web.baseUrl,
+            }),
           },
           schedules: opts.schedule
             ? [
                 ...syncSchedules(ctx.config.worker, ctx.config.sources.categories),
                 ...rebuildSearchSchedules(ctx.config.search),
+                ...digestSchedules(),
               ]
             : [],
           logger: ctx.logger,
@@ -61,6 +74,7 @@ export function registerWorker(program: Command): void {
         } finally {
           process.off("SIGINT", stop);
           process.off("SIGTERM", stop);
+          await mailer.close();
         }
       });
     });

@@ -218,7 +218,10 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
         ) : (
           <>
             <p class="muted small">
-              {results.total} {results.total === 1 ? "paper" : "papers"} · {MODE_LABELS[results.mode]}
+              {results.mode === "keyword"
+                ? `${results.total} ${results.total === 1 ? "paper" : "papers"}`
+                : `the ${results.total} closest ${results.total === 1 ? "paper" : "papers"}`}{" "}
+              · {MODE_LABELS[results.mode]}
             </p>
             <ol class="cards">
               {results.hits

@@ -48,7 +48,14 @@ export function webhookPayload(input: ChannelPayloadInput) {
         .filter((i) => input.papers.has(i.paperId))
         .map((i) => {
           const p = input.papers.get(i.paperId) as Paper;
-          return { id: p.id, title: p.title, authors: p.authors, url: input.paperUrl(p.id), reason: i.reason, terms: i.terms };
+          return {
+            id: p.id,
+            title: p.title,
+            authors: p.authors,
+            url: input.paperUrl(p.id),
+            reason: i.reason,
+            terms: i.terms,
+          };
         }),
     })),
   };
@@ -71,13 +78,20 @@ export function slackPayload(input: ChannelPayloadInput, heading: string) {
         return `• <${input.paperUrl(p.id)}|${slackEscape(p.title)}>${why}`;
       });
     if (lines.length === 0) continue;
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*${slackEscape(s.title)}*\n${lines.join("\n")}`.slice(0, 3000) } });
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: `*${slackEscape(s.title)}*\n${lines.join("\n")}`.slice(0, 3000) },
+    });
   }
   return { text: heading, blocks };
 }
 
 /** POSTs JSON; resolves on 2xx, throws ChannelError (hard or soft) otherwise. */
-export async function postJson(url: string, body: string, headers: Record<string, string> = {}): Promise<void> {
+export async function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<void> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -92,14 +106,18 @@ export async function postJson(url: string, body: string, headers: Record<string
   }
   await response.body?.cancel();
   if (response.ok) return;
-  const hard = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+  const hard =
+    response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
   throw new ChannelError(`the webhook answered ${response.status}`, hard);
 }
 
 export async function sendWebhook(url: string, secret: string, payload: unknown, now: Date): Promise<void> {
   const body = JSON.stringify(payload);
   const timestamp = String(Math.floor(now.getTime() / 1000));
-  await postJson(url, body, { [SIGNATURE_HEADER]: signBody(secret, timestamp, body), [TIMESTAMP_HEADER]: timestamp });
+  await postJson(url, body, {
+    [SIGNATURE_HEADER]: signBody(secret, timestamp, body),
+    [TIMESTAMP_HEADER]: timestamp,
+  });
 }
 
 export async function sendSlack(url: string, payload: unknown): Promise<void> {

@@ -10,7 +10,7 @@ import {
   MAX_SECTION_ITEMS,
 } from "../../core/digest.ts";
 import type { IsoDate, Paper } from "../../core/index.ts";
-import { RecommendationCorpus, type Recommendation, type Signal } from "../../search/recommend.ts";
+import { type Recommendation, RecommendationCorpus, type Signal } from "../../search/recommend.ts";
 import type { Store } from "../../store/store.ts";
 
 /** Days of new papers the recommendation candidates are drawn from. */
@@ -40,7 +40,9 @@ export async function readerSignals(store: Store, userId: string): Promise<Signa
     store.community.library(userId, { limit: 200 }),
     store.digests.dismissed(userId),
   ]);
-  const ids = [...new Set([...votes.map((v) => v.paperId), ...library.items.map((i) => i.paperId), ...dismissed])];
+  const ids = [
+    ...new Set([...votes.map((v) => v.paperId), ...library.items.map((i) => i.paperId), ...dismissed]),
+  ];
   const papers = new Map((await store.getPapers(ids as Paper["id"][])).map((p) => [p.id as string, p]));
   const signals: Signal[] = [];
   const negative = new Set(dismissed);
@@ -87,6 +89,32 @@ export interface ComposeInput {
   until: Date;
   /** Built once per run; null leaves recommendations out. */
   corpus: RecommendationCorpus | null;
+  /**
+   * Sections that are the same for every reader of a period (trending, a search, a category, an author),
+   * shared across a run so thousands of digests do not repeat one query. Bounded by the caller.
+   */
+  shared?: Map<string, Promise<DigestSection>>;
+}
+
+/** Most shared sections a run keeps; past it the map is cleared (periods move on, memory stays flat). */
+const MAX_SHARED = 2_000;
+
+function sharedSection(
+  input: ComposeInput,
+  key: string,
+  build: () => Promise<DigestSection>,
+): Promise<DigestSection> {
+  const cache = input.shared;
+  if (!cache) return build();
+  let section = cache.get(key);
+  if (!section) {
+    if (cache.size >= MAX_SHARED) cache.clear();
+    section = build();
+    // A failed query is not kept: the next digest asks again.
+    section.catch(() => cache.delete(key));
+    cache.set(key, section);
+  }
+  return section;
 }
 
 export async function composeDigest(store: Store, input: ComposeInput): Promise<DigestContent> {
@@ -102,55 +130,83 @@ export async function composeDigest(store: Store, input: ComposeInput): Promise<
       items: recs.map((r) => ({ paperId: r.paper.id, reason: r.reason, terms: r.terms })),
     });
   }
+  const window = `${input.since.toISOString()}/${input.until.toISOString()}`;
   if (contents.trending > 0) {
-    const trending = await store.listings.trending({
-      now: input.until,
-      perPage: Math.min(MAX_SECTION_ITEMS, contents.trending),
-    });
-    sections.push({
-      kind: "trending",
-      title: "Trending",
-      items: trending.items.map((i) => ({
-        paperId: i.paper.id,
-        reason: `${i.upvotes} upvote${i.upvotes === 1 ? "" : "s"}`,
-        terms: [],
-      })),
-    });
+    const n = Math.min(MAX_SECTION_ITEMS, contents.trending);
+    sections.push(
+      await sharedSection(input, `trending:${input.until.toISOString()}:${n}`, async () => {
+        const trending = await store.listings.trending({ now: input.until, perPage: n });
+        return {
+          kind: "trending",
+          title: "Trending",
+          items: trending.items.map((i) => ({
+            paperId: i.paper.id,
+            reason: `${i.upvotes} upvote${i.upvotes === 1 ? "" : "s"}`,
+            terms: [],
+          })),
+        };
+      }),
+    );
   }
   for (const search of contents.searches) {
-    const found = await store.search.search({ text: search.q, filters, sort: "date", limit: PER_SECTION });
-    sections.push({
-      kind: "search",
-      title: `New for your search “${search.q}”`,
-      items: found.hits.map((h) => ({ paperId: h.paper.id, reason: `Matches “${search.q}”`, terms: [] })),
-    });
+    sections.push(
+      await sharedSection(input, `search:${window}:${search.q}`, async () => {
+        const found = await store.search.search({
+          text: search.q,
+          filters,
+          sort: "date",
+          limit: PER_SECTION,
+        });
+        return {
+          kind: "search",
+          title: `New for your search “${search.q}”`,
+          items: found.hits.map((h) => ({ paperId: h.paper.id, reason: `Matches “${search.q}”`, terms: [] })),
+        };
+      }),
+    );
   }
   for (const category of contents.categories) {
-    const found = await store.search.filter({
-      filters: { ...filters, categories: [category] },
-      sort: "date",
-      limit: PER_SECTION,
-    });
-    sections.push({
-      kind: "category",
-      title: `New in ${category}`,
-      items: found.hits.map((h) => ({ paperId: h.paper.id, reason: `In ${category}, which you follow`, terms: [] })),
-    });
+    sections.push(
+      await sharedSection(input, `category:${window}:${category}`, async () => {
+        const found = await store.search.filter({
+          filters: { ...filters, categories: [category] },
+          sort: "date",
+          limit: PER_SECTION,
+        });
+        return {
+          kind: "category",
+          title: `New in ${category}`,
+          items: found.hits.map((h) => ({
+            paperId: h.paper.id,
+            reason: `In ${category}, which you follow`,
+            terms: [],
+          })),
+        };
+      }),
+    );
   }
   for (const author of contents.authors) {
-    const found = await store.search.filter({
-      filters: { ...filters, authors: [author] },
-      sort: "date",
-      limit: PER_SECTION,
-    });
-    sections.push({
-      kind: "author",
-      title: `New by ${author}`,
-      items: found.hits.map((h) => ({ paperId: h.paper.id, reason: `By ${author}, whom you follow`, terms: [] })),
-    });
+    sections.push(
+      await sharedSection(input, `author:${window}:${author}`, async () => {
+        const found = await store.search.filter({
+          filters: { ...filters, authors: [author] },
+          sort: "date",
+          limit: PER_SECTION,
+        });
+        return {
+          kind: "author",
+          title: `New by ${author}`,
+          items: found.hits.map((h) => ({
+            paperId: h.paper.id,
+            reason: `By ${author}, whom you follow`,
+            terms: [],
+          })),
+        };
+      }),
+    );
   }
-  const suggested = input.userId ? await store.digests.suggested(input.userId) : new Set<string>();
-  return assembleDigest(sections, suggested);
+  // recommendFor already left out papers suggested before; no other section is held to that rule.
+  return assembleDigest(sections, new Set());
 }
 
 export { RecommendationCorpus };

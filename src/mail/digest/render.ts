@@ -87,7 +87,9 @@ function textSection(section: DigestSection, input: DigestRenderInput): string {
     lines.push(`${i + 1}. ${oneLine(paper.title)}`);
     lines.push(`   ${authorLine(paper.authors)} · ${paper.id}`);
     if (item.reason) {
-      lines.push(`   Why: ${oneLine(item.reason)}${item.terms.length > 0 ? ` (matched: ${item.terms.join(", ")})` : ""}`);
+      lines.push(
+        `   Why: ${oneLine(item.reason)}${item.terms.length > 0 ? ` (matched: ${item.terms.join(", ")})` : ""}`,
+      );
     }
     lines.push(`   ${input.links.paper(paper.id)}`, "");
   });
@@ -137,7 +139,11 @@ export function renderDigest(input: DigestRenderInput): RenderedDigest {
 }
 
 /** The confirmation mail of the double opt-in. */
-export function renderConfirmation(input: { confirm: string; siteUrl: string; frequency: Frequency }): RenderedMail {
+export function renderConfirmation(input: {
+  confirm: string;
+  siteUrl: string;
+  frequency: Frequency;
+}): RenderedMail {
   const subject = "Confirm your Paperboy digest subscription";
   const intro = `Someone (we hope you) asked for a ${input.frequency} digest of new papers from ${input.siteUrl}. Nothing is sent until you confirm:`;
   const text = [

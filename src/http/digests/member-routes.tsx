@@ -1,0 +1,331 @@
+/**
+ * Members' digests: manage subscriptions in settings (with a preview of the mail), the "For you" page and
+ * `/api/for-you`, and "not interested" (a negative signal for recommendations).
+ */
+import { type Context, Hono } from "hono";
+import { describeError, parseArxivId } from "../../core/index.ts";
+import { digestLinks } from "../../mail/digest/links.ts";
+import { previewDigest } from "../../mail/digest/preview.ts";
+import { renderConfirmation } from "../../mail/digest/render.ts";
+import { DigestStoreError, type Subscription } from "../../store/digests/index.ts";
+import { parseForm } from "../accounts/forms.ts";
+import { messagePage } from "../accounts/message.tsx";
+import { requireUser } from "../accounts/session.ts";
+import { Notice, PostForm } from "../accounts/views.tsx";
+import type { AppDeps, AppEnv, SessionUser } from "../env.ts";
+import { renderPage } from "../views/page.tsx";
+import { forYouSource, presentRecommendation } from "./for-you.ts";
+import { contentsOf, memberForm, scheduleOf } from "./forms.ts";
+import { ScheduleFields } from "./views.tsx";
+
+function MemberFields(props: { sub?: Subscription }) {
+  const c = props.sub?.contents;
+  return (
+    <>
+      <ScheduleFields
+        {...(props.sub ? { schedule: props.sub.schedule, contents: props.sub.contents } : {})}
+      />
+      <p>
+        <label>
+          Saved searches (one per line; filters such as cat:cs.CL work)
+          <br />
+          <textarea name="searches" rows={3} maxlength={4000}>
+            {(c?.searches ?? []).map((s) => s.q).join("\n")}
+          </textarea>
+        </label>
+      </p>
+      <p>
+        <label>
+          Authors to follow (one per line)
+          <br />
+          <textarea name="authors" rows={2} maxlength={4000}>
+            {(c?.authors ?? []).join("\n")}
+          </textarea>
+        </label>
+      </p>
+      <p>
+        <label>
+          <input type="checkbox" name="recommendations" checked={c?.recommendations ?? true} />{" "}
+          Recommendations for me
+        </label>{" "}
+        <label>
+          <input type="checkbox" name="emailEnabled" checked={props.sub?.emailEnabled ?? true} /> Send by
+          email
+        </label>
+      </p>
+      <p>
+        <label>
+          Slack incoming webhook (optional)
+          <br />
+          <input type="url" name="slackUrl" value={props.sub?.slackUrl ?? ""} maxlength={2000} />
+        </label>
+      </p>
+      <p>
+        <label>
+          JSON webhook (optional; signed with X-Paperboy-Signature)
+          <br />
+          <input type="url" name="webhookUrl" value={props.sub?.webhookUrl ?? ""} maxlength={2000} />
+        </label>
+        {props.sub?.webhookSecret ? (
+          <>
+            <br />
+            <small class="muted">
+              Signing secret: <code>{props.sub.webhookSecret}</code>
+            </small>
+          </>
+        ) : null}
+      </p>
+    </>
+  );
+}
+
+function SettingsPage(props: {
+  subs: Subscription[];
+  csrf: string;
+  error?: string | null;
+  info?: string | null;
+}) {
+  return (
+    <section>
+      <h1>Digests</h1>
+      <Notice text={props.error} />
+      <Notice text={props.info} kind="info" />
+      {props.subs.map((sub) => (
+        <article class="stack">
+          <h2>
+            {sub.schedule.frequency === "daily" ? "Daily" : "Weekly"} digest to {sub.email} ({sub.state})
+          </h2>
+          <p>
+            <a href={`/settings/digests/${encodeURIComponent(sub.id)}/preview`}>Preview</a>
+          </p>
+          <PostForm action={`/settings/digests/${encodeURIComponent(sub.id)}`} csrf={props.csrf}>
+            <MemberFields sub={sub} />
+            <button class="btn" type="submit">
+              Save
+            </button>
+          </PostForm>
+          {sub.state === "active" || sub.state === "pending" ? (
+            <PostForm
+              action={`/settings/digests/${encodeURIComponent(sub.id)}/unsubscribe`}
+              csrf={props.csrf}
+              class="inline"
+            >
+              <button type="submit">Unsubscribe</button>
+            </PostForm>
+          ) : null}
+        </article>
+      ))}
+      <h2>New digest</h2>
+      <PostForm action="/settings/digests" csrf={props.csrf}>
+        <MemberFields />
+        <button class="btn" type="submit">
+          Subscribe
+        </button>
+      </PostForm>
+    </section>
+  );
+}
+
+async function ownSubscription(deps: AppDeps, user: SessionUser, id: string): Promise<Subscription | null> {
+  const sub = await deps.store.digests.get(id);
+  return sub && sub.userId === user.id ? sub : null;
+}
+
+export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const baseUrl = deps.config.web.baseUrl;
+  const forYou = forYouSource(deps.store, deps.now);
+
+  const settings = async (
+    c: Context<AppEnv>,
+    state: { error?: string; info?: string } = {},
+    status: 200 | 400 = 200,
+  ) => {
+    const user = c.get("user") as SessionUser;
+    const subs = await deps.store.digests.ofUser(user.id);
+    return renderPage(
+      c,
+      baseUrl,
+      {
+        title: "Digests",
+        noindex: true,
+        children: <SettingsPage subs={subs} csrf={c.get("csrf")} {...state} />,
+      },
+      status,
+    );
+  };
+  const notFound = (c: Context<AppEnv>) =>
+    messagePage(c, baseUrl, 404, {
+      code: "not_found",
+      title: "Not found",
+      text: "No such subscription of yours.",
+    });
+
+  app.use("/settings/digests", requireUser);
+  app.use("/settings/digests/*", requireUser);
+  app.use("/for-you", requireUser);
+  app.use("/for-you/*", requireUser);
+  app.use("/api/for-you", requireUser);
+
+  app.get("/settings/digests", (c) => settings(c, c.req.query("saved") ? { info: "Saved." } : {}));
+
+  app.post("/settings/digests", async (c) => {
+    const user = c.get("user") as SessionUser;
+    const form = await parseForm(c, memberForm);
+    if (!form.ok) return settings(c, { error: form.error }, 400);
+    const f = form.data;
+    const sub = await deps.store.digests.subscribe(
+      {
+        email: user.email,
+        userId: user.id,
+        schedule: scheduleOf(f),
+        contents: contentsOf(f),
+        // A verified address needs no second confirmation; an unverified one gets the double opt-in mail.
+        confirmed: user.verified,
+        emailEnabled: f.emailEnabled,
+        slackUrl: f.slackUrl,
+        webhookUrl: f.webhookUrl,
+      },
+      deps.now(),
+    );
+    if (sub.state === "pending") {
+      const mail = renderConfirmation({
+        confirm: digestLinks(baseUrl, deps.secret, sub.id).confirm,
+        siteUrl: baseUrl,
+        frequency: sub.schedule.frequency,
+      });
+      try {
+        await deps.mailer.send({ to: sub.email, ...mail });
+      } catch (error) {
+        deps.logger.warn("could not send a digest confirmation", { error: describeError(error) });
+        return settings(
+          c,
+          { error: "Saved, but the confirmation mail could not be sent; try again later." },
+          400,
+        );
+      }
+      return settings(c, { info: "Follow the link we mailed you to start this digest." });
+    }
+    return c.redirect("/settings/digests?saved=1", 303);
+  });
+
+  app.post("/settings/digests/:id", async (c) => {
+    const user = c.get("user") as SessionUser;
+    const sub = await ownSubscription(deps, user, c.req.param("id"));
+    if (!sub) return notFound(c);
+    const form = await parseForm(c, memberForm);
+    if (!form.ok) return settings(c, { error: form.error }, 400);
+    const f = form.data;
+    try {
+      await deps.store.digests.update(
+        sub.id,
+        {
+          schedule: scheduleOf(f),
+          contents: contentsOf(f),
+          emailEnabled: f.emailEnabled,
+          slackUrl: f.slackUrl,
+          webhookUrl: f.webhookUrl,
+        },
+        deps.now(),
+      );
+    } catch (error) {
+      if (error instanceof DigestStoreError) return settings(c, { error: error.message }, 400);
+      throw error;
+    }
+    return c.redirect("/settings/digests?saved=1", 303);
+  });
+
+  app.post("/settings/digests/:id/unsubscribe", async (c) => {
+    const user = c.get("user") as SessionUser;
+    const sub = await ownSubscription(deps, user, c.req.param("id"));
+    if (!sub) return notFound(c);
+    await deps.store.digests.unsubscribe(sub.id, deps.now());
+    return c.redirect("/settings/digests?saved=1", 303);
+  });
+
+  app.get("/settings/digests/:id/preview", async (c) => {
+    const user = c.get("user") as SessionUser;
+    const sub = await ownSubscription(deps, user, c.req.param("id"));
+    if (!sub) return notFound(c);
+    const { rendered } = await previewDigest(deps.store, sub, {
+      baseUrl,
+      secret: deps.secret,
+      now: deps.now(),
+    });
+    if (c.req.query("format") === "text") return c.text(rendered.text);
+    // The mail's own HTML, as a mail client would show it: inline styles only, no script may run.
+    c.header(
+      "Content-Security-Policy",
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+    );
+    return c.html(rendered.html);
+  });
+
+  app.get("/for-you", async (c) => {
+    const user = c.get("user") as SessionUser;
+    const recs = await forYou(user.id);
+    return renderPage(c, baseUrl, {
+      title: "For you",
+      noindex: true,
+      children: (
+        <section>
+          <h1>For you</h1>
+          {recs.length === 0 ? (
+            <p class="muted">Upvote papers or save them to your library, and recommendations appear here.</p>
+          ) : (
+            <ol>
+              {recs.map((r) => (
+                <li>
+                  <a href={`/papers/${r.paper.id}`}>{r.paper.title}</a>
+                  <br />
+                  <small class="muted">
+                    {r.reason}
+                    {r.terms.length > 0 ? ` · matched: ${r.terms.join(", ")}` : ""}
+                  </small>
+                  <PostForm
+                    action={`/for-you/${r.paper.id}/not-interested`}
+                    csrf={c.get("csrf")}
+                    class="inline"
+                  >
+                    <button type="submit">Not interested</button>
+                  </PostForm>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      ),
+    });
+  });
+
+  app.post("/for-you/:id{.+}/not-interested", async (c) => {
+    const user = c.get("user") as SessionUser;
+    let id: string;
+    try {
+      id = parseArxivId(c.req.param("id")).id;
+    } catch {
+      return messagePage(c, baseUrl, 400, {
+        code: "invalid_arxiv_id",
+        title: "Unknown paper",
+        text: "That is not an arXiv id.",
+      });
+    }
+    await deps.store.digests.dismiss(user.id, id, deps.now());
+    return c.redirect("/for-you", 303);
+  });
+
+  app.get("/api/for-you", async (c) => {
+    const user = c.get("user") as SessionUser;
+    const raw = c.req.query("limit") ?? "20";
+    const limit = Number.parseInt(raw, 10);
+    if (!/^\d+$/.test(raw) || limit < 1 || limit > 100) {
+      return c.json(
+        { error: { code: "invalid_input", message: "limit: a whole number from 1 to 100" } },
+        400,
+      );
+    }
+    const recs = await forYou(user.id, limit);
+    return c.json({ papers: recs.map(presentRecommendation) });
+  });
+  return app;
+}
