@@ -89,6 +89,12 @@ function Settings(props: { user: SessionUser; csrf: string; tokens: ApiTokenInfo
         ) : null}
       </p>
 
+      <h2>Email digests</h2>
+      <p>
+        Trending papers, saved searches, followed categories and authors, and recommendations, daily or
+        weekly: <a href="/settings/digests">manage your digests</a>.
+      </p>
+
       <h2>Name</h2>
       <PostForm action="/settings/name" csrf={csrf}>
         <Field label="Name" name="name" value={user.name} autocomplete="name" maxlength={60} />

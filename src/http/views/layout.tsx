@@ -10,7 +10,7 @@ export interface FeedLink {
   format: "rss" | "atom";
 }
 
-export type NavItem = "daily" | "trending" | "search" | "submit" | "library" | "about";
+export type NavItem = "daily" | "trending" | "search" | "submit" | "library" | "for-you" | "about";
 
 export interface LayoutProps {
   /** The page's own title; the site name is appended. */
@@ -82,6 +82,9 @@ export function Layout(props: LayoutProps) {
               </NavLink>
               {user ? (
                 <>
+                  <NavLink href="/for-you" item="for-you" current={current}>
+                    For you
+                  </NavLink>
                   <NavLink href="/library" item="library" current={current}>
                     Library
                   </NavLink>
@@ -112,6 +115,7 @@ export function Layout(props: LayoutProps) {
         </main>
         <footer>
           <div class="wrap">
+            <a href="/digests/subscribe">Trending papers in your inbox</a> ·{" "}
             <a href="/about">About and ranking</a> · <a href="/feeds/daily.atom">Daily feed</a> ·{" "}
             <a href="/api/openapi.json">API</a>
           </div>
