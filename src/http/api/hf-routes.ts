@@ -4,6 +4,7 @@ import { type Period, parsePeriodKey } from "../../store/listings/index.ts";
 import type { AppDeps } from "../env.ts";
 import { ApiError } from "./errors.ts";
 import { presentDailyItem, presentListed, presentPaper } from "./presenters.ts";
+import { ResponseCache } from "./response-cache.ts";
 import { type ApiRoute, defineRoute, limitNumber, pageNumber } from "./route.ts";
 import { hfDailyListSchema, hfPaperSchema } from "./schemas.ts";
 
@@ -72,6 +73,7 @@ export async function requirePaper(deps: AppDeps, id: ArxivId) {
 
 /** The Hugging Face papers API, same paths, parameters and shapes. */
 export function hfRoutes(deps: AppDeps): ApiRoute[] {
+  const dailyCache = new ResponseCache();
   return [
     defineRoute({
       method: "get",
@@ -95,6 +97,21 @@ export function hfRoutes(deps: AppDeps): ApiRoute[] {
           c.header("X-Total-Count", String(list.total));
           return c.json(list.items.map(presentListed));
         }
+        // Top and newest lists do not depend on the clock: the same store version gives the same answer.
+        const cacheable = sort !== "trending";
+        const version = cacheable ? await deps.store.listings.version() : null;
+        const key = JSON.stringify([
+          query.date,
+          query.week,
+          query.month,
+          page,
+          perPage,
+          sort,
+          query.submitter,
+          query.category,
+        ]);
+        const cached = dailyCache.get(version, key);
+        if (cached) return c.body(cached.body, 200, cached.headers);
         const list = await deps.store.listings.period(period, {
           page,
           perPage,
@@ -103,8 +120,10 @@ export function hfRoutes(deps: AppDeps): ApiRoute[] {
           submitter: query.submitter,
           category: query.category,
         });
-        c.header("X-Total-Count", String(list.total));
-        return c.json(list.items.map(presentListed));
+        const headers = { "Content-Type": "application/json", "X-Total-Count": String(list.total) };
+        const body = JSON.stringify(list.items.map(presentListed));
+        dailyCache.set(version, key, { body, headers });
+        return c.body(body, 200, headers);
       },
     }),
     defineRoute({

@@ -8,16 +8,10 @@ import {
 } from "../../core/index.ts";
 import { type TrendingParams, trendingParams } from "../../core/trending.ts";
 import type { RepoContext } from "../repo.ts";
+import { type ListingSnapshot, SnapshotSource } from "./cache.ts";
 import { addDays, keyOf, periodRange } from "./periods.ts";
 import { ListingQueries, type PaperFilter } from "./queries.ts";
-import {
-  type Candidate,
-  foldActivity,
-  largestEntry,
-  scoreCandidates,
-  sortCandidates,
-  starRepoOf,
-} from "./rank.ts";
+import { type Candidate, largestEntry, scoreCandidates, sortCandidates } from "./rank.ts";
 import type {
   DayCount,
   ListedPaper,
@@ -34,6 +28,7 @@ import type {
   TrendingListing,
   TrendingOptions,
 } from "./types.ts";
+import { versionProbe } from "./version.ts";
 
 const DAY_MS = 86_400_000;
 const DEFAULT_PER_PAGE = 50;
@@ -62,19 +57,26 @@ function earlier(a: Date, b: Date): Date {
  * `store.listings` over Kysely. Lists are small (a day has tens of papers, a month hundreds, a trending window
  * a few hundred), so candidates are read once and ranked in process by the same pure functions on both
  * dialects; only author and category pages, which can be large, page their unfeatured papers in SQL.
+ *
+ * Reads go through a snapshot of the database's current version (cache.ts, version.ts): until something is
+ * written, a list's entries, activity, papers and star histories are read once, and each request only checks
+ * the version and ranks again (scores depend on the clock, so ranking is never cached).
  */
 export class KyselyListings implements Listings {
   private readonly q: ListingQueries;
+  private readonly snapshots: SnapshotSource;
 
-  constructor(
-    ctx: RepoContext,
-    private readonly local: LocalActivitySource | null,
-  ) {
+  constructor(ctx: RepoContext, local: LocalActivitySource | null) {
     this.q = new ListingQueries(ctx.db, ctx.maxParams);
+    this.snapshots = new SnapshotSource(versionProbe(ctx), this.q, local);
   }
 
-  latestDay(): Promise<IsoDate | null> {
-    return this.q.latestDay();
+  async version(): Promise<string | null> {
+    return (await this.snapshots.current()).version;
+  }
+
+  async latestDay(): Promise<IsoDate | null> {
+    return (await this.snapshots.current()).latestDay();
   }
 
   async days(range: { from?: IsoDate; to?: IsoDate; limit?: number } = {}): Promise<DayCount[]> {
@@ -85,32 +87,34 @@ export class KyselyListings implements Listings {
   }
 
   async activity(ids: readonly ArxivId[]): Promise<Map<ArxivId, PaperActivity>> {
-    const unique = [...new Set(ids)];
-    return foldActivity(unique, await this.q.entriesOf(unique), this.local);
+    const known = await (await this.snapshots.current()).activity([...new Set(ids)]);
+    // Copies: the snapshot's records are shared with other requests.
+    return new Map([...known].map(([id, a]) => [id, { ...a, featuredOn: [...a.featuredOn] }]));
   }
 
   async period(period: Period | null, options: PeriodOptions = {}): Promise<PeriodListing> {
     const { page, perPage } = pageOf(options);
     const sort = options.sort ?? "top";
-    const latest = period ? null : await this.q.latestDay();
+    const s = await this.snapshots.current();
+    const latest = period ? null : await s.latestDay();
     const range: PeriodRange = periodRange(
       period ?? {
         kind: "day",
         date: latest ?? ((options.now ?? new Date()).toISOString().slice(0, 10) as IsoDate),
       },
     );
-    let entries = await this.q.entriesBetween(range.start, range.end, options.category);
+    let entries = await s.entriesBetween(range.start, range.end, options.category);
     const submitter = options.submitter?.trim().toLowerCase();
     if (submitter) entries = entries.filter((e) => e.submitter?.name.toLowerCase() === submitter);
     const periodEntries = groupLargest(entries);
     const at = earlier(options.now ?? new Date(), endOf(range.end));
-    const ranked = await this.rank([...periodEntries.keys()], sort, at, trendingParams());
-    const items = await this.present(ranked.slice((page - 1) * perPage, page * perPage));
+    const ranked = await this.rank(s, [...periodEntries.keys()], sort, at, trendingParams());
+    const items = await this.present(s, ranked.slice((page - 1) * perPage, page * perPage));
     // The list shows the period's own entry (its day and submitter); counts stay the paper's overall ones.
     for (const item of items) item.entry = periodEntries.get(item.paper.id) ?? item.entry;
     const [previous, next] = await Promise.all([
-      this.q.neighbourDay(range.start, "previous"),
-      this.q.neighbourDay(range.end, "next"),
+      s.neighbourDay(range.start, "previous"),
+      s.neighbourDay(range.end, "next"),
     ]);
     return {
       items,
@@ -127,16 +131,17 @@ export class KyselyListings implements Listings {
   async trending(options: TrendingOptions = {}): Promise<TrendingListing> {
     const { page, perPage } = pageOf(options);
     const params = trendingParams(options.params);
-    const latest = await this.q.latestDay();
+    const s = await this.snapshots.current();
+    const latest = await s.latestDay();
     const now = options.now ?? new Date();
     // A site whose syncs stopped still shows what was trending when its lists end, not an empty page.
     const at = latest ? earlier(now, endOf(latest)) : now;
     const end = new Date(at.getTime() - 1).toISOString().slice(0, 10) as IsoDate;
     const start = addDays(end, -(params.windowDays - 1));
-    const entries = await this.q.entriesBetween(start, end, options.category);
-    const ranked = await this.rank([...new Set(entries.map((e) => e.paperId))], "trending", at, params);
+    const entries = await s.entriesBetween(start, end, options.category);
+    const ranked = await this.rank(s, [...new Set(entries.map((e) => e.paperId))], "trending", at, params);
     return {
-      items: await this.present(ranked.slice((page - 1) * perPage, page * perPage)),
+      items: await this.present(s, ranked.slice((page - 1) * perPage, page * perPage)),
       total: ranked.length,
       page,
       perPage,
@@ -165,15 +170,16 @@ export class KyselyListings implements Listings {
     const { page, perPage } = pageOf(options);
     const sort = options.sort ?? "newest";
     const at = options.now ?? new Date();
-    const total = await this.q.countOf(filter);
+    const s = await this.snapshots.current();
+    const total = await s.countOf(filter);
     const offset = (page - 1) * perPage;
     let ids: ArxivId[];
     if (sort === "newest") {
-      ids = await this.q.newestOf(filter, offset, perPage, false);
+      ids = await s.newestOf(filter, offset, perPage, false);
     } else {
-      const featured = await this.rank(await this.q.featuredOf(filter), sort, at, trendingParams());
+      const featured = await this.rank(s, await s.featuredOf(filter), sort, at, trendingParams());
       ids = featured.slice(offset, offset + perPage).map((c) => c.id);
-      const rest = await this.q.newestOf(
+      const rest = await s.newestOf(
         filter,
         Math.max(0, offset - featured.length),
         perPage - ids.length,
@@ -181,10 +187,13 @@ export class KyselyListings implements Listings {
       );
       ids.push(...rest);
     }
-    const candidates = await this.candidates(ids, at, trendingParams());
+    const candidates = await this.candidates(s, ids, at, trendingParams());
     const byId = new Map(candidates.map((c) => [c.id as string, c]));
     return {
-      items: await this.present(ids.flatMap((id) => byId.get(id) ?? [])),
+      items: await this.present(
+        s,
+        ids.flatMap((id) => byId.get(id) ?? []),
+      ),
       total,
       page,
       perPage,
@@ -193,35 +202,40 @@ export class KyselyListings implements Listings {
   }
 
   private async rank(
-    ids: ArxivId[],
+    s: ListingSnapshot,
+    ids: readonly ArxivId[],
     sort: ListingSort,
     at: Date,
     params: TrendingParams,
   ): Promise<Candidate[]> {
-    return sortCandidates(await this.candidates(ids, at, params), sort);
+    return sortCandidates(await this.candidates(s, ids, at, params), sort);
   }
 
   /** Activity, publication date, stars gained and score of each paper, in the order given. */
-  private async candidates(ids: readonly ArxivId[], at: Date, params: TrendingParams): Promise<Candidate[]> {
-    const [activity, fields] = await Promise.all([this.activity(ids), this.q.rankingFields(ids)]);
-    const codeUrls = new Map<ArxivId, string | null>();
+  private async candidates(
+    s: ListingSnapshot,
+    ids: readonly ArxivId[],
+    at: Date,
+    params: TrendingParams,
+  ): Promise<Candidate[]> {
+    const [activity, fields] = await Promise.all([s.activity(ids), s.rankingFields(ids)]);
+    const repoOf = new Map<ArxivId, string | null>();
     const repos = new Set<string>();
     const out: Candidate[] = [];
     for (const id of ids) {
       const f = fields.get(id);
       const a = activity.get(id);
       if (!f || !a) continue;
-      codeUrls.set(id, f.codeUrl);
-      const repo = starRepoOf(f.codeUrl);
-      if (repo) repos.add(repo);
+      repoOf.set(id, f.repo);
+      if (f.repo) repos.add(f.repo);
       out.push({ ...a, id, publishedAt: f.publishedAt, starsGained: 0, score: 0 });
     }
-    scoreCandidates(out, codeUrls, await this.q.starHistories([...repos]), at, params);
+    scoreCandidates(out, repoOf, await s.starHistories([...repos]), at, params);
     return out;
   }
 
-  private async present(candidates: readonly Candidate[]): Promise<ListedPaper[]> {
-    const papers = await this.q.papers(candidates.map((c) => c.id));
+  private async present(s: ListingSnapshot, candidates: readonly Candidate[]): Promise<ListedPaper[]> {
+    const papers = await s.papers(candidates.map((c) => c.id));
     return candidates.flatMap((c) => {
       const paper = papers.get(c.id);
       if (!paper) return [];
@@ -231,14 +245,12 @@ export class KyselyListings implements Listings {
   }
 }
 
-/** A period's largest entry per paper. */
+/** A period's largest entry per paper (the rule of `largestEntry`), in order of first appearance. */
 function groupLargest(entries: readonly DailyEntry[]): Map<ArxivId, DailyEntry> {
-  const byPaper = new Map<ArxivId, DailyEntry[]>();
-  for (const e of entries) byPaper.set(e.paperId, [...(byPaper.get(e.paperId) ?? []), e]);
   const out = new Map<ArxivId, DailyEntry>();
-  for (const [id, list] of byPaper) {
-    const best = largestEntry(list);
-    if (best) out.set(id, best);
+  for (const e of entries) {
+    const best = out.get(e.paperId);
+    out.set(e.paperId, best ? (largestEntry([best, e]) ?? e) : e);
   }
   return out;
 }

@@ -58,17 +58,17 @@ export function starRepoOf(codeUrl: string | null): string | null {
   return repo ? repoKey(repo).toLowerCase() : null;
 }
 
-/** Scores candidates at `at` (stars gained over the window that ends at `at`). */
+/** Scores candidates at `at` (stars gained over the window that ends at `at`); `repos` maps ids to `starRepoOf`. */
 export function scoreCandidates(
   candidates: Candidate[],
-  codeUrls: Map<ArxivId, string | null>,
-  histories: Map<string, { observedAt: string; stars: number }[]>,
+  repos: Map<ArxivId, string | null>,
+  histories: Map<string, readonly { observedAt: string; stars: number }[]>,
   at: Date,
   params: TrendingParams,
 ): void {
   const from = new Date(at.getTime() - params.windowDays * DAY_MS);
   for (const c of candidates) {
-    const repo = starRepoOf(codeUrls.get(c.id) ?? null);
+    const repo = repos.get(c.id) ?? null;
     const history = repo ? histories.get(repo) : undefined;
     c.starsGained = history ? starsGained(history, from, at) : 0;
     const firstDay = c.featuredOn[0];

@@ -117,6 +117,12 @@ export type LocalActivitySource = (
  * (`store.community.hidePaper`) are left out of every list; `activity` still answers for them.
  */
 export interface Listings {
+  /**
+   * An opaque value that changes whenever anything is written to the database (by any process), or null when
+   * the database cannot tell. Lists read under one version are equal until it changes, except for what depends
+   * on the clock (trending scores and order): callers may keep what they built from a list until then.
+   */
+  version(): Promise<string | null>;
   /** The newest day that has daily entries; null on an empty store. */
   latestDay(): Promise<IsoDate | null>;
   /** Days with papers in [from, to] (both optional, inclusive), newest first, with their paper counts. */

@@ -1,0 +1,3 @@
+import { listingsCacheContract } from "./listings-cache-contract.ts";
+
+listingsCacheContract("sqlite");
