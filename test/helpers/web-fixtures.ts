@@ -1,5 +1,8 @@
+import { after, before } from "node:test";
 import type { Store } from "../../src/store/store.ts";
 import { buildArxivRecord, buildDailyRecord, buildHfRecord, cats, day, id, ts } from "./factories.ts";
+import { createTestDatabase, type StoreKind, type TestDatabase } from "./stores.ts";
+import { createTestApp, type TestApp } from "./web.ts";
 
 /** Text a page must never let through as markup. */
 export const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
@@ -83,4 +86,27 @@ export async function seedLibrary(store: Store): Promise<void> {
 /** The paper ids of a page's cards, in order (cards link their titles to `/papers/<id>`). */
 export function cardIds(html: string): string[] {
   return [...html.matchAll(/<a class="title-link" href="\/papers\/([^"]+)"/g)].map((m) => m[1] ?? "");
+}
+
+/** A site on a fresh store for a `describe` block: set up before its tests, thrown away after. */
+export interface TestSite {
+  readonly store: Store;
+  readonly web: TestApp;
+}
+
+/** Registers before/after hooks that open a fresh store (seeded with `seedLibrary` unless `seed` is false). */
+export function useTestSite(kind: StoreKind = "sqlite", options: { seed?: boolean } = {}): TestSite {
+  const site = {} as { db: TestDatabase; store: Store; web: TestApp };
+  before(async () => {
+    site.db = await createTestDatabase(kind);
+    site.store = await site.db.open();
+    if (options.seed !== false) await seedLibrary(site.store);
+    site.web = createTestApp(site.store);
+  });
+  after(async () => {
+    site.web.close();
+    await site.store.close();
+    await site.db.drop();
+  });
+  return site;
 }

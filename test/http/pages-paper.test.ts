@@ -1,28 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { Store } from "../../src/store/store.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/stores.ts";
-import { createTestApp, type TestApp } from "../helpers/web.ts";
-import { HOSTILE, seedLibrary } from "../helpers/web-fixtures.ts";
+import { describe, test } from "node:test";
+import { HOSTILE, useTestSite } from "../helpers/web-fixtures.ts";
 
 describe("paper page", () => {
-  let db: TestDatabase;
-  let store: Store;
-  let web: TestApp;
-  before(async () => {
-    db = await createTestDatabase("sqlite");
-    store = await db.open();
-    await seedLibrary(store);
-    web = createTestApp(store);
-  });
-  after(async () => {
-    web.close();
-    await store.close();
-    await db.drop();
-  });
+  const site = useTestSite();
 
   test("shows title, linked authors, abstract, categories, links, activity and BibTeX", async () => {
-    const res = await web.request("/papers/2405.15738");
+    const res = await site.web.request("/papers/2405.15738");
     assert.equal(res.status, 200);
     const html = await res.text();
     assert.match(html, /<title>ConvLLaVA: Hierarchical Backbones as Visual Encoder · Paperboy<\/title>/);
@@ -46,14 +30,14 @@ describe("paper page", () => {
   });
 
   test("renders math in the abstract; a formula temml cannot parse stays as escaped TeX", async () => {
-    const html = await (await web.request("/papers/2405.15738")).text();
+    const html = await (await site.web.request("/papers/2405.15738")).text();
     assert.match(html, /<math><mrow><mi>O<\/mi>/);
     assert.match(html, /<math display="block"[^>]*>/);
     assert.match(html, /<code class="tex">\$\\frac\{a\}\{b\$<\/code>/);
   });
 
   test("escapes markup everywhere and never trusts \\href in math", async () => {
-    const html = await (await web.request("/papers/2405.10001")).text();
+    const html = await (await site.web.request("/papers/2405.10001")).text();
     assert.ok(!html.includes(HOSTILE));
     assert.doesNotMatch(html, /<script>alert/);
     assert.doesNotMatch(html, /<img src=x/);
@@ -66,31 +50,31 @@ describe("paper page", () => {
   });
 
   test("versions and prefixes redirect to the canonical address", async () => {
-    const v2 = await web.request("/papers/2405.30001v2");
+    const v2 = await site.web.request("/papers/2405.30001v2");
     assert.equal(v2.status, 301);
     assert.equal(v2.headers.get("Location"), "/papers/2405.30001");
-    const prefixed = await web.request("/papers/arXiv:2405.15738");
+    const prefixed = await site.web.request("/papers/arXiv:2405.15738");
     assert.equal(prefixed.status, 301);
     assert.equal(prefixed.headers.get("Location"), "/papers/2405.15738");
-    const trailing = await web.request("/papers/2405.15738/");
+    const trailing = await site.web.request("/papers/2405.15738/");
     assert.equal(trailing.status, 301);
     assert.equal(trailing.headers.get("Location"), "/papers/2405.15738");
   });
 
   test("old-style ids work, with and without a subject class or version", async () => {
-    const res = await web.request("/papers/hep-th/9901001");
+    const res = await site.web.request("/papers/hep-th/9901001");
     assert.equal(res.status, 200);
     assert.match(await res.text(), /An Old String Theory Paper/);
-    const versioned = await web.request("/papers/hep-th/9901001v1");
+    const versioned = await site.web.request("/papers/hep-th/9901001v1");
     assert.equal(versioned.status, 301);
     assert.equal(versioned.headers.get("Location"), "/papers/hep-th/9901001");
-    const classed = await web.request("/papers/hep-th.AB/9901001");
+    const classed = await site.web.request("/papers/hep-th.AB/9901001");
     assert.equal(classed.status, 301);
     assert.equal(classed.headers.get("Location"), "/papers/hep-th/9901001");
   });
 
   test("a paper never featured lists its versions and has no activity", async () => {
-    const html = await (await web.request("/papers/2405.30001")).text();
+    const html = await (await site.web.request("/papers/2405.30001")).text();
     assert.match(html, /<a href="https:\/\/arxiv.org\/abs\/2405.30001v1">v1<\/a> \(20 May 2024\)/);
     assert.match(html, /<a href="https:\/\/arxiv.org\/abs\/2405.30001v2">v2<\/a> \(25 May 2024\)/);
     assert.match(html, /<span data-count[^>]*>0<\/span>/);
@@ -105,7 +89,7 @@ describe("paper page", () => {
       "/papers/%E0%A4%A",
       "/papers/",
     ]) {
-      const res = await web.request(path);
+      const res = await site.web.request(path);
       assert.equal(res.status, 404, path);
       const html = await res.text();
       assert.match(html, /\/papers\/2405.15738/, path);
@@ -115,7 +99,7 @@ describe("paper page", () => {
   });
 
   test("a valid id not in the library is a 404 pointing to arXiv and submission", async () => {
-    const res = await web.request("/papers/2406.00001");
+    const res = await site.web.request("/papers/2406.00001");
     assert.equal(res.status, 404);
     const html = await res.text();
     assert.match(html, /not in this library yet/);
@@ -124,23 +108,23 @@ describe("paper page", () => {
   });
 
   test("wrong methods are 405 with Allow; unknown pages 404", async () => {
-    const headers = web.signedOutHeaders();
-    const put = await web.request("/papers/2405.15738", { method: "PUT", headers });
+    const headers = site.web.signedOutHeaders();
+    const put = await site.web.request("/papers/2405.15738", { method: "PUT", headers });
     assert.equal(put.status, 405);
     assert.equal(put.headers.get("Allow"), "GET, HEAD");
-    const del = await web.request("/", { method: "DELETE", headers });
+    const del = await site.web.request("/", { method: "DELETE", headers });
     assert.equal(del.status, 405);
-    const post = await web.request("/search", { method: "POST", headers });
+    const post = await site.web.request("/search", { method: "POST", headers });
     assert.equal(post.status, 405);
-    const missing = await web.request("/no/such/page");
+    const missing = await site.web.request("/no/such/page");
     assert.equal(missing.status, 404);
     assert.match(await missing.text(), /Page not found/);
-    const head = await web.request("/papers/2405.15738", { method: "HEAD" });
+    const head = await site.web.request("/papers/2405.15738", { method: "HEAD" });
     assert.equal(head.status, 200);
   });
 
   test("a trailing-slash redirect never leaves the site", async () => {
-    const res = await web.request("//evil.example/");
+    const res = await site.web.request("//evil.example/");
     assert.notEqual(res.headers.get("Location"), "//evil.example");
     assert.ok(!(res.headers.get("Location") ?? "").startsWith("//"));
   });

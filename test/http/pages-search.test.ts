@@ -1,28 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { Store } from "../../src/store/store.ts";
-import { createTestDatabase, type TestDatabase } from "../helpers/stores.ts";
-import { createTestApp, type TestApp } from "../helpers/web.ts";
-import { cardIds, seedLibrary } from "../helpers/web-fixtures.ts";
+import { describe, test } from "node:test";
+import { cardIds, useTestSite } from "../helpers/web-fixtures.ts";
 
 describe("search page", () => {
-  let db: TestDatabase;
-  let store: Store;
-  let web: TestApp;
-  before(async () => {
-    db = await createTestDatabase("sqlite");
-    store = await db.open();
-    await seedLibrary(store);
-    web = createTestApp(store);
-  });
-  after(async () => {
-    web.close();
-    await store.close();
-    await db.drop();
-  });
+  const site = useTestSite();
 
   test("without a query it shows the form and search tips", async () => {
-    const res = await web.request("/search");
+    const res = await site.web.request("/search");
     assert.equal(res.status, 200);
     const html = await res.text();
     assert.match(html, /Search tips/);
@@ -31,7 +15,7 @@ describe("search page", () => {
   });
 
   test("finds papers, marks the matched words and keeps the query in the form", async () => {
-    const html = await (await web.request("/search?q=scaling")).text();
+    const html = await (await site.web.request("/search?q=scaling")).text();
     assert.deepEqual(cardIds(html), ["2405.10002"]);
     assert.match(html, /<mark>Scaling<\/mark>/);
     assert.match(html, /<input type="search" name="q" value="scaling"/);
@@ -43,23 +27,23 @@ describe("search page", () => {
   });
 
   test("filters from the form narrow the results", async () => {
-    const all = cardIds(await (await web.request("/search?q=alice")).text());
+    const all = cardIds(await (await site.web.request("/search?q=alice")).text());
     assert.ok(all.length >= 1);
-    const some = cardIds(await (await web.request("/search?author=Bob%20Builder&sort=date")).text());
+    const some = cardIds(await (await site.web.request("/search?author=Bob%20Builder&sort=date")).text());
     assert.deepEqual(some.sort(), ["2405.10002", "2405.20001"]);
-    const inCat = cardIds(await (await web.request("/search?cat=cs.CV&sort=date")).text());
+    const inCat = cardIds(await (await site.web.request("/search?cat=cs.CV&sort=date")).text());
     assert.ok(inCat.includes("2405.20001"));
     assert.ok(!inCat.includes("2405.10002"));
   });
 
   test("no results: says so and suggests what to change", async () => {
-    const html = await (await web.request("/search?q=zzyzxqqq&cat=cs.LG")).text();
+    const html = await (await site.web.request("/search?q=zzyzxqqq&cat=cs.LG")).text();
     assert.match(html, /No papers match/);
     assert.match(html, /Search without the filters/);
   });
 
   test("hostile and over-long queries are escaped or refused clearly", async () => {
-    const hostile = await web.request(
+    const hostile = await site.web.request(
       `/search?q=${encodeURIComponent('<script>alert(1)</script> "unbalanced')}`,
     );
     assert.equal(hostile.status, 200);
@@ -67,21 +51,21 @@ describe("search page", () => {
     assert.doesNotMatch(html, /<script>alert/);
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
 
-    const long = await web.request(`/search?q=${"a".repeat(5000)}`);
+    const long = await site.web.request(`/search?q=${"a".repeat(5000)}`);
     assert.equal(long.status, 400);
     assert.match(await long.text(), /too long: at most 500 characters/);
 
-    const badCat = await web.request("/search?q=x&cat=%3Cb%3E");
+    const badCat = await site.web.request("/search?q=x&cat=%3Cb%3E");
     assert.equal(badCat.status, 400);
     assert.match(await badCat.text(), /not an arXiv category: &quot;&lt;b&gt;&quot;/);
 
-    assert.equal((await web.request("/search?q=x&since=2024-02-31")).status, 400);
-    assert.equal((await web.request("/search?q=x&mode=magic")).status, 400);
-    assert.equal((await web.request("/search?q=x&page=-1")).status, 400);
+    assert.equal((await site.web.request("/search?q=x&since=2024-02-31")).status, 400);
+    assert.equal((await site.web.request("/search?q=x&mode=magic")).status, 400);
+    assert.equal((await site.web.request("/search?q=x&page=-1")).status, 400);
   });
 
   test("a page past the results says there is no such page", async () => {
-    const html = await (await web.request("/search?q=scaling&page=7")).text();
+    const html = await (await site.web.request("/search?q=scaling&page=7")).text();
     assert.match(html, /There is no page 7 of results/);
   });
 });
