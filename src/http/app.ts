@@ -7,6 +7,7 @@ import { digestRoutes, oneClickRoutes } from "./digests/routes.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { countRequests } from "./feeds/metrics.ts";
 import { feedRoutes } from "./feeds/routes.ts";
+import { pageCache } from "./page-cache.ts";
 import { pageRoutes } from "./pages/routes.tsx";
 
 export type { AppDeps, AppEnv };
@@ -32,16 +33,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.use("*", countRequests(deps));
   // No form or API call needs more than a long comment; anything larger is refused before it is read.
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: 256 * 1024,
-      onError: (c) => c.text("request body too large (at most 256 KB)", 413),
-    }),
+  const limitBody = bodyLimit({
+    maxSize: 256 * 1024,
+    onError: (c) => c.text("request body too large (at most 256 KB)", 413),
+  });
+  app.use("*", (c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );
   // RFC 8058 one-click unsubscribe: a mail client's POST with no cookie or CSRF token, authorised by the
   // signed token in its URL; it must answer before the session middleware's CSRF check.
   app.route("/", oneClickRoutes(deps));
+  app.use("*", pageCache(deps));
   app.use("*", sessionMiddleware(deps));
   // Before /api, whose catch-all would answer /api/for-you with a 404.
   app.route("/", digestRoutes(deps));
