@@ -10,7 +10,7 @@ import { sendVerificationMail } from "./mails.ts";
 import { messagePage } from "./message.tsx";
 import { endSession, startSession } from "./session.ts";
 import { tooManyRequests } from "./too-many.tsx";
-import { Field, Notice, PostForm, Submit } from "./views.tsx";
+import { Field, NewPasswordField, Notice, PostForm, Submit } from "./views.tsx";
 
 function SignupForm(props: { csrf: string; values?: Record<string, string>; error?: string | null }) {
   return (
@@ -34,15 +34,7 @@ function SignupForm(props: { csrf: string; values?: Record<string, string>; erro
           maxlength={60}
           hint="Shown with your comments."
         />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autocomplete="new-password"
-          minlength={10}
-          maxlength={200}
-          hint="At least 10 characters."
-        />
+        <NewPasswordField label="Password" />
         <Submit label="Create account" />
       </PostForm>
       <p class="muted">

@@ -13,7 +13,7 @@ import { parseForm, resetRequestForm, resetSetForm } from "./forms.ts";
 import { sendResetMail } from "./mails.ts";
 import { messagePage } from "./message.tsx";
 import { tooManyRequests } from "./too-many.tsx";
-import { Field, Notice, PostForm, Submit } from "./views.tsx";
+import { Field, NewPasswordField, Notice, PostForm, Submit } from "./views.tsx";
 
 function RequestForm(props: { csrf: string; email?: string; error?: string | null; info?: string | null }) {
   return (
@@ -44,15 +44,7 @@ function NewPasswordForm(props: { csrf: string; token: string; email: string; er
       <Notice text={props.error} />
       <PostForm action="/reset" csrf={props.csrf}>
         <input type="hidden" name="token" value={props.token} />
-        <Field
-          label="New password"
-          name="password"
-          type="password"
-          autocomplete="new-password"
-          minlength={10}
-          maxlength={200}
-          hint="At least 10 characters."
-        />
+        <NewPasswordField label="New password" />
         <Submit label="Set password" />
       </PostForm>
     </section>

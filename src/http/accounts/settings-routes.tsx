@@ -9,7 +9,7 @@ import { apiTokenForm, nameForm, parseForm, passwordForm } from "./forms.ts";
 import { sendVerificationMail } from "./mails.ts";
 import { requireUser, startSession } from "./session.ts";
 import { tooManyRequests } from "./too-many.tsx";
-import { Field, Notice, PostForm, Submit } from "./views.tsx";
+import { Field, NewPasswordField, Notice, PostForm, Submit } from "./views.tsx";
 
 const DONE_NOTICES: Record<string, string> = {
   name: "Your name was saved.",
@@ -110,15 +110,7 @@ function Settings(props: { user: SessionUser; csrf: string; tokens: ApiTokenInfo
           autocomplete="current-password"
           maxlength={200}
         />
-        <Field
-          label="New password"
-          name="password"
-          type="password"
-          autocomplete="new-password"
-          minlength={10}
-          maxlength={200}
-          hint="At least 10 characters. Other devices will be signed out."
-        />
+        <NewPasswordField label="New password" note="Other devices will be signed out." />
         <Submit label="Change password" />
       </PostForm>
 

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../core/accounts.ts";
 import { CSRF_FIELD } from "../csrf.ts";
 
 /** A POST form carrying the CSRF token. */
@@ -65,5 +66,20 @@ export function Submit(props: { label: string }) {
         {props.label}
       </button>
     </p>
+  );
+}
+
+/** The field that sets a password, with the bounds the account rules check (core/accounts.ts). */
+export function NewPasswordField(props: { label: string; note?: string }) {
+  return (
+    <Field
+      label={props.label}
+      name="password"
+      type="password"
+      autocomplete="new-password"
+      minlength={PASSWORD_MIN_LENGTH}
+      maxlength={PASSWORD_MAX_LENGTH}
+      hint={`At least ${PASSWORD_MIN_LENGTH} characters.${props.note ? ` ${props.note}` : ""}`}
+    />
   );
 }

@@ -25,64 +25,65 @@ function greetingName(name: string): string {
   return name.replace(/[\r\n]+/g, " ").slice(0, 60);
 }
 
-export function renderVerificationMail(input: AccountMailInput): RenderedMail {
+/** The parts that differ between the account mails; the layout around them is `linkMail`'s. */
+interface LinkMailWording {
+  subject: string;
+  /** What happened, in the text part (before the bare link). */
+  introText: string;
+  /** The same, in the HTML part (before the button). */
+  introHtml: string;
+  button: string;
+  /** Said after "The link works for …, once." (may be empty). */
+  afterValidity: string;
+}
+
+/** A greeting, why the mail came, the one-time link (a button in HTML, with the address to copy), a footer. */
+function linkMail(input: AccountMailInput, wording: LinkMailWording): RenderedMail {
   const name = greetingName(input.name);
-  const subject = "Confirm your email for Paperboy";
+  const validity = `The link works for ${input.validFor}, once.${wording.afterValidity}`;
   const text = [
     `Hello ${name},`,
     "",
-    "Please confirm your email address by opening this link:",
+    wording.introText,
     "",
     input.link,
     "",
-    `The link works for ${input.validFor}, once.`,
+    validity,
     "",
     "--",
     footer(input.siteUrl),
   ].join("\n");
   const html = mailDocument(
-    subject,
+    wording.subject,
     [
       paragraph(`Hello ${name},`),
-      paragraph("Please confirm your email address:"),
-      linkButton(input.link, "Confirm my email"),
-      paragraph(
-        `The link works for ${input.validFor}, once. If the button does not work, copy this address:`,
-      ),
+      paragraph(wording.introHtml),
+      linkButton(input.link, wording.button),
+      paragraph(`${validity} If the button does not work, copy this address:`),
       `<p style="word-break:break-all;font-size:13px">${escapeHtml(input.link)}</p>`,
     ].join(""),
     footer(input.siteUrl),
   );
-  return { subject, text, html };
+  return { subject: wording.subject, text, html };
+}
+
+export function renderVerificationMail(input: AccountMailInput): RenderedMail {
+  return linkMail(input, {
+    subject: "Confirm your email for Paperboy",
+    introText: "Please confirm your email address by opening this link:",
+    introHtml: "Please confirm your email address:",
+    button: "Confirm my email",
+    afterValidity: "",
+  });
 }
 
 export function renderResetMail(input: AccountMailInput): RenderedMail {
-  const name = greetingName(input.name);
-  const subject = "Reset your Paperboy password";
-  const text = [
-    `Hello ${name},`,
-    "",
-    "Someone (we hope you) asked to reset the password of your Paperboy account. To choose a new one, open:",
-    "",
-    input.link,
-    "",
-    `The link works for ${input.validFor}, once. Setting a new password signs you out everywhere.`,
-    "",
-    "--",
-    footer(input.siteUrl),
-  ].join("\n");
-  const html = mailDocument(
-    subject,
-    [
-      paragraph(`Hello ${name},`),
-      paragraph("Someone (we hope you) asked to reset the password of your Paperboy account."),
-      linkButton(input.link, "Choose a new password"),
-      paragraph(
-        `The link works for ${input.validFor}, once. Setting a new password signs you out everywhere. If the button does not work, copy this address:`,
-      ),
-      `<p style="word-break:break-all;font-size:13px">${escapeHtml(input.link)}</p>`,
-    ].join(""),
-    footer(input.siteUrl),
-  );
-  return { subject, text, html };
+  return linkMail(input, {
+    subject: "Reset your Paperboy password",
+    introText:
+      "Someone (we hope you) asked to reset the password of your Paperboy account. To choose a new one, open:",
+    introHtml: "Someone (we hope you) asked to reset the password of your Paperboy account.",
+    button: "Choose a new password",
+    afterValidity: " Setting a new password signs you out everywhere.",
+  });
 }
