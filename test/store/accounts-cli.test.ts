@@ -1,32 +1,12 @@
 /** `paperboy users ...` run as the real binary against both stores. */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Store } from "../../src/store/store.ts";
-import type { CliResult } from "../helpers/cli.ts";
-import { repoRoot } from "../helpers/paths.ts";
+import { type CliResult, runCli } from "../helpers/cli.ts";
 import { createTestDatabase, type StoreKind, type TestDatabase } from "../helpers/stores.ts";
 
 function paperboy(db: TestDatabase, args: string[], stdin = ""): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [resolve(repoRoot, "bin", "paperboy.js"), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, PAPERBOY_DB: db.url, PAPERBOY_LOG_LEVEL: "warn" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+  return runCli(args, { PAPERBOY_DB: db.url, PAPERBOY_LOG_LEVEL: "warn" }, { stdin });
 }
 
 for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
