@@ -59,8 +59,18 @@ export type EmbedderConfig =
   | { kind: "onnx"; model: string; allowRemote: boolean }
   | { kind: "openai"; url: string; model: string; apiKey: string | null; dimensions: number | null };
 
+/**
+ * Which approximate nearest-neighbour index serves search by meaning from 20,000 papers on: `usearch` (an HNSW
+ * graph in a file beside the engine, memory-mapped by each server), `pgvector` (an HNSW index in the
+ * PostgreSQL store, shared by replicas; needs the server's `vector` extension), or `auto` (pgvector when the
+ * store is PostgreSQL and the server offers it, else usearch).
+ */
+export type VectorIndexChoice = "auto" | "usearch" | "pgvector";
+
 export interface SearchConfig {
   embedder: EmbedderConfig;
+  /** Where engine builds keep their nearest-neighbour index. */
+  vectorIndex: VectorIndexChoice;
   /** Rebuild the search engine when the library has grown by this fraction since the last build. */
   rebuildGrowth: number;
   /** When the worker checks whether the engine needs a rebuild (cron, UTC; null: off). */
@@ -209,6 +219,7 @@ const configSchema = z
     PAPERBOY_EMBEDDER_API_KEY: z.string().trim().optional(),
     PAPERBOY_EMBEDDER_DIMENSIONS: z.coerce.number().int().min(1).optional(),
     PAPERBOY_EMBEDDER_ALLOW_REMOTE: z.enum(["true", "false"]).default("false"),
+    PAPERBOY_VECTOR_INDEX: z.enum(["auto", "usearch", "pgvector"]).default("auto"),
     PAPERBOY_SEARCH_REBUILD_GROWTH: z.coerce.number().min(0).max(10).default(0.05),
     PAPERBOY_SCHEDULE_SEARCH: schedule("15 * * * *"),
   })
@@ -265,6 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     mail: { smtpUrl: c.PAPERBOY_SMTP_URL ?? null, from: c.PAPERBOY_MAIL_FROM },
     search: {
       embedder: embedderConfig(c),
+      vectorIndex: c.PAPERBOY_VECTOR_INDEX,
       rebuildGrowth: c.PAPERBOY_SEARCH_REBUILD_GROWTH,
       schedule: c.PAPERBOY_SCHEDULE_SEARCH,
     },

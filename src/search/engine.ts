@@ -15,9 +15,9 @@ import { CorpusEmbedder } from "./vector/corpus-embedder.ts";
 import type { Embedder } from "./vector/embedder.ts";
 import { FlatVectorIndex } from "./vector/flat-index.ts";
 import { type HnswOptions, HnswVectorIndex } from "./vector/hnsw-index.ts";
-import { DEFAULT_OVERSAMPLE, nearest } from "./vector/nearest.ts";
+import { DEFAULT_OVERSAMPLE, nearestAsync } from "./vector/nearest.ts";
 import { type TrainOptions, trainCorpusEmbedder } from "./vector/train.ts";
-import type { VectorIndex } from "./vector/vector-index.ts";
+import type { AsyncVectorIndex, VectorIndex } from "./vector/vector-index.ts";
 
 export type SearchMode = "keyword" | "vector" | "hybrid";
 
@@ -71,8 +71,11 @@ export interface EngineParts {
   index: InvertedIndex;
   /** Every document's vector (row i = document i): exact scores, feedback and "similar" queries. */
   vectors: FlatVectorIndex;
-  /** Finds nearest-neighbour candidates; default `vectors` itself (exact search). */
-  ann?: VectorIndex;
+  /**
+   * Finds nearest-neighbour candidates; default `vectors` itself (exact search). An asynchronous one
+   * (pgvector) is attached to a loaded engine with `withAnn`.
+   */
+  ann?: VectorIndex | AsyncVectorIndex;
   /** Candidates taken from `ann` per result wanted when it is approximate. Default 2. */
   oversample?: number;
   embedder: Embedder;
@@ -91,13 +94,14 @@ export interface EngineParts {
  * and its cosine are computed and fused (`fuseScores`), optionally after vector-side feedback (`rocchio`).
  *
  * Vector side: below `hnswFrom` documents every document vector is read (exact); above, an HNSW graph
- * (`ann`) proposes candidates that are rescored with the exact vectors, so scores never depend on the graph.
- * `similar` uses the same path with a paper's own vector as the query.
+ * (`ann`: usearch in process, or pgvector in PostgreSQL) proposes candidates that are rescored with the exact
+ * vectors, so scores never depend on the graph. `similar` uses the same path with a paper's own vector as the
+ * query.
  */
 export class SearchEngine {
   readonly index: InvertedIndex;
   readonly vectors: FlatVectorIndex;
-  readonly ann: VectorIndex;
+  readonly ann: VectorIndex | AsyncVectorIndex;
   readonly oversample: number;
   readonly embedder: Embedder;
   readonly fusion: FusionParams;
@@ -165,6 +169,20 @@ export class SearchEngine {
     return this.index.documentCount;
   }
 
+  /** This engine with another candidate source (the pgvector index of the build it was loaded from). */
+  withAnn(ann: VectorIndex | AsyncVectorIndex): SearchEngine {
+    return new SearchEngine({
+      index: this.index,
+      vectors: this.vectors,
+      ann,
+      oversample: this.oversample,
+      embedder: this.embedder,
+      fusion: this.fusion,
+      feedback: this.feedback,
+      analyzer: this.analyzer,
+    });
+  }
+
   /** Parses a query the way `search` does (for showing notes or highlighting terms). */
   parse(query: string): ParsedQuery {
     return parseQuery(query, this.analyzer);
@@ -182,25 +200,23 @@ export class SearchEngine {
     if (parsed.problem !== null || limit === 0) return result([]);
     if (mode === "keyword") return result(keywordTopK(this.index, parsed, limit));
     const queryVector = await this.queryVector(query);
-    if (mode === "vector") return result(this.vectorTopK(queryVector, parsed, limit));
+    if (mode === "vector") return result(await this.vectorTopK(queryVector, parsed, limit));
     const depth = Math.max(limit, options.depth ?? 100);
-    return result(this.hybrid(parsed, queryVector, depth));
+    return result(await this.hybrid(parsed, queryVector, depth));
   }
 
   /**
    * Papers nearest in meaning to paper `id`, best first, never `id` itself; empty when the id is unknown or
    * its paper has no vector (no word the embedder knows).
    */
-  similar(id: string, limit = 10): SearchHit[] {
+  async similar(id: string, limit = 10): Promise<SearchHit[]> {
     const k = Math.max(0, Math.min(1000, Math.floor(limit)));
     const doc = this.documentNumber(id);
     if (doc < 0 || k === 0) return [];
     const query = this.vectors.row(doc);
     if (query.every((x) => x === 0)) return [];
-    return nearest(this.ann, this.vectors, query, k, (d) => d !== doc, this.oversample).map((h) => ({
-      id: this.index.data.ids[h.doc] as string,
-      score: h.score,
-    }));
+    const hits = await nearestAsync(this.ann, this.vectors, query, k, (d) => d !== doc, this.oversample);
+    return hits.map((h) => ({ id: this.index.data.ids[h.doc] as string, score: h.score }));
   }
 
   /** The document number of an id, or -1. */
@@ -223,17 +239,17 @@ export class SearchEngine {
   }
 
   /** Nearest documents by meaning; phrases in the query still filter. */
-  private vectorTopK(queryVector: Float32Array, parsed: ParsedQuery, k: number): Scored[] {
+  private async vectorTopK(queryVector: Float32Array, parsed: ParsedQuery, k: number): Promise<Scored[]> {
     if (parsed.phrases.length === 0)
-      return nearest(this.ann, this.vectors, queryVector, k, undefined, this.oversample);
+      return nearestAsync(this.ann, this.vectors, queryVector, k, undefined, this.oversample);
     const top = new TopK(k);
     for (const doc of phraseMatches(this.index, parsed)) top.offer(doc, this.vectors.score(queryVector, doc));
     return top.sorted();
   }
 
-  private hybrid(parsed: ParsedQuery, queryVector: Float32Array, depth: number): Scored[] {
+  private async hybrid(parsed: ParsedQuery, queryVector: Float32Array, depth: number): Promise<Scored[]> {
     const keyword = keywordTopK(this.index, parsed, depth);
-    const first = this.fuse(parsed, keyword, queryVector, depth);
+    const first = await this.fuse(parsed, keyword, queryVector, depth);
     const { documents, weight } = this.feedback;
     if (documents <= 0 || first.length === 0) return first;
     const rows = first.slice(0, documents).map((h) => this.vectors.row(h.doc));
@@ -241,8 +257,13 @@ export class SearchEngine {
   }
 
   /** Fuses the keyword top list with the vector top list of `queryVector`, both scores known for all. */
-  private fuse(parsed: ParsedQuery, keyword: Scored[], queryVector: Float32Array, depth: number): Scored[] {
-    const vector = this.vectorTopK(queryVector, parsed, depth);
+  private async fuse(
+    parsed: ParsedQuery,
+    keyword: Scored[],
+    queryVector: Float32Array,
+    depth: number,
+  ): Promise<Scored[]> {
+    const vector = await this.vectorTopK(queryVector, parsed, depth);
     const candidates = Uint32Array.from(new Set([...keyword, ...vector].map((h) => h.doc))).sort();
     const weighted = weightTerms(this.index, termCounts(parsed.terms));
     const keywordScore = new Map(

@@ -63,7 +63,11 @@ export class KyselyStore implements Store {
   private readonly writer: BatchWriter;
 
   constructor(
-    protected readonly db: Kysely<Database>,
+    /**
+     * The database itself, for what lives beside the store's tables rather than in them (the search
+     * engine's pgvector index, `search/vector/pgvector-index.ts`).
+     */
+    readonly db: Kysely<Database>,
     private readonly ops: DialectOps,
   ) {
     this.dialect = ops.dialect;

@@ -69,6 +69,6 @@ describe("createEmbedder from the configuration", () => {
         await engine.search("label shift", { mode }),
       );
     }
-    assert.deepEqual(loaded.similar("tta", 3), engine.similar("tta", 3));
+    assert.deepEqual(await loaded.similar("tta", 3), await engine.similar("tta", 3));
   });
 });

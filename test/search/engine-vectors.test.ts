@@ -55,17 +55,17 @@ describe("engine with an HNSW vector index", () => {
     assert.ok(same / total >= 0.95, `overlap ${same}/${total}`);
   });
 
-  test("similar papers: best first, never the paper itself, limited, empty for an unknown id", () => {
+  test("similar papers: best first, never the paper itself, limited, empty for an unknown id", async () => {
     for (const engine of [flat, graph]) {
-      const hits = engine.similar("p42", 7);
+      const hits = await engine.similar("p42", 7);
       assert.equal(hits.length, 7);
       assert.ok(hits.every((h) => h.id !== "p42"));
       for (let i = 1; i < hits.length; i++) assert.ok((hits[i - 1]?.score ?? 0) >= (hits[i]?.score ?? 0));
-      assert.deepEqual(engine.similar("no-such-paper", 5), []);
-      assert.deepEqual(engine.similar("p42", 0), []);
+      assert.deepEqual(await engine.similar("no-such-paper", 5), []);
+      assert.deepEqual(await engine.similar("p42", 0), []);
     }
-    const exact = new Set(flat.similar("p42", 10).map((h) => h.id));
-    const found = graph.similar("p42", 10).filter((h) => exact.has(h.id)).length;
+    const exact = new Set((await flat.similar("p42", 10)).map((h) => h.id));
+    const found = (await graph.similar("p42", 10)).filter((h) => exact.has(h.id)).length;
     assert.ok(found >= 9, `similar overlap ${found}/10`);
   });
 
@@ -74,8 +74,8 @@ describe("engine with an HNSW vector index", () => {
       [...SMALL_CORPUS, buildDoc({ id: "empty", title: "", abstract: "" })],
       { embedder },
     );
-    assert.deepEqual(engine.similar("empty", 3), []);
-    assert.equal(engine.similar("tta", 3).length, 3);
+    assert.deepEqual(await engine.similar("empty", 3), []);
+    assert.equal((await engine.similar("tta", 3)).length, 3);
   });
 
   test("saved and loaded, the graph comes back from its own file and answers the same", async () => {
@@ -94,7 +94,7 @@ describe("engine with an HNSW vector index", () => {
         );
       }
     }
-    assert.deepEqual(loaded.similar("p7", 10), graph.similar("p7", 10));
+    assert.deepEqual(await loaded.similar("p7", 10), await graph.similar("p7", 10));
   });
 
   test("a rebuild writes a new graph file; an engine still using the old one keeps answering", async () => {
@@ -102,14 +102,14 @@ describe("engine with an HNSW vector index", () => {
     saveEngine(graph, path);
     const [oldGraph] = readdirSync(dir).filter((n) => n.startsWith("rebuilt.pbs.") && n.endsWith(".hnsw"));
     const serving = loadEngine(path, { embedder });
-    const before = serving.similar("p9", 10);
+    const before = await serving.similar("p9", 10);
     const rebuilt = await SearchEngine.build(PAPERS.slice(0, 2000), {
       embedder,
       vectorIndex: { hnswFrom: 1000, hnsw: { threads: 1 } },
     });
     saveEngine(rebuilt, path);
     assert.equal(existsSync(join(dir, oldGraph as string)), false, "the old graph file is removed");
-    assert.deepEqual(serving.similar("p9", 10), before, "the mapped old graph still answers");
+    assert.deepEqual(await serving.similar("p9", 10), before, "the mapped old graph still answers");
     const fresh = loadEngine(path, { embedder });
     assert.equal(fresh.size, 2000);
     assert.equal(fresh.ann.size, 2000);

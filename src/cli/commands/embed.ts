@@ -32,6 +32,7 @@ export function registerEmbed(program: Command): void {
               dataDir: ctx.config.dataDir,
               logger: ctx.logger,
             }),
+            vectorIndex: ctx.config.search.vectorIndex,
             logger: ctx.logger,
             onProgress: (p) =>
               progress?.update({

@@ -1,16 +1,18 @@
+import type { VectorIndexChoice } from "../../config/config.ts";
 import { describeError, type IsoTimestamp, toTimestamp } from "../../core/index.ts";
 import type { Logger } from "../../log.ts";
 import type { Store } from "../../store/store.ts";
-import { type EngineOptions, SearchEngine } from "../engine.ts";
+import { DEFAULT_HNSW_FROM, type EngineOptions, SearchEngine } from "../engine.ts";
 import type { SearchDocument } from "../types.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import type { EngineFiles, EngineManifest } from "./engine-files.ts";
 import { assessEngine } from "./freshness.ts";
+import { prunePgVectorBuilds, publishPgVectors, usePgVector } from "./pgvector-builds.ts";
 import { ensureStoreId, recordBuild, recordBuildError } from "./store-identity.ts";
 
 export interface BuildProgress {
-  phase: "reading" | "building" | "saving";
-  /** Papers read so far (reading), else the papers being indexed. */
+  phase: "reading" | "building" | "saving" | "publishing";
+  /** Papers read so far (reading), vectors written to PostgreSQL (publishing), else the papers being indexed. */
   done: number;
   /** Papers in the store when the build started. */
   total: number;
@@ -25,6 +27,11 @@ export interface BuildOptions {
   embedder?: Embedder;
   /** Other engine options (training of the corpus embedder, fusion); benchmarks and tests tune these. */
   engine?: Omit<EngineOptions, "embedder" | "logger">;
+  /**
+   * config.search.vectorIndex: where a library of `engine.vectorIndex.hnswFrom` papers or more keeps its
+   * nearest-neighbour index (a usearch graph file, or pgvector in the PostgreSQL store). Default auto.
+   */
+  vectorIndex?: VectorIndexChoice;
   logger: Logger;
   /** Checked between batches of papers; a build stopped half way leaves the current engine in place. */
   signal?: AbortSignal;
@@ -72,16 +79,26 @@ export async function buildSearchEngine(options: BuildOptions): Promise<EngineMa
       }
     }
     if (docs.length === 0) throw new Error("the store has no papers to index yet; import or sync some first");
+    // Below the threshold the exact search serves and nothing is published; an explicit pgvector choice is
+    // still checked, so a misconfiguration shows on the first build rather than once the library has grown.
+    const choice = options.vectorIndex ?? "auto";
+    const approximate = docs.length >= (options.engine?.vectorIndex?.hnswFrom ?? DEFAULT_HNSW_FROM);
+    const pgvector = (approximate || choice === "pgvector") && (await usePgVector(choice, store, logger));
+    const publish = pgvector && approximate;
     options.onProgress?.({ phase: "building", done: docs.length, total: docs.length });
     const engine = await SearchEngine.build(docs, {
       ...options.engine,
+      // With pgvector the graph is PostgreSQL's: the engine file keeps only the exact vectors.
+      ...(publish
+        ? { vectorIndex: { ...options.engine?.vectorIndex, hnswFrom: Number.POSITIVE_INFINITY } }
+        : {}),
       ...(options.embedder ? { embedder: options.embedder } : {}),
       logger,
     });
     options.signal?.throwIfAborted();
     options.onProgress?.({ phase: "saving", done: docs.length, total: docs.length });
     const builtAt = toTimestamp(now());
-    const manifest = options.files.write(
+    const manifest = await options.files.write(
       engine,
       {
         storeId,
@@ -90,9 +107,18 @@ export async function buildSearchEngine(options: BuildOptions): Promise<EngineMa
         embedder: options.embedderName,
         newestPublishedAt: newest,
         buildMs: Math.round(performance.now() - started),
+        ...(publish ? { ann: "pgvector" as const } : {}),
       },
       logger,
+      publish
+        ? (build) =>
+            publishPgVectors(store, build, engine, logger, (p) => {
+              options.signal?.throwIfAborted();
+              options.onProgress?.({ phase: "publishing", done: p.done, total: p.total });
+            })
+        : undefined,
     );
+    await prunePgVectorBuilds(store, options.files, logger);
     await recordBuild(store, storeId, {
       startedAt,
       finishedAt: builtAt,
@@ -126,7 +152,11 @@ export interface RebuildDecision {
  * database, another embedder) or the library grew by `rebuildGrowth`; otherwise leaves it.
  */
 export async function rebuildIfStale(
-  options: BuildOptions & { rebuildGrowth: number },
+  options: BuildOptions & {
+    rebuildGrowth: number;
+    /** Builds instead of `buildSearchEngine(options)` in this thread (the worker builds in a thread). */
+    build?: () => Promise<EngineManifest>;
+  },
 ): Promise<RebuildDecision> {
   const assessment = await assessEngine(options.store, options.files, {
     rebuildGrowth: options.rebuildGrowth,
@@ -139,6 +169,6 @@ export async function rebuildIfStale(
     return { rebuilt: false, reason: "the store has no papers to index yet", manifest: assessment.manifest };
   }
   options.logger.info("rebuilding the search engine", { reason: assessment.staleBecause });
-  const manifest = await buildSearchEngine(options);
+  const manifest = await (options.build ?? (() => buildSearchEngine(options)))();
   return { rebuilt: true, reason: assessment.staleBecause, manifest };
 }

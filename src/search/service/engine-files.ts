@@ -26,7 +26,7 @@ const MANIFEST = "manifest.json";
 const BUILD_PREFIX = "build-";
 const TEMP_PREFIX = ".tmp-";
 /** A temporary build folder untouched for this long belongs to a builder that died. */
-const ABANDONED_AFTER_MS = 6 * 3_600_000;
+export const ABANDONED_AFTER_MS = 6 * 3_600_000;
 /**
  * A build folder written this recently may belong to another builder about to name it in the manifest (two
  * workers rebuilding at once); it is left for the next prune.
@@ -48,6 +48,11 @@ const manifestSchema = z.object({
   /** Every file of the build with its size in bytes, to notice a truncated or missing file cheaply. */
   files: z.record(z.string(), z.number().int().min(0)),
   buildMs: z.number().min(0),
+  /**
+   * "pgvector" when the build's nearest-neighbour index is in the PostgreSQL store, under the build's name
+   * (see pgvector-builds.ts); absent for the exact search and for a usearch graph among the files.
+   */
+  ann: z.literal("pgvector").optional(),
 });
 
 export type EngineManifest = z.infer<typeof manifestSchema>;
@@ -158,8 +163,17 @@ export class EngineFiles {
    * Saves `engine` as a new build and makes it current: written into a temporary folder, renamed into place
    * when complete, then named by a manifest that replaces the old one atomically. Older builds except the
    * previous one are removed.
+   *
+   * `publish`, when given, runs once the files are written, with the build's name, before the folder gets
+   * that name and the manifest names it (pgvector rows): a prune by another builder never takes a folder
+   * still being published, and when it throws nothing is swapped.
    */
-  write(engine: SearchEngine, info: BuildInfo, logger?: Logger): EngineManifest {
+  async write(
+    engine: SearchEngine,
+    info: BuildInfo,
+    logger?: Logger,
+    publish?: (build: string) => Promise<void>,
+  ): Promise<EngineManifest> {
     mkdirSync(this.dir, { recursive: true });
     const suffix = randomBytes(4).toString("hex");
     const temp = join(this.dir, `${TEMP_PREFIX}${process.pid}-${suffix}`);
@@ -169,6 +183,7 @@ export class EngineFiles {
       const files: Record<string, number> = {};
       for (const name of readdirSync(temp)) files[name] = statSync(join(temp, name)).size;
       const build = `${BUILD_PREFIX}${info.builtAt.replace(/[^0-9]/g, "").slice(0, 17)}-${suffix}`;
+      await publish?.(build);
       renameSync(temp, join(this.dir, build));
       const manifest: EngineManifest = { format: 1, build, files, ...info };
       const pending = join(this.dir, `${TEMP_PREFIX}manifest-${process.pid}-${suffix}.json`);
@@ -200,6 +215,11 @@ export class EngineFiles {
         logger?.warn("could not remove an old search engine build", { path, error: describeError(error) });
       }
     }
+  }
+
+  /** Whether a build's folder exists (it is removed when the build is pruned). */
+  hasBuild(build: string): boolean {
+    return existsSync(join(this.dir, build));
   }
 
   /** Whether there is anything at all in the search folder (for messages). */

@@ -1,5 +1,6 @@
 import type { Store } from "../../store/store.ts";
 import type { EngineFiles, EngineManifest } from "./engine-files.ts";
+import { pgVectorProblem } from "./pgvector-builds.ts";
 import { readStoreId } from "./store-identity.ts";
 
 export interface FreshnessOptions {
@@ -58,5 +59,7 @@ export async function usableManifest(
   }
   const broken = files.verify(read.manifest);
   if (broken !== null) return { manifest: null, problem: `the search engine files are damaged: ${broken}` };
+  const vectors = await pgVectorProblem(store, read.manifest);
+  if (vectors !== null) return { manifest: null, problem: vectors };
   return { manifest: read.manifest, problem: null };
 }

@@ -5,6 +5,7 @@ import type { SearchEngine } from "../engine.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import type { EngineFiles, EngineManifest } from "./engine-files.ts";
 import { usableManifest } from "./freshness.ts";
+import { attachPgVectors } from "./pgvector-builds.ts";
 
 /** A loaded build and what the service asks of it besides searching. */
 export class LoadedEngine {
@@ -110,7 +111,11 @@ export class LiveEngine {
         this.note(`the search engine needs the ${builtWith} embedder, which is not configured`);
         return;
       }
-      const engine = this.options.files.load(usable.manifest, embedder);
+      const engine = await attachPgVectors(
+        this.options.store,
+        this.options.files.load(usable.manifest, embedder),
+        usable.manifest,
+      );
       this.loaded = new LoadedEngine(engine, usable.manifest);
       this.lastProblem = null;
       this.options.logger.info("search engine loaded", {

@@ -31,7 +31,7 @@ export async function findSimilar(
   let candidates: { id: string; score: number }[];
   if (loaded !== null) {
     candidates = loaded.knows(id)
-      ? loaded.engine.similar(id, k + SPARE)
+      ? await loaded.engine.similar(id, k + SPARE)
       : (
           await loaded.engine.search(`${paper.title}. ${paper.abstract}`, {
             mode: "vector",

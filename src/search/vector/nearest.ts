@@ -1,6 +1,6 @@
 import { ranksBefore, type Scored } from "../index/top-k.ts";
 import type { FlatVectorIndex } from "./flat-index.ts";
-import type { VectorFilter, VectorIndex } from "./vector-index.ts";
+import type { AsyncVectorIndex, VectorFilter, VectorIndex } from "./vector-index.ts";
 
 /**
  * Candidates fetched from an approximate index per result wanted, before exact rescoring. On random unit
@@ -22,7 +22,37 @@ export function nearest(
   oversample = DEFAULT_OVERSAMPLE,
 ): Scored[] {
   if (ann.kind === "flat" || k <= 0) return exact.search(query, k, filter);
-  const candidates = ann.search(query, Math.ceil(k * Math.max(1, oversample)), filter);
+  return rescore(ann.search(query, candidateCount(k, oversample), filter), exact, query, k);
+}
+
+/**
+ * `nearest` for any candidate source, including one that answers asynchronously (pgvector): the same exact
+ * rescoring of k x `oversample` candidates, so results do not depend on where the candidates came from.
+ */
+export async function nearestAsync(
+  ann: VectorIndex | AsyncVectorIndex,
+  exact: FlatVectorIndex,
+  query: Float32Array,
+  k: number,
+  filter?: VectorFilter,
+  oversample = DEFAULT_OVERSAMPLE,
+): Promise<Scored[]> {
+  if (ann.kind !== "pgvector") return nearest(ann, exact, query, k, filter, oversample);
+  if (k <= 0) return [];
+  return rescore(await ann.search(query, candidateCount(k, oversample), filter), exact, query, k);
+}
+
+function candidateCount(k: number, oversample: number): number {
+  return Math.ceil(k * Math.max(1, oversample));
+}
+
+/** The k best candidates by their exact inner product with `query`. */
+function rescore(
+  candidates: readonly Scored[],
+  exact: FlatVectorIndex,
+  query: Float32Array,
+  k: number,
+): Scored[] {
   return candidates
     .map((c) => ({ doc: c.doc, score: exact.score(query, c.doc) }))
     .sort((a, b) => (ranksBefore(a.score, a.doc, b.score, b.doc) ? -1 : 1))

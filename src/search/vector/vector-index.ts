@@ -34,3 +34,17 @@ export function rowCount(rows: Float32Array, dimensions: number): number {
   }
   return rows.length / dimensions;
 }
+
+/**
+ * A nearest-neighbour index outside the process (pgvector in PostgreSQL, `PgVectorIndex`): it answers
+ * asynchronously, so the engine awaits its candidates. Like the HNSW graph it only proposes candidates; the
+ * engine rescores them with its exact vectors.
+ */
+export interface AsyncVectorIndex {
+  readonly kind: "pgvector";
+  readonly dimensions: number;
+  /** Documents held. */
+  readonly size: number;
+  /** The k best documents for `query` among those `filter` accepts, best first, scored by inner product. */
+  search(query: Float32Array, k: number, filter?: VectorFilter): Promise<Scored[]>;
+}
