@@ -1,8 +1,9 @@
 import { z } from "zod";
-import type { SearchConfig } from "../config/config.ts";
+import type { DatabaseConfig, SearchConfig } from "../config/config.ts";
 import type { NewJob } from "../core/index.ts";
 import type { EngineOptions } from "../search/engine.ts";
 import { buildSearchEngine, type RebuildDecision, rebuildIfStale } from "../search/service/build.ts";
+import { buildInThread } from "../search/service/build-thread.ts";
 import { EngineFiles } from "../search/service/engine-files.ts";
 import { createEmbedder, describeEmbedder } from "../search/vector/create-embedder.ts";
 import type { Store } from "../store/store.ts";
@@ -16,6 +17,12 @@ const payloadSchema = z.object({ force: z.boolean().optional() });
 
 export interface RebuildSearchDeps {
   store: Store;
+  /**
+   * Where `store` lives (config.database). Given, the build runs in a worker thread with its own connection
+   * (`buildInThread`), so the job's lease keeps being renewed and the worker stays responsive during a build of
+   * minutes; without it (tests of the decision logic) the build runs on this thread.
+   */
+  database?: DatabaseConfig;
   /** config.dataDir: the engine lives in `<dataDir>/search/`. */
   dataDir: string;
   search: SearchConfig;
@@ -31,19 +38,39 @@ export interface RebuildSearchDeps {
 export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
   return async (job, { signal, logger }) => {
     const { force } = payloadSchema.parse(job.payload);
-    const options = {
-      store: deps.store,
-      files: new EngineFiles(deps.dataDir),
-      embedderName: describeEmbedder(deps.search.embedder),
-      embedder: await createEmbedder(deps.search.embedder, { dataDir: deps.dataDir, logger }),
-      engine: deps.engine,
-      logger,
-      signal,
-      onProgress: progressLogger(logger),
-    };
+    const files = new EngineFiles(deps.dataDir);
+    const embedderName = describeEmbedder(deps.search.embedder);
+    const onProgress = progressLogger(logger);
+    const { database } = deps;
+    const build = database
+      ? () =>
+          buildInThread(
+            { database, dataDir: deps.dataDir, search: deps.search, engine: deps.engine },
+            { logger, signal, onProgress },
+          )
+      : async () =>
+          buildSearchEngine({
+            store: deps.store,
+            files,
+            embedderName,
+            embedder: await createEmbedder(deps.search.embedder, { dataDir: deps.dataDir, logger }),
+            engine: deps.engine,
+            vectorIndex: deps.search.vectorIndex,
+            logger,
+            signal,
+            onProgress,
+          });
     const decision: RebuildDecision = force
-      ? { rebuilt: true, reason: "asked to", manifest: await buildSearchEngine(options) }
-      : await rebuildIfStale({ ...options, rebuildGrowth: deps.search.rebuildGrowth });
+      ? { rebuilt: true, reason: "asked to", manifest: await build() }
+      : await rebuildIfStale({
+          store: deps.store,
+          files,
+          embedderName,
+          logger,
+          signal,
+          rebuildGrowth: deps.search.rebuildGrowth,
+          build,
+        });
     logger.info(decision.rebuilt ? "search engine rebuilt" : "search engine rebuild skipped", {
       reason: decision.reason,
       papers: decision.manifest?.papers ?? 0,

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { SearchConfig } from "../../src/config/config.ts";
+import type { DatabaseConfig, SearchConfig } from "../../src/config/config.ts";
 import { REBUILD_SEARCH, rebuildSearchHandler, rebuildSearchSchedules } from "../../src/jobs/handlers.ts";
 import { Worker } from "../../src/jobs/worker.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -23,7 +23,16 @@ import type { Store } from "../../src/store/store.ts";
 import { newerPaper, searchPapers, TEST_ENGINE } from "../helpers/search-papers.ts";
 import { createTestDatabase, type StoreKind, type TestDatabase } from "../helpers/stores.ts";
 
-const SEARCH: SearchConfig = { embedder: { kind: "corpus" }, rebuildGrowth: 0.1, schedule: "15 * * * *" };
+const SEARCH: SearchConfig = {
+  embedder: { kind: "corpus" },
+  vectorIndex: "auto",
+  rebuildGrowth: 0.1,
+  schedule: "15 * * * *",
+};
+
+function databaseConfig(kind: StoreKind, db: TestDatabase): DatabaseConfig {
+  return kind === "sqlite" ? { kind, path: db.url } : { kind, url: db.url };
+}
 
 for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
   describe(`rebuild-search job on ${kind}`, () => {
@@ -51,7 +60,14 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       worker = new Worker({
         store,
         handlers: {
-          [REBUILD_SEARCH]: rebuildSearchHandler({ store, dataDir, search: SEARCH, engine: TEST_ENGINE }),
+          // As the worker command wires it: the build runs in a thread with its own connection.
+          [REBUILD_SEARCH]: rebuildSearchHandler({
+            store,
+            database: databaseConfig(kind, db),
+            dataDir,
+            search: SEARCH,
+            engine: TEST_ENGINE,
+          }),
         },
         schedules: rebuildSearchSchedules(SEARCH),
         logger: silentLogger,
@@ -158,3 +174,98 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
     });
   });
 }
+
+describe("rebuild-search job: the build thread", () => {
+  let db: TestDatabase;
+  let store: Store;
+  let dataDir: string;
+  before(async () => {
+    db = await createTestDatabase("sqlite");
+    store = await db.open();
+    await store.ingest({ papers: searchPapers() });
+    dataDir = mkdtempSync(join(tmpdir(), "paperboy-rebuild-thread-"));
+  });
+  after(async () => {
+    await store.close();
+    await db.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const handlerFor = () =>
+    rebuildSearchHandler({
+      store,
+      database: databaseConfig("sqlite", db),
+      dataDir,
+      search: SEARCH,
+      engine: TEST_ENGINE,
+    });
+  const job = (payload: Record<string, unknown>) => ({ id: "job-1", kind: REBUILD_SEARCH, payload }) as never;
+
+  test("builds off the calling thread and relays the build's log lines", async () => {
+    const lines: string[] = [];
+    const logger = {
+      ...silentLogger,
+      info: (message: string, fields?: Record<string, unknown>) => {
+        lines.push(`${message} ${JSON.stringify(fields ?? {})}`);
+      },
+    };
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    try {
+      await handlerFor()(job({ force: true }), { signal: new AbortController().signal, logger });
+    } finally {
+      clearInterval(ticker);
+    }
+    const thread = lines.find((l) => l.startsWith("search engine build thread started"));
+    assert.ok(thread, lines.join("\n"));
+    assert.notEqual(JSON.parse(thread.slice(thread.indexOf("{"))).thread, 0);
+    assert.ok(
+      lines.some((l) => l.startsWith("search engine built ")),
+      lines.join("\n"),
+    );
+    assert.ok(lines.some((l) => l.startsWith("search engine rebuilt ")));
+    assert.ok(ticks > 0, "the calling thread's timers kept running during the build");
+    const read = new EngineFiles(dataDir).readManifest();
+    assert.equal(read.kind, "ok");
+  });
+
+  test("a stopped job stops the thread and leaves the current engine in place", async () => {
+    const files = new EngineFiles(dataDir);
+    const before = files.readManifest();
+    assert.equal(before.kind, "ok");
+    const controller = new AbortController();
+    // Stopped once the thread is at work, as when the worker loses the job's lease half way.
+    const logger = {
+      ...silentLogger,
+      info: (message: string) => {
+        if (message === "search engine build thread started") controller.abort(new Error("lease lost"));
+      },
+    };
+    const running = handlerFor()(job({ force: true }), { signal: controller.signal, logger });
+    await assert.rejects(running, /lease lost/);
+    const after = files.readManifest();
+    assert.equal(after.kind, "ok");
+    assert.equal(after.kind === "ok" && before.kind === "ok" && after.manifest.build, before.manifest.build);
+  });
+
+  test("a build that fails in the thread rejects with its reason", async () => {
+    const empty = await createTestDatabase("sqlite");
+    const emptyStore = await empty.open();
+    try {
+      const handler = rebuildSearchHandler({
+        store: emptyStore,
+        database: databaseConfig("sqlite", empty),
+        dataDir,
+        search: SEARCH,
+        engine: TEST_ENGINE,
+      });
+      await assert.rejects(
+        handler(job({ force: true }), { signal: new AbortController().signal, logger: silentLogger }),
+        /no papers to index yet/,
+      );
+    } finally {
+      await emptyStore.close();
+      await empty.drop();
+    }
+  });
+});

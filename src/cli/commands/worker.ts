@@ -40,6 +40,7 @@ export function registerWorker(program: Command): void {
             ...syncHandlers({ store, clients, clock: systemClock }),
             [REBUILD_SEARCH]: rebuildSearchHandler({
               store,
+              database: ctx.config.db,
               dataDir: ctx.config.dataDir,
               search: ctx.config.search,
             }),
