@@ -7,7 +7,11 @@
  *
  *   node --import tsx scripts/gen-snapshot.ts --count 1000000
  *   node --import tsx bench/search/engine-latency.ts --snapshot /tmp/paperboy-snapshot-1000000-seed1.jsonl \
- *     [--docs 1000000] [--queries 300] [--train-pairs 50000] [--quantization i8] [--seed 1]
+ *     [--docs 1000000] [--queries 300] [--train-pairs 50000] [--quantization i8] [--seed 1] [--save engine.pbs]
+ *   node --import tsx bench/search/engine-latency.ts --snapshot ... --engine engine.pbs   # time a saved engine
+ *
+ * `--save` keeps the built engine (and its graph beside it); `--engine` times one saved earlier instead of
+ * building, so a long build can run while the machine is busy and the timings when it is quiet.
  *
  * Query texts come from the corpus itself: short ones are 2-3 words of a title, long ones 10-20 words of an
  * abstract. `--train-pairs` caps the embedder's training pairs (quality is measured by beir.ts, not here; the
@@ -35,6 +39,8 @@ const { values } = parseArgs({
     "train-pairs": { type: "string", default: "50000" },
     quantization: { type: "string", default: "i8" },
     seed: { type: "string", default: "1" },
+    save: { type: "string" },
+    engine: { type: "string" },
   },
 });
 const wanted = Number(values.docs);
@@ -75,15 +81,28 @@ console.log(
 );
 
 started = performance.now();
-const engine = await SearchEngine.build(docs, {
-  train: { maxPairs: Number(values["train-pairs"]) },
-  vectorIndex: { hnsw: { quantization } },
-  logger: log,
-});
-const buildSeconds = (performance.now() - started) / 1000;
-console.log(
-  `built in ${buildSeconds.toFixed(0)} s (${engine.ann.kind} vector index, ${quantization}); peak RSS ${peak()}`,
-);
+let engine: SearchEngine;
+if (values.engine) {
+  engine = loadEngine(values.engine);
+  if (engine.size !== docs.length)
+    throw new Error(`${values.engine} holds ${engine.size} papers, read ${docs.length}`);
+  console.log(`loaded ${values.engine} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+} else {
+  engine = await SearchEngine.build(docs, {
+    train: { maxPairs: Number(values["train-pairs"]) },
+    vectorIndex: { hnsw: { quantization } },
+    logger: log,
+  });
+  const buildSeconds = (performance.now() - started) / 1000;
+  console.log(
+    `built in ${buildSeconds.toFixed(0)} s (${engine.ann.kind} vector index, ${quantization}); peak RSS ${peak()}`,
+  );
+  if (values.save) {
+    started = performance.now();
+    saveEngine(engine, values.save);
+    console.log(`saved to ${values.save} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random.next() * items.length)] as T;
 const words = (text: string) => text.split(/\s+/).filter((w) => /[a-z]/i.test(w));
