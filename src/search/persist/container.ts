@@ -1,4 +1,14 @@
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 
 /**
  * A file of named typed arrays plus a JSON header, so an index loads as views on one buffer without parsing:
@@ -23,8 +33,22 @@ function align8(n: number): number {
   return Math.ceil(n / 8) * 8;
 }
 
-/** Writes arrays and metadata to `path` atomically (a temporary file renamed into place). */
-export function writeContainer(path: string, meta: unknown, arrays: Record<string, StoredArray>): void {
+/** Bytes per read or write call: Node refuses single calls of 2 GiB or more, and a million papers' vectors are. */
+const CHUNK = 1 << 30;
+
+/**
+ * (`chunkBytes` is for tests: the chunked loops run on small arrays too.)
+ *
+ * Writes arrays and metadata to `path` atomically (a temporary file, flushed to disk, renamed into place). The
+ * arrays go straight from memory to the file in chunks: the file may be larger than 2 GiB (a million papers'
+ * vectors are) and is never assembled in memory a second time.
+ */
+export function writeContainer(
+  path: string,
+  meta: unknown,
+  arrays: Record<string, StoredArray>,
+  chunkBytes = CHUNK,
+): void {
   const header: Header = { meta, arrays: {} };
   let offset = 0;
   for (const [name, array] of Object.entries(arrays)) {
@@ -33,39 +57,81 @@ export function writeContainer(path: string, meta: unknown, arrays: Record<strin
   }
   const json = Buffer.from(JSON.stringify(header), "utf8");
   const start = align8(12 + json.length);
-  const out = Buffer.alloc(start + offset);
-  out.write(MAGIC, 0, "latin1");
-  out.writeUInt32LE(VERSION, 4);
-  out.writeUInt32LE(json.length, 8);
-  json.copy(out, 12);
-  for (const [name, array] of Object.entries(arrays)) {
-    const at = start + (header.arrays[name] as { offset: number }).offset;
-    Buffer.from(array.buffer, array.byteOffset, array.byteLength).copy(out, at);
-  }
+  const head = Buffer.alloc(start);
+  head.write(MAGIC, 0, "latin1");
+  head.writeUInt32LE(VERSION, 4);
+  head.writeUInt32LE(json.length, 8);
+  json.copy(head, 12);
   const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, out);
+  const fd = openSync(temporary, "w");
+  try {
+    writeAll(fd, head, 0, chunkBytes);
+    for (const [name, array] of Object.entries(arrays)) {
+      const at = start + (header.arrays[name] as { offset: number }).offset;
+      writeAll(fd, new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at, chunkBytes);
+    }
+    // The last array's padding, so the file is as long as the header says.
+    if (start + offset > fstatSync(fd).size) ftruncateSync(fd, start + offset);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  closeSync(fd);
   renameSync(temporary, path);
 }
 
-/** Reads a container; arrays are views on one buffer read from the file. Throws on a foreign or newer file. */
-export function readContainer(path: string): { meta: unknown; arrays: Record<string, StoredArray> } {
-  const file = readFileSync(path);
-  if (file.length < 12 || file.toString("latin1", 0, 4) !== MAGIC) {
-    throw new Error(`${path} is not a Paperboy search index file`);
+function writeAll(fd: number, bytes: Uint8Array, position: number, chunkBytes: number): void {
+  for (let done = 0; done < bytes.length; ) {
+    const n = Math.min(chunkBytes, bytes.length - done);
+    done += writeSync(fd, bytes, done, n, position + done);
   }
-  const version = file.readUInt32LE(4);
-  if (version !== VERSION)
-    throw new Error(`${path} has index format ${version}; this version reads ${VERSION}`);
-  const headerLength = file.readUInt32LE(8);
-  const header = JSON.parse(file.toString("utf8", 12, 12 + headerLength)) as Header;
-  const start = align8(12 + headerLength);
-  // Typed arrays need aligned offsets: copy into a fresh buffer unless the file's buffer is 8-aligned.
-  const bytes = file.byteOffset % 8 === 0 ? file : Buffer.from(file);
-  const arrays: Record<string, StoredArray> = {};
-  for (const [name, { kind, offset, length }] of Object.entries(header.arrays)) {
-    const make = KINDS[kind];
-    if (!make) throw new Error(`${path}: unknown array kind ${kind}`);
-    arrays[name] = new make(bytes.buffer, bytes.byteOffset + start + offset, length);
+}
+
+function readAll(fd: number, into: Uint8Array, position: number, path: string, chunkBytes: number): void {
+  for (let done = 0; done < into.length; ) {
+    const n = readSync(fd, into, done, Math.min(chunkBytes, into.length - done), position + done);
+    if (n === 0) throw new Error(`${path} is truncated`);
+    done += n;
   }
-  return { meta: header.meta, arrays };
+}
+
+/**
+ * Reads a container: each array is read from the file straight into its own typed array (files over 2 GiB
+ * included). Throws on a foreign, newer or truncated file.
+ */
+export function readContainer(
+  path: string,
+  chunkBytes = CHUNK,
+): { meta: unknown; arrays: Record<string, StoredArray> } {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const prefix = Buffer.alloc(12);
+    if (size < 12 || readSync(fd, prefix, 0, 12, 0) < 12 || prefix.toString("latin1", 0, 4) !== MAGIC) {
+      throw new Error(`${path} is not a Paperboy search index file`);
+    }
+    const version = prefix.readUInt32LE(4);
+    if (version !== VERSION)
+      throw new Error(`${path} has index format ${version}; this version reads ${VERSION}`);
+    const headerLength = prefix.readUInt32LE(8);
+    if (12 + headerLength > size) throw new Error(`${path} is truncated`);
+    const json = Buffer.alloc(headerLength);
+    readAll(fd, json, 12, path, chunkBytes);
+    const header = JSON.parse(json.toString("utf8")) as Header;
+    const start = align8(12 + headerLength);
+    const arrays: Record<string, StoredArray> = {};
+    for (const [name, { kind, offset, length }] of Object.entries(header.arrays)) {
+      const make = KINDS[kind];
+      if (!make) throw new Error(`${path}: unknown array kind ${kind}`);
+      const array = new make(length);
+      if (start + offset + array.byteLength > size) throw new Error(`${path} is truncated`);
+      readAll(fd, new Uint8Array(array.buffer, 0, array.byteLength), start + offset, path, chunkBytes);
+      arrays[name] = array;
+    }
+    return { meta: header.meta, arrays };
+  } finally {
+    closeSync(fd);
+  }
 }
