@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { buildSearchEngine } from "../../search/service/build.ts";
+import { buildInThread } from "../../search/service/build-thread.ts";
 import { EngineFiles } from "../../search/service/engine-files.ts";
 import { assessEngine } from "../../search/service/freshness.ts";
-import { createEmbedder, describeEmbedder } from "../../search/vector/create-embedder.ts";
+import { describeEmbedder } from "../../search/vector/create-embedder.ts";
 import { contextFrom } from "../context.ts";
 import { formatBytes, formatCount, formatDuration } from "../format.ts";
 import { createProgress } from "../progress.ts";
@@ -24,24 +24,19 @@ export function registerEmbed(program: Command): void {
         if (opts.rebuild) {
           // A bar on a terminal; elsewhere the build's log lines (phases, training epochs) say how far it got.
           const progress = ctx.stderr.isTTY ? createProgress(ctx.stderr) : null;
-          const manifest = await buildSearchEngine({
-            store,
-            files,
-            embedderName,
-            embedder: await createEmbedder(ctx.config.search.embedder, {
-              dataDir: ctx.config.dataDir,
+          const manifest = await buildInThread(
+            { database: ctx.config.db, dataDir: ctx.config.dataDir, search: ctx.config.search },
+            {
               logger: ctx.logger,
-            }),
-            vectorIndex: ctx.config.search.vectorIndex,
-            logger: ctx.logger,
-            onProgress: (p) =>
-              progress?.update({
-                done: p.done,
-                total: p.total,
-                items: p.done,
-                label: `search engine: ${p.phase}`,
-              }),
-          });
+              onProgress: (p) =>
+                progress?.update({
+                  done: p.done,
+                  total: p.total,
+                  items: p.done,
+                  label: `search engine: ${p.phase}`,
+                }),
+            },
+          );
           progress?.stop();
           const bytes = Object.values(manifest.files).reduce((a, b) => a + b, 0);
           if (opts.json) ctx.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);

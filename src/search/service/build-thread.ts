@@ -1,3 +1,4 @@
+import { totalmem } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { DatabaseConfig, SearchConfig } from "../../config/config.ts";
 import type { LogFields, Logger } from "../../log.ts";
@@ -37,12 +38,17 @@ export interface ThreadBuildHooks {
  * thread it would stall the event loop, so job leases would not be renewed (another worker would take the job
  * over and build the same engine again) and no other job could start. The thread opens its own store
  * connection, builds, writes the files and swaps the manifest exactly as an in-process build does; log lines
- * and progress come back as messages. Resolves with the new manifest, rejects with the build's error.
+ * and progress come back as messages; the thread's heap may grow past V8's default (`buildHeapMb`). Resolves
+ * with the new manifest, rejects with the build's error. The worker's job and `paperboy embed --rebuild` both
+ * build this way.
  */
 export function buildInThread(request: ThreadBuildRequest, hooks: ThreadBuildHooks): Promise<EngineManifest> {
   const { logger, signal } = hooks;
   signal?.throwIfAborted();
-  const worker = new Worker(new URL("./build-thread-boot.mjs", import.meta.url), { workerData: request });
+  const worker = new Worker(new URL("./build-thread-boot.mjs", import.meta.url), {
+    workerData: request,
+    resourceLimits: { maxOldGenerationSizeMb: buildHeapMb() },
+  });
   return new Promise<EngineManifest>((resolve, reject) => {
     let settled = false;
     const finish = (outcome: () => void) => {
@@ -79,4 +85,13 @@ export function buildInThread(request: ThreadBuildRequest, hooks: ThreadBuildHoo
       ),
     );
   });
+}
+
+/**
+ * The build thread's JavaScript heap: three quarters of the machine's memory. V8's default (about 4 GiB here,
+ * whatever the machine has) is too small for the text of a million papers with the index being built: such a
+ * build ran out of heap after its keyword index.
+ */
+export function buildHeapMb(): number {
+  return Math.max(2_048, Math.floor((totalmem() * 0.75) / 2 ** 20));
 }

@@ -1,0 +1,98 @@
+/**
+ * Search latency the way a reader meets it: `SearchService.search` and `.similar` (query parsing, the engine,
+ * filters, hydration of the page's papers from the store, highlights) over a store holding a generated
+ * snapshot, with the engine the product built for it (`paperboy embed --rebuild`).
+ *
+ *   node --import tsx scripts/gen-snapshot.ts --count 1000000
+ *   PAPERBOY_DB=/tmp/p1m/p.db PAPERBOY_DATA_DIR=/tmp/p1m/data paperboy import /tmp/paperboy-snapshot-1000000-seed1.jsonl
+ *   PAPERBOY_DB=/tmp/p1m/p.db PAPERBOY_DATA_DIR=/tmp/p1m/data paperboy embed --rebuild
+ *   node --import tsx bench/search/service-latency.ts --db /tmp/p1m/p.db --data-dir /tmp/p1m/data \
+ *     --snapshot /tmp/paperboy-snapshot-1000000-seed1.jsonl [--queries 300] [--seed 1]
+ *
+ * Queries are cut from papers drawn at random from the snapshot: short ones 2-3 words of a title, long ones
+ * 10-20 words of an abstract (as engine-latency.ts does); "similar" asks for the drawn papers' neighbours.
+ */
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { parseArxivId } from "../../src/core/index.ts";
+import { createSearchService } from "../../src/search/service.ts";
+import { Random } from "../../src/search/vector/random.ts";
+import { openStore } from "../../src/store/open.ts";
+
+const { values } = parseArgs({
+  options: {
+    db: { type: "string" },
+    "data-dir": { type: "string" },
+    snapshot: { type: "string", default: "/tmp/paperboy-snapshot-1000000-seed1.jsonl" },
+    queries: { type: "string", default: "300" },
+    seed: { type: "string", default: "1" },
+  },
+});
+if (!values.db || !values["data-dir"]) throw new Error("--db and --data-dir are required");
+const count = Number(values.queries);
+const random = new Random(Number(values.seed));
+
+const store = await openStore(
+  values.db.startsWith("postgres")
+    ? { kind: "postgres", url: values.db }
+    : { kind: "sqlite", path: values.db },
+);
+const papers = (await store.stats()).papers;
+const wanted = new Set(Array.from({ length: count }, () => Math.floor(random.next() * papers)));
+const drawn: Array<{ id: string; title: string; abstract: string }> = [];
+let line = 0;
+for await (const text of createInterface({ input: createReadStream(values.snapshot, "utf8") })) {
+  if (wanted.has(line++)) {
+    const r = JSON.parse(text) as { id: string; title: string; abstract: string };
+    drawn.push({ id: r.id, title: r.title, abstract: r.abstract });
+  }
+}
+
+const words = (text: string) => text.split(/\s+/).filter((w) => /^[a-z]+$/i.test(w));
+function slice(text: string, min: number, max: number): string {
+  const all = words(text);
+  const n = Math.min(all.length, min + Math.floor(random.next() * (max - min + 1)));
+  const from = Math.floor(random.next() * Math.max(1, all.length - n));
+  return all.slice(from, from + n).join(" ");
+}
+const short = drawn.map((p) => slice(p.title, 2, 3));
+const long = drawn.map((p) => slice(p.abstract, 10, 20));
+
+const service = createSearchService({ store, dataDir: values["data-dir"] });
+let started = performance.now();
+const status = await service.status();
+if (status.engine === null) throw new Error("no search engine for this store: run paperboy embed --rebuild");
+await service.search({ q: "warm up", mode: "hybrid" });
+console.log(
+  `${papers} papers; engine of ${status.engine.papers} papers loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+async function time(label: string, items: readonly string[], run: (item: string) => Promise<unknown>) {
+  for (const item of items.slice(0, 10)) await run(item);
+  const times: number[] = [];
+  for (const item of items) {
+    started = performance.now();
+    await run(item);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const f = (p: number) => percentile(times, p).toFixed(2);
+  console.log(`${label.padEnd(36)} p50 ${f(50)} ms  p95 ${f(95)} ms  p99 ${f(99)} ms`);
+}
+
+for (const mode of ["hybrid", "keyword", "vector"] as const) {
+  await time(`${mode} short (2-3 words)`, short, (q) => service.search({ q, mode }));
+  await time(`${mode} long (10-20 words)`, long, (q) => service.search({ q, mode }));
+}
+await time(
+  "similar (top 10)",
+  drawn.map((p) => p.id),
+  (id) => service.similar(parseArxivId(id).id, 10),
+);
+await time("hybrid short, filtered cat:cs.LG", short, (q) => service.search({ q: `${q} cat:cs.LG` }));
+await time("store keyword, newest first (short)", short, (q) => service.search({ q, sort: "date" }));
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB`);
+await store.close();
