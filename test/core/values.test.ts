@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import {
   archiveOf,
   authorKey,
+  normalizeAuthorName,
   normalizeText,
   parseCategory,
   parseCategoryList,
@@ -61,5 +62,32 @@ describe("text", () => {
   test("author keys fold accents, case and punctuation", () => {
     assert.equal(authorKey("Jürgen  Schmidhuber"), "jurgen schmidhuber");
     assert.equal(authorKey("O'Neil, J."), "o neil j");
+  });
+  test("author names: LaTeX accents and letters become characters, anything else stays", () => {
+    const cases: Array<[string, string]> = [
+      // As arXiv's metadata writes them (../shared/data/arxiv-abs).
+      [String.raw`C. Bal\'azs`, "C. Balázs"],
+      [String.raw`R. Tom\`as`, "R. Tomàs"],
+      [String.raw`Mikkel {\O}bro`, "Mikkel Øbro"],
+      [String.raw`Tom\'a\v{s} Vina\v{r}`, "Tomáš Vinař"],
+      [String.raw`Franz  G\"ahler (Institut f\"ur Physik)`, "Franz Gähler (Institut für Physik)"],
+      // Other spellings of the same accents.
+      [String.raw`Fran\c{c}ois`, "François"],
+      [String.raw`Fran\c cois`, "François"],
+      [String.raw`{\'E}mile Jos\'{e}`, "Émile José"],
+      [String.raw`Mart{\'\i}nez`, "Martínez"],
+      [String.raw`Gro{\ss}e`, "Große"],
+      [String.raw`J. \L{}ukasiewicz`, "J. Łukasiewicz"],
+      [String.raw`Bj\o rn`, "Bjørn"],
+      [String.raw`Erd\H{o}s`, "Erdős"],
+      [String.raw`D\"{u}rr`, "Dürr"],
+      // Not accents: kept as written.
+      [String.raw`A. \textit{Someone}`, String.raw`A. \textit{Someone}`],
+      [String.raw`a\\b`, String.raw`a\\b`],
+      ["Jürgen Schmidhuber", "Jürgen Schmidhuber"],
+    ];
+    for (const [raw, want] of cases) assert.equal(normalizeAuthorName(raw), want, raw);
+    // Composed, so the same name typed with a keyboard compares equal.
+    assert.equal(normalizeAuthorName(String.raw`G\"ahler`), "G\u00e4hler");
   });
 });
