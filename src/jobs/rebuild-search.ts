@@ -2,10 +2,10 @@ import { z } from "zod";
 import type { DatabaseConfig, SearchConfig } from "../config/config.ts";
 import type { NewJob } from "../core/index.ts";
 import type { EngineOptions } from "../search/engine.ts";
-import { buildSearchEngine, type RebuildDecision, rebuildIfStale } from "../search/service/build.ts";
+import { type RebuildDecision, rebuildIfStale } from "../search/service/build.ts";
 import { buildInThread } from "../search/service/build-thread.ts";
 import { EngineFiles } from "../search/service/engine-files.ts";
-import { createEmbedder, describeEmbedder } from "../search/vector/create-embedder.ts";
+import { describeEmbedder } from "../search/vector/create-embedder.ts";
 import type { Store } from "../store/store.ts";
 import type { Schedule } from "./schedule.ts";
 import type { JobHandler } from "./worker.ts";
@@ -18,11 +18,11 @@ const payloadSchema = z.object({ force: z.boolean().optional() });
 export interface RebuildSearchDeps {
   store: Store;
   /**
-   * Where `store` lives (config.database). Given, the build runs in a worker thread with its own connection
+   * Where `store` lives (config.db): the build runs in a worker thread with its own connection
    * (`buildInThread`), so the job's lease keeps being renewed and the worker stays responsive during a build of
-   * minutes; without it (tests of the decision logic) the build runs on this thread.
+   * minutes.
    */
-  database?: DatabaseConfig;
+  database: DatabaseConfig;
   /** config.dataDir: the engine lives in `<dataDir>/search/`. */
   dataDir: string;
   search: SearchConfig;
@@ -38,37 +38,19 @@ export interface RebuildSearchDeps {
 export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
   return async (job, { signal, logger }) => {
     const { force } = payloadSchema.parse(job.payload);
-    const files = new EngineFiles(deps.dataDir);
-    const embedderName = describeEmbedder(deps.search.embedder);
-    const onProgress = progressLogger(logger);
-    const { database } = deps;
-    const build = database
-      ? () =>
-          buildInThread(
-            { database, dataDir: deps.dataDir, search: deps.search, engine: deps.engine },
-            { logger, signal, onProgress },
-          )
-      : async () =>
-          buildSearchEngine({
-            store: deps.store,
-            files,
-            embedderName,
-            embedder: await createEmbedder(deps.search.embedder, { dataDir: deps.dataDir, logger }),
-            engine: deps.engine,
-            vectorIndex: deps.search.vectorIndex,
-            logger,
-            signal,
-            onProgress,
-          });
+    const build = () =>
+      buildInThread(
+        { database: deps.database, dataDir: deps.dataDir, search: deps.search, engine: deps.engine },
+        { logger, signal, onProgress: progressLogger(logger) },
+      );
     const decision: RebuildDecision = force
       ? { rebuilt: true, reason: "asked to", manifest: await build() }
       : await rebuildIfStale({
           store: deps.store,
-          files,
-          embedderName,
-          logger,
-          signal,
+          files: new EngineFiles(deps.dataDir),
+          embedderName: describeEmbedder(deps.search.embedder),
           rebuildGrowth: deps.search.rebuildGrowth,
+          logger,
           build,
         });
     logger.info(decision.rebuilt ? "search engine rebuilt" : "search engine rebuild skipped", {

@@ -148,16 +148,18 @@ export interface RebuildDecision {
 }
 
 /**
- * The worker's check: rebuilds when no usable engine exists for this store (none, damaged, from another
- * database, another embedder) or the library grew by `rebuildGrowth`; otherwise leaves it.
+ * The worker's check: rebuilds with `build` when no usable engine exists for this store (none, damaged, from
+ * another database, another embedder) or the library grew by `rebuildGrowth`; otherwise leaves it.
  */
-export async function rebuildIfStale(
-  options: BuildOptions & {
-    rebuildGrowth: number;
-    /** Builds instead of `buildSearchEngine(options)` in this thread (the worker builds in a thread). */
-    build?: () => Promise<EngineManifest>;
-  },
-): Promise<RebuildDecision> {
+export async function rebuildIfStale(options: {
+  store: Store;
+  files: EngineFiles;
+  embedderName: string;
+  rebuildGrowth: number;
+  logger: Logger;
+  /** The build itself (the worker's runs `buildSearchEngine` in a thread: `buildInThread`). */
+  build: () => Promise<EngineManifest>;
+}): Promise<RebuildDecision> {
   const assessment = await assessEngine(options.store, options.files, {
     rebuildGrowth: options.rebuildGrowth,
     embedder: options.embedderName,
@@ -169,6 +171,6 @@ export async function rebuildIfStale(
     return { rebuilt: false, reason: "the store has no papers to index yet", manifest: assessment.manifest };
   }
   options.logger.info("rebuilding the search engine", { reason: assessment.staleBecause });
-  const manifest = await (options.build ?? (() => buildSearchEngine(options)))();
+  const manifest = await options.build();
   return { rebuilt: true, reason: assessment.staleBecause, manifest };
 }
