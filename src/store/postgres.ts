@@ -20,7 +20,11 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): K
   pool.on("error", (error) => {
     (options.logger ?? silentLogger).warn("PostgreSQL connection lost", { error: error.message });
   });
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return postgresStoreOn(new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }));
+}
+
+/** The store on any Kysely connection to PostgreSQL (a `pg` pool above; tests also use PGlite). */
+export function postgresStoreOn(db: Kysely<Schema>): KyselyStore {
   return new KyselyStore(db, {
     dialect: "postgres",
     maxParams: 60_000,

@@ -8,9 +8,9 @@ import {
   type PostgresPool,
   type PostgresPoolClient,
   type PostgresQueryResult,
-  sql,
 } from "kysely";
-import { KyselyStore } from "../../src/store/kysely-store.ts";
+import type { KyselyStore } from "../../src/store/kysely-store.ts";
+import { postgresStoreOn } from "../../src/store/postgres.ts";
 import type { Database } from "../../src/store/schema.ts";
 
 /**
@@ -47,17 +47,7 @@ export async function createPgliteDatabase(
 /** A `KyselyStore` on PGlite, migrated: the PostgreSQL store, pgvector included. */
 export async function openPgliteStore(): Promise<{ store: KyselyStore; pg: PGlite }> {
   const { pg, db } = await createPgliteDatabase();
-  const store = new KyselyStore(db, {
-    dialect: "postgres",
-    maxParams: 60_000,
-    skipLocked: true,
-    async beginClaim(conn) {
-      await sql`begin`.execute(conn);
-    },
-    async beginWrite(conn) {
-      await sql`begin`.execute(conn);
-    },
-  });
+  const store = postgresStoreOn(db);
   await store.migrate();
   return { store, pg };
 }
