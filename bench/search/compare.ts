@@ -24,6 +24,7 @@ import { evaluateRun } from "../../src/search/eval/metrics.ts";
 import type { SearchDocument } from "../../src/search/types.ts";
 import { Random } from "../../src/search/vector/random.ts";
 import { type Contender, contenders } from "./contenders.ts";
+import { percentile } from "./timing.ts";
 
 const { values } = parseArgs({
   options: {
@@ -48,10 +49,6 @@ function positive(flag: string, value: string): number {
   if (!Number.isSafeInteger(n) || n < 1)
     throw new Error(`${flag} must be a positive whole number, got "${value}"`);
   return n;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 // ---------------------------------------------------------------- (a) quality on SciFact

@@ -30,6 +30,7 @@ import { loadEngine, saveEngine } from "../../src/search/persist/engine-file.ts"
 import type { SearchDocument } from "../../src/search/types.ts";
 import { Random } from "../../src/search/vector/random.ts";
 import { parseSnapshotRecord } from "../../src/sources/arxiv/snapshot.ts";
+import { timeEach } from "./timing.ts";
 
 const { values } = parseArgs({
   options: {
@@ -116,21 +117,8 @@ const shortQueries = Array.from({ length: queryCount }, () => slice(pick(docs).t
 const longQueries = Array.from({ length: queryCount }, () => slice(pick(docs).abstract, 10, 20));
 const similarIds = Array.from({ length: queryCount }, () => pick(docs).id);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-async function time(label: string, items: readonly string[], run: (item: string) => unknown): Promise<void> {
-  for (const item of items.slice(0, 10)) await run(item); // warm up
-  const times: number[] = [];
-  for (const item of items) {
-    const t = performance.now();
-    await run(item);
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  const f = (p: number) => percentile(times, p).toFixed(2);
-  console.log(`${label.padEnd(34)} p50 ${f(50)} ms  p95 ${f(95)} ms  p99 ${f(99)} ms`);
-}
+const time = (label: string, items: readonly string[], run: (item: string) => unknown) =>
+  timeEach(label, items, run, 34);
 
 async function timeEngine(e: SearchEngine, tag: string): Promise<void> {
   for (const mode of ["hybrid", "vector", "keyword"] as const) {

@@ -15,6 +15,7 @@ import { weightTerms } from "../../src/search/keyword.ts";
 import { createAnalyzer } from "../../src/search/text/analyzer.ts";
 import type { SearchDocument } from "../../src/search/types.ts";
 import { Random } from "../../src/search/vector/random.ts";
+import { percentile } from "./timing.ts";
 
 const { values } = parseArgs({
   options: {
@@ -95,10 +96,6 @@ console.log(
     `arrays ${(indexBytes / 2 ** 20).toFixed(0)} MiB (positions ${(d.posBytes.byteLength / 2 ** 20).toFixed(0)} MiB); ` +
     `RSS +${((process.memoryUsage().rss - rssBefore) / 2 ** 20).toFixed(0)} MiB`,
 );
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 for (const [label, min, max] of [
   ["short (2-3 words)", 2, 3],

@@ -19,6 +19,7 @@ import { parseArxivId } from "../../src/core/index.ts";
 import { createSearchService } from "../../src/search/service.ts";
 import { Random } from "../../src/search/vector/random.ts";
 import { openStore } from "../../src/store/open.ts";
+import { timeEach } from "./timing.ts";
 
 const { values } = parseArgs({
   options: {
@@ -60,7 +61,7 @@ const short = drawn.map((p) => slice(p.title, 2, 3));
 const long = drawn.map((p) => slice(p.abstract, 10, 20));
 
 const service = createSearchService({ store, dataDir: values["data-dir"] });
-let started = performance.now();
+const started = performance.now();
 const status = await service.status();
 if (status.engine === null) throw new Error("no search engine for this store: run paperboy embed --rebuild");
 await service.search({ q: "warm up", mode: "hybrid" });
@@ -68,20 +69,7 @@ console.log(
   `${papers} papers; engine of ${status.engine.papers} papers loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-async function time(label: string, items: readonly string[], run: (item: string) => Promise<unknown>) {
-  for (const item of items.slice(0, 10)) await run(item);
-  const times: number[] = [];
-  for (const item of items) {
-    started = performance.now();
-    await run(item);
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  const f = (p: number) => percentile(times, p).toFixed(2);
-  console.log(`${label.padEnd(36)} p50 ${f(50)} ms  p95 ${f(95)} ms  p99 ${f(99)} ms`);
-}
+const time = timeEach<string>;
 
 for (const mode of ["hybrid", "keyword", "vector"] as const) {
   await time(`${mode} short (2-3 words)`, short, (q) => service.search({ q, mode }));

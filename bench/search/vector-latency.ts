@@ -22,6 +22,7 @@ import { HnswVectorIndex } from "../../src/search/vector/hnsw-index.ts";
 import { nearest } from "../../src/search/vector/nearest.ts";
 import { Random } from "../../src/search/vector/random.ts";
 import type { VectorIndex } from "../../src/search/vector/vector-index.ts";
+import { printPercentiles } from "./timing.ts";
 
 const { values } = parseArgs({
   options: {
@@ -72,9 +73,6 @@ started = performance.now();
 const graph = await HnswVectorIndex.build(d, rows, { quantization });
 console.log(`HNSW (${quantization}) built in ${seconds(started)} s; peak RSS ${peak()}`);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 function time(label: string, count: number, run: (i: number) => unknown): void {
   for (let i = 0; i < 10; i++) run(i);
   const times: number[] = [];
@@ -83,9 +81,7 @@ function time(label: string, count: number, run: (i: number) => unknown): void {
     run(i);
     times.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  const f = (p: number) => percentile(times, p).toFixed(2);
-  console.log(`${label.padEnd(40)} p50 ${f(50)} ms  p95 ${f(95)} ms  p99 ${f(99)} ms`);
+  printPercentiles(label, times, 40);
 }
 
 const paperIds = Array.from({ length: queryCount }, () => Math.floor(random.next() * n));
