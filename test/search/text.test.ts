@@ -52,6 +52,13 @@ describe("Porter2 stemmer", () => {
     }
   });
 
+  test("words that name Object.prototype's members stem like any other word", () => {
+    assert.equal(stem("constructor"), "constructor");
+    assert.equal(stem("constructors"), "constructor");
+    assert.equal(stem("tostring"), "tostr");
+    assert.equal(stem("valueof"), "valueof");
+  });
+
   test("leaves numbers, short words and non-ASCII alone", () => {
     for (const word of ["2024", "p53", "il", "no", "naïve"]) assert.equal(stem(word), word);
   });

@@ -5,26 +5,29 @@
  * (and apostrophes); anything else is returned unchanged by `stem`.
  */
 
-const EXCEPTIONS: Record<string, string> = {
-  skis: "ski",
-  skies: "sky",
-  dying: "die",
-  lying: "lie",
-  tying: "tie",
-  idly: "idl",
-  gently: "gentl",
-  ugly: "ugli",
-  early: "earli",
-  only: "onli",
-  singly: "singl",
-  sky: "sky",
-  news: "news",
-  howe: "howe",
-  atlas: "atlas",
-  cosmos: "cosmos",
-  bias: "bias",
-  andes: "andes",
-};
+/** A Map, not an object: a word like "constructor" must not find Object.prototype's members. */
+const EXCEPTIONS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    skis: "ski",
+    skies: "sky",
+    dying: "die",
+    lying: "lie",
+    tying: "tie",
+    idly: "idl",
+    gently: "gentl",
+    ugly: "ugli",
+    early: "earli",
+    only: "onli",
+    singly: "singl",
+    sky: "sky",
+    news: "news",
+    howe: "howe",
+    atlas: "atlas",
+    cosmos: "cosmos",
+    bias: "bias",
+    andes: "andes",
+  }),
+);
 
 const AFTER_STEP_1A = new Set([
   "inning",
@@ -227,7 +230,7 @@ const WORD = /^[a-z']+$/;
 export function stem(input: string): string {
   if (input.length <= 2 || !WORD.test(input)) return input;
   let word = input.startsWith("'") ? input.slice(1) : input;
-  const exception = EXCEPTIONS[word];
+  const exception = EXCEPTIONS.get(word);
   if (exception !== undefined) return exception;
   // Mark consonant y (initial, or after a vowel) as Y.
   let marked = "";

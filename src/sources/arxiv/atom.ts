@@ -60,7 +60,7 @@ export function decodeXmlEntities(text: string): string {
         name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
       return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
-    return XML_ENTITIES[name] ?? whole;
+    return Object.hasOwn(XML_ENTITIES, name) ? (XML_ENTITIES[name] as string) : whole;
   });
 }
 
