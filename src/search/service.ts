@@ -39,6 +39,11 @@ export interface PaperResults {
   filters: SearchFilters;
   notes: string[];
   problem: string | null;
+  /**
+   * "Did you mean": the query with words the library never uses replaced by the closest ones it does (first
+   * page only, once the engine is built); null when there is nothing to suggest.
+   */
+  suggestion: string | null;
 }
 
 export interface SimilarPaper {

@@ -152,6 +152,22 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       assert.ok(combined.total <= 6);
     });
 
+    test("a misspelt query gets a suggestion spelt as the papers spell it, keeping the query's form", async () => {
+      const r = await service.search({ q: "Entropy minimisation for tset-time adaptaton" });
+      assert.equal(r.problem, null);
+      assert.equal(
+        r.suggestion,
+        "Entropy minimization for test-time adaptaton",
+        "British spelling too: the papers say -ize",
+      );
+      const none = await service.search({ q: "Protien strucure" });
+      assert.equal(none.suggestion, "Protein structure");
+      const known = await service.search({ q: "protein structure prediction" });
+      assert.equal(known.suggestion, null, "every word known: nothing to suggest");
+      const later = await service.search({ q: "protien", page: 2 });
+      assert.equal(later.suggestion, null, "suggested on the first page only");
+    });
+
     test("excluded words leave out the papers that have them", async () => {
       const r = await service.search({ q: "diffusion -latent", mode: "hybrid", perPage: 100 });
       assert.ok(r.hits.length > 0);

@@ -133,6 +133,7 @@ function toJson(query: string, r: PaperResults) {
     filters: r.filters,
     notes: r.notes,
     problem: r.problem,
+    suggestion: r.suggestion,
     hits: r.hits.map((h: PaperHit, i) => ({
       rank: offset + i + 1,
       id: h.paper.id,
@@ -164,6 +165,7 @@ function render(ctx: CliContext, query: string, r: PaperResults): void {
   lines.push(
     `${formatCount(r.total)} result${r.total === 1 ? "" : "s"} for "${query}" (${r.mode}), page ${r.page} of ${pages}`,
   );
+  if (r.suggestion !== null) lines.push(`Did you mean: ${r.suggestion}`);
   if (r.hits.length === 0) {
     lines.push(r.total > 0 ? "No results on this page." : "No papers match.");
   }

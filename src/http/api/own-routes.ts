@@ -80,6 +80,7 @@ export function ownRoutes(deps: AppDeps): ApiRoute[] {
           filters: results.filters,
           notes: results.notes,
           problem: results.problem,
+          suggestion: results.suggestion,
         });
       },
     }),

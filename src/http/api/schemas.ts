@@ -110,6 +110,10 @@ export const searchResultSchema = z.object({
   }),
   notes: z.array(z.string()),
   problem: z.string().nullable(),
+  suggestion: z
+    .string()
+    .nullable()
+    .describe('"did you mean": the query with unknown words replaced by the closest words papers use'),
 });
 
 export const similarSchema = z.object({

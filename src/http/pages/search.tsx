@@ -204,6 +204,11 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
         {results.notes.map((note) => (
           <p class="muted small">{note}</p>
         ))}
+        {results.suggestion !== null ? (
+          <p class="suggestion">
+            Did you mean <a href={searchLink(query, { q: results.suggestion })}>{results.suggestion}</a>?
+          </p>
+        ) : null}
         {results.problem ? (
           <p class="notice">{results.problem}</p>
         ) : results.hits.length === 0 ? (

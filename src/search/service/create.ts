@@ -15,6 +15,7 @@ import { assessEngine } from "./freshness.ts";
 import { fromStoreHit, hydrateHits } from "./hits.ts";
 import { LiveEngine, type LoadedEngine } from "./live-engine.ts";
 import { findSimilar } from "./similar.ts";
+import { suggestSpelling } from "./suggest.ts";
 
 export interface SearchServiceOptions {
   store: Store;
@@ -60,7 +61,22 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
   });
   const recount = new NewerPapers(store, options.recountIntervalMs ?? 10_000, logger);
 
+  /** The search, with a spelling suggestion when the engine's vocabulary lacks a query word. */
   async function search(query: PaperQuery): Promise<PaperResults> {
+    const results = await rank(query);
+    if (results.problem !== null || (query.page ?? 1) > 1) return results;
+    const loaded = await live.current();
+    if (loaded === null) return results;
+    const raw = typeof query.q === "string" ? query.q : "";
+    try {
+      results.suggestion = await suggestSpelling(store, loaded.engine, raw, parseSearchQuery(raw));
+    } catch (error) {
+      logger.warn("spelling suggestion failed", { error: describeError(error) });
+    }
+    return results;
+  }
+
+  async function rank(query: PaperQuery): Promise<PaperResults> {
     const raw = typeof query.q === "string" ? query.q : "";
     const parsed = parseSearchQuery(raw);
     const filters = combineFilters(parsed.filters, query.filters);
@@ -69,7 +85,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     const offset = (page - 1) * perPage;
     const sort = query.sort ?? "relevance";
     const notes = [...parsed.notes];
-    const base = { page, perPage, filters, notes };
+    const base = { page, perPage, filters, notes, suggestion: null };
     const empty = (mode: SearchMode, problem: string): PaperResults => ({
       ...base,
       hits: [],

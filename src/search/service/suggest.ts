@@ -1,0 +1,156 @@
+import type { ParsedSearchQuery } from "../../core/search-query.ts";
+import type { Store } from "../../store/store.ts";
+import type { SearchEngine } from "../engine.ts";
+
+/** Query words checked at most (each unknown one costs a pass over the vocabulary). */
+const MAX_WORDS = 4;
+/** A correction must occur in at least this many papers, so one paper's typo is never offered. */
+const MIN_DOCUMENTS = 2;
+
+/**
+ * "Did you mean": the query with each word the library has never seen (no paper contains its stem) replaced by
+ * the closest word it has, by edit distance (one edit for words of up to five letters, two beyond), the most
+ * common one among equally close ones. The replacement is shown as papers spell it (the first highlighted
+ * word of a paper containing it). Null when every word is known or nothing is close.
+ */
+export async function suggestSpelling(
+  store: Store,
+  engine: SearchEngine,
+  raw: string,
+  parsed: ParsedSearchQuery,
+): Promise<string | null> {
+  const index = engine.index;
+  let suggestion = raw;
+  let changed = false;
+  let checked = 0;
+  for (const word of parsed.terms) {
+    if (checked >= MAX_WORDS) break;
+    // Words with digits are ids, versions or numbers; short ones are abbreviations: both too easy to "fix".
+    if (word.length < 4 || /\d/.test(word)) continue;
+    const [analyzed] = engine.analyzer.analyze(word);
+    if (analyzed === undefined || index.termId(analyzed.term) >= 0) continue;
+    checked++;
+    const stem = closestTerm(index.data.terms, index.data.df, analyzed.term, word.length <= 5 ? 1 : 2);
+    if (stem === null) continue;
+    const surface = await spelledAs(store, engine, stem, word);
+    if (surface === null || surface === word) continue;
+    const replaced = suggestion.replace(wordPattern(word), (match) => matchCase(match, surface));
+    if (replaced === suggestion) continue;
+    suggestion = replaced;
+    changed = true;
+  }
+  return changed ? suggestion : null;
+}
+
+/** The vocabulary term nearest to `term` within `maxDistance` edits, the most frequent on ties. */
+export function closestTerm(
+  terms: readonly string[],
+  df: ArrayLike<number>,
+  term: string,
+  maxDistance: number,
+): string | null {
+  let best: string | null = null;
+  let bestRank = [maxDistance + 1, 1, 0];
+  for (let t = 0; t < terms.length; t++) {
+    const candidate = terms[t];
+    const n = df[t] as number;
+    // Engines built before the stemmer fix hold one non-string term ("constructor" stemmed to a function).
+    if (typeof candidate !== "string" || n < MIN_DOCUMENTS) continue;
+    if (candidate.length < 3 || Math.abs(candidate.length - term.length) > maxDistance) continue;
+    const d = editDistance(term, candidate, Math.min(maxDistance, bestRank[0] as number));
+    if (d > maxDistance) continue;
+    // Closest first; then one keeping the first letter (typos seldom hit it: "tset" is "test", not "set");
+    // then the commonest.
+    const rank = [d, candidate[0] === term[0] ? 0 : 1, -n];
+    if (compareRanks(rank, bestRank) < 0) {
+      best = candidate;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
+function compareRanks(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return 0;
+}
+
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment); any value above `max` comes back as
+ * max + 1, and rows stop early once every cell is past it.
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const width = b.length + 1;
+  let before = new Array<number>(width).fill(0);
+  let previous = Array.from({ length: width }, (_, j) => j);
+  let current = new Array<number>(width).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d = Math.min(d, (before[j - 2] as number) + 1);
+      }
+      current[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
+  }
+  const d = previous[b.length] as number;
+  return d > max ? max + 1 : d;
+}
+
+/**
+ * How papers spell a stem: of the highlighted words analyzing to it in its top keyword hits, the one closest to
+ * what was typed ("engne" is "engine", not "engineering"), then the commonest.
+ */
+async function spelledAs(
+  store: Store,
+  engine: SearchEngine,
+  stem: string,
+  typed: string,
+): Promise<string | null> {
+  const result = await store.search.search({ text: stem, filters: {}, sort: "relevance", limit: 5 });
+  const seen = new Map<string, number>();
+  for (const hit of result.hits) {
+    for (const piece of [...hit.title, ...hit.snippet]) {
+      if (!piece.match) continue;
+      const word = piece.text.trim().toLowerCase();
+      if (!/^[\p{L}\p{N}'-]+$/u.test(word)) continue;
+      const analyzed = engine.analyzer.analyze(word);
+      if (analyzed.length === 1 && analyzed[0]?.term === stem) seen.set(word, (seen.get(word) ?? 0) + 1);
+    }
+  }
+  let best: string | null = null;
+  let bestRank: number[] = [];
+  for (const [word, n] of seen) {
+    const rank = [editDistance(typed, word, typed.length + word.length), -n, word.length];
+    if (best === null || compareRanks(rank, bestRank) < 0) {
+      best = word;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
+/** The word on its own, in any case (query words are folded to lower case). */
+function wordPattern(word: string): RegExp {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "giu");
+}
+
+/** The correction with the typed word's capitalisation (all capitals, or a capital first letter). */
+function matchCase(typed: string, surface: string): string {
+  if (typed.length > 1 && typed === typed.toUpperCase()) return surface.toUpperCase();
+  const first = typed[0] as string;
+  if (first !== first.toLowerCase()) return first.toUpperCase() + surface.slice(1);
+  return surface;
+}
