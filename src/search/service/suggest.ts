@@ -75,28 +75,33 @@ function compareRanks(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
+/** Three rows of the edit-distance table, reused across calls (words longer than them are never close). */
+const ROW = 64;
+const rows = [new Int32Array(ROW + 1), new Int32Array(ROW + 1), new Int32Array(ROW + 1)] as const;
+
 /**
  * Edit distance with adjacent transpositions (optimal string alignment); any value above `max` comes back as
- * max + 1, and rows stop early once every cell is past it.
+ * max + 1, and rows stop early once every cell is past it. No allocation: it runs once per vocabulary term.
  */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const width = b.length + 1;
-  let before = new Array<number>(width).fill(0);
-  let previous = Array.from({ length: width }, (_, j) => j);
-  let current = new Array<number>(width).fill(0);
+  if (a.length > ROW || b.length > ROW) return a === b ? 0 : max + 1;
+  let [before, previous, current] = rows;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
+    const ca = a.charCodeAt(i - 1);
     current[0] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + cost,
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d = Math.min(d, (before[j - 2] as number) + 1);
+      const cb = b.charCodeAt(j - 1);
+      let d = (previous[j - 1] as number) + (ca === cb ? 0 : 1);
+      const del = (previous[j] as number) + 1;
+      const ins = (current[j - 1] as number) + 1;
+      if (del < d) d = del;
+      if (ins < d) d = ins;
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
+        const swap = (before[j - 2] as number) + 1;
+        if (swap < d) d = swap;
       }
       current[j] = d;
       if (d < rowMin) rowMin = d;
