@@ -9,9 +9,9 @@ const MIN_DOCUMENTS = 2;
 
 /**
  * "Did you mean": the query with each word the library has never seen (no paper contains its stem) replaced by
- * the closest word it has, by edit distance (one edit for words of up to five letters, two beyond), the most
- * common one among equally close ones. The replacement is shown as papers spell it (the first highlighted
- * word of a paper containing it). Null when every word is known or nothing is close.
+ * the closest word it has, by edit distance between stems (one edit for words of up to five letters, two
+ * beyond; see `closestTerm` for ties). The replacement is shown as papers spell it (`spelledAs`), in the
+ * typed capitalisation. Null when every word is known or nothing is close.
  */
 export async function suggestSpelling(
   store: Store,
@@ -42,7 +42,10 @@ export async function suggestSpelling(
   return changed ? suggestion : null;
 }
 
-/** The vocabulary term nearest to `term` within `maxDistance` edits, the most frequent on ties. */
+/**
+ * The vocabulary term nearest to `term` within `maxDistance` edits, in at least `MIN_DOCUMENTS` papers; on
+ * ties the one with the same first letter, then the one in most papers.
+ */
 export function closestTerm(
   terms: readonly string[],
   df: ArrayLike<number>,
