@@ -40,4 +40,6 @@ const queries = Array.from({ length: Number(values.queries) }, () => {
   return w.length > 5 ? edit(edit(w)) : edit(w);
 });
 console.log(`${terms.length.toLocaleString("en")} terms, ${queries.length} misspelt words`);
-await timeEach("closestTerm (one unknown word)", queries, (q) => closestTerm(terms, df, q, q.length <= 5 ? 1 : 2));
+await timeEach("closestTerm (one unknown word)", queries, (q) =>
+  closestTerm(terms, df, q, q.length <= 5 ? 1 : 2),
+);
