@@ -1,6 +1,6 @@
 import type { EmbedderConfig } from "../../config/config.ts";
 import { type ArxivId, describeError } from "../../core/index.ts";
-import { hasSearchTerms, parseSearchQuery } from "../../core/search-query.ts";
+import { hasSearchTerms, type ParsedSearchQuery, parseSearchQuery } from "../../core/search-query.ts";
 import { type Logger, silentLogger } from "../../log.ts";
 import type { StoreSearchResult } from "../../store/search/index.ts";
 import type { Store } from "../../store/store.ts";
@@ -61,24 +61,25 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
   });
   const recount = new NewerPapers(store, options.recountIntervalMs ?? 10_000, logger);
 
-  /** The search, with a spelling suggestion when the engine's vocabulary lacks a query word. */
+  /**
+   * The search, with a spelling suggestion when the engine's vocabulary lacks a query word. Only an engine
+   * already in use is asked: a date sort or a filter listing never loads one just for a suggestion.
+   */
   async function search(query: PaperQuery): Promise<PaperResults> {
-    const results = await rank(query);
-    if (results.problem !== null || (query.page ?? 1) > 1) return results;
-    const loaded = await live.current();
-    if (loaded === null) return results;
     const raw = typeof query.q === "string" ? query.q : "";
+    const parsed = parseSearchQuery(raw);
+    const results = await rank(query, raw, parsed);
+    const loaded = live.inUse;
+    if (results.problem !== null || results.page > 1 || loaded === null) return results;
     try {
-      results.suggestion = await suggestSpelling(store, loaded.engine, raw, parseSearchQuery(raw));
+      results.suggestion = await suggestSpelling(store, loaded.engine, raw, parsed);
     } catch (error) {
       logger.warn("spelling suggestion failed", { error: describeError(error) });
     }
     return results;
   }
 
-  async function rank(query: PaperQuery): Promise<PaperResults> {
-    const raw = typeof query.q === "string" ? query.q : "";
-    const parsed = parseSearchQuery(raw);
+  async function rank(query: PaperQuery, raw: string, parsed: ParsedSearchQuery): Promise<PaperResults> {
     const filters = combineFilters(parsed.filters, query.filters);
     const perPage = whole(query.perPage, DEFAULT_PER_PAGE, 1, 100);
     const page = whole(query.page, 1, 1, Number.MAX_SAFE_INTEGER);

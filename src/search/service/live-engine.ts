@@ -80,6 +80,11 @@ export class LiveEngine {
     return this.loaded;
   }
 
+  /** The engine in use now, without loading or checking for one (null before the first load). */
+  get inUse(): LoadedEngine | null {
+    return this.loaded;
+  }
+
   /** Why no engine is in use (for notes and status), or null when one is. */
   get problem(): string | null {
     return this.loaded === null ? this.lastProblem : null;
