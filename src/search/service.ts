@@ -41,9 +41,15 @@ export interface PaperResults {
   problem: string | null;
   /**
    * "Did you mean": the query with words the library never uses replaced by the closest ones it does (first
-   * page only, once the engine is built); null when there is nothing to suggest.
+   * page only, once the engine is built); null when there is nothing to suggest. When `correctedFrom` is set,
+   * the results are this query's.
    */
   suggestion: string | null;
+  /**
+   * The query as typed, when it found no papers and the results are those of its `suggestion` instead (same
+   * filters, mode, sort and page size); null when the results are the typed query's.
+   */
+  correctedFrom: string | null;
 }
 
 export interface SimilarPaper {

@@ -127,6 +127,37 @@ describe("paperboy search, similar and embed", () => {
     assert.ok(json.hits[0]?.id.startsWith("2401.0001"));
   });
 
+  test("with the engine, a query that finds nothing shows its suggestion's results and says so", async () => {
+    const args = ["search", "protien foldng", "--mode", "keyword", "--cat", "q-bio.BM", "--limit", "3"];
+    const r = await runCli(args, env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^No papers match "protien foldng"\. Showing results for "protein folding"\.$/m);
+    assert.match(r.stdout, /^6 results for "protein folding" \(keyword\), page 1 of 2$/m);
+    assert.match(r.stdout, /^1\. 2401\.00014 {2}\*\*Folding\*\* \*\*proteins\*\* from sequence alone$/m);
+    assert.doesNotMatch(r.stdout, /Did you mean/);
+
+    const json = JSON.parse((await runCli([...args, "--json"], env)).stdout) as {
+      query: string;
+      suggestion: string | null;
+      correctedFrom: string | null;
+      total: number;
+      hits: JsonHit[];
+    };
+    assert.equal(json.query, "protien foldng");
+    assert.equal(json.correctedFrom, "protien foldng");
+    assert.equal(json.suggestion, "protein folding");
+    assert.equal(json.total, 6);
+    assert.deepEqual(
+      json.hits.map((h) => h.id),
+      ["2401.00014", "2401.00015", "2401.00013"],
+    );
+
+    const found = await runCli(["search", "protein strucure", "--mode", "keyword"], env);
+    assert.match(found.stdout, /^6 results for "protein strucure" \(keyword\)/m);
+    assert.match(found.stdout, /^Did you mean: protein structure$/m);
+    assert.doesNotMatch(found.stdout, /Showing results for/);
+  });
+
   test("similar lists papers like the one given, never itself, in any id form", async () => {
     const r = await runCli(["similar", "arXiv:2401.00013v2", "--json", "--limit", "4"], env);
     assert.equal(r.code, 0, r.stderr);

@@ -1,5 +1,9 @@
 import type { PaperRecord } from "../../src/core/index.ts";
+import { silentLogger } from "../../src/log.ts";
 import type { EngineOptions } from "../../src/search/engine.ts";
+import { buildSearchEngine } from "../../src/search/service/build.ts";
+import { EngineFiles } from "../../src/search/service/engine-files.ts";
+import type { Store } from "../../src/store/store.ts";
 import { buildArxivRecord, cats, id, ts } from "./factories.ts";
 
 /** Small embedder training for tests: a few seconds at most on a few dozen papers. */
@@ -12,6 +16,17 @@ interface Topic {
   author: string;
   titles: string[];
   body: string;
+}
+
+/** Builds the search engine from the store's papers under `dataDir`, as the worker would, with `TEST_ENGINE`. */
+export async function buildTestEngine(store: Store, dataDir: string): Promise<void> {
+  await buildSearchEngine({
+    store,
+    files: new EngineFiles(dataDir),
+    embedderName: "corpus",
+    engine: TEST_ENGINE,
+    logger: silentLogger,
+  });
 }
 
 /** Four topics, six papers each, with words of their own so rankings are easy to tell apart. */

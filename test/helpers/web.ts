@@ -52,7 +52,15 @@ export function storeKeywordSearch(store: Store): SearchService {
       const result = query.q.trim()
         ? await store.search.search({ ...request, text: query.q })
         : await store.search.filter(request);
-      return { ...result, page, perPage, mode: "keyword", filters: request.filters, suggestion: null };
+      return {
+        ...result,
+        page,
+        perPage,
+        mode: "keyword",
+        filters: request.filters,
+        suggestion: null,
+        correctedFrom: null,
+      };
     },
     async similar() {
       return [];

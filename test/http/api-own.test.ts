@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import type { Store } from "../../src/store/store.ts";
 import { buildArxivRecord, cats, id } from "../helpers/factories.ts";
 import { ingestRecordedDays } from "../helpers/hf-days.ts";
+import { buildTestEngine, searchPapers } from "../helpers/search-papers.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/stores.ts";
 import { createTestApp, type TestApp } from "../helpers/web.ts";
 
@@ -168,5 +169,76 @@ describe("Paperboy's own API and the OpenAPI document", () => {
       const res = await web.request(`/api${concrete}?q=agents`);
       assert.notEqual(res.status, 404, concrete);
     }
+  });
+});
+
+describe("/api/search with the search engine built", () => {
+  let db: TestDatabase;
+  let store: Store;
+  let web: TestApp;
+
+  before(async () => {
+    db = await createTestDatabase("sqlite");
+    store = await db.open();
+    await store.ingest({ papers: searchPapers() });
+    web = createTestApp(store);
+    await buildTestEngine(store, web.deps.config.dataDir);
+  });
+  after(async () => {
+    web.close();
+    await store.close();
+    await db.drop();
+  });
+
+  interface SearchBody {
+    results: { paper: { id: string } }[];
+    total: number;
+    perPage: number;
+    mode: string;
+    filters: { categories?: string[] };
+    suggestion: string | null;
+    correctedFrom: string | null;
+  }
+  const search = async (query: string): Promise<SearchBody> => {
+    const res = await web.request(`/api/search?${query}`);
+    assert.equal(res.status, 200, await res.clone().text());
+    return (await res.json()) as SearchBody;
+  };
+
+  test("a query that finds nothing answers with its suggestion's papers and says which query it corrected", async () => {
+    const body = await search("q=protien+foldng&mode=keyword&category=q-bio.BM&per_page=3");
+    assert.equal(body.correctedFrom, "protien foldng");
+    assert.equal(body.suggestion, "protein folding");
+    assert.deepEqual(
+      body.results.map((r) => r.paper.id),
+      ["2401.00014", "2401.00015", "2401.00013"],
+    );
+    assert.equal(body.total, 6);
+    assert.equal(body.perPage, 3);
+    assert.equal(body.mode, "keyword");
+    assert.deepEqual(body.filters.categories, ["q-bio.BM"]);
+
+    const found = await search("q=protein+strucure&mode=keyword");
+    assert.equal(found.correctedFrom, null);
+    assert.equal(found.suggestion, "protein structure");
+    assert.equal(found.results.length, 6);
+
+    const neither = await search("q=protien+foldng&mode=keyword&category=cs.CV");
+    assert.equal(neither.correctedFrom, null);
+    assert.equal(neither.suggestion, "protein folding");
+    assert.deepEqual(neither.results, []);
+  });
+
+  test("the OpenAPI document describes correctedFrom", async () => {
+    const res = await web.request("/api/openapi.json");
+    const doc = (await res.json()) as {
+      paths: Record<string, { get: { responses: Record<string, unknown> } }>;
+    };
+    const ok = doc.paths["/search"]?.get.responses["200"] as {
+      content: { "application/json": { schema: { properties: Record<string, { description?: string }> } } };
+    };
+    const properties = ok.content["application/json"].schema.properties;
+    assert.match(properties.correctedFrom?.description ?? "", /found no papers/);
+    assert.match(properties.suggestion?.description ?? "", /did you mean/);
   });
 });

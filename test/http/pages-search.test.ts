@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { before, describe, test } from "node:test";
+import { buildTestEngine, searchPapers } from "../helpers/search-papers.ts";
 import { cardIds, useTestSite } from "../helpers/web-fixtures.ts";
 
 describe("search page", () => {
@@ -67,5 +68,53 @@ describe("search page", () => {
   test("a page past the results says there is no such page", async () => {
     const html = await (await site.web.request("/search?q=scaling&page=7")).text();
     assert.match(html, /There is no page 7 of results/);
+  });
+});
+
+describe("search page with the search engine built", () => {
+  const site = useTestSite("sqlite", { seed: false });
+  before(async () => {
+    await site.store.ingest({ papers: searchPapers() });
+    await buildTestEngine(site.store, site.web.deps.config.dataDir);
+  });
+
+  test("a query that finds nothing shows its suggestion's papers, says so, and pages on with the suggestion", async () => {
+    const html = await (await site.web.request("/search?q=protien+foldng&mode=keyword")).text();
+    assert.deepEqual(cardIds(html).slice(0, 3), ["2401.00014", "2401.00015", "2401.00013"]);
+    assert.equal(cardIds(html).length, 6);
+    assert.match(
+      html,
+      /No papers match “protien foldng”\. Showing results for “<a href="\/search\?q=protein\+folding&amp;mode=keyword">protein folding<\/a>”\./,
+    );
+    assert.match(html, /<h1>Results for “protein folding”<\/h1>/);
+    assert.equal(
+      html.match(/name="q" value="protein folding"/g)?.length,
+      2,
+      "the header's box and the form's",
+    );
+    assert.match(html, /<mark>Folding<\/mark> <mark>proteins<\/mark> from sequence alone/);
+    assert.doesNotMatch(html, /Did you mean/);
+    assert.doesNotMatch(html, /No papers match<\/h2>/);
+
+    // Hybrid finds all 24 papers for the suggestion: page 2 is the suggestion's, not the typo's.
+    const hybrid = await (await site.web.request("/search?q=Protien+strucure")).text();
+    assert.match(
+      hybrid,
+      /Showing results for “<a href="\/search\?q=Protein\+structure">Protein structure<\/a>”/,
+    );
+    assert.match(hybrid, /<a href="\/search\?q=Protein\+structure&amp;page=2" rel="next">/);
+  });
+
+  test("a misspelt query that finds papers keeps them and the query, with a did-you-mean link", async () => {
+    const html = await (await site.web.request("/search?q=protein+strucure&mode=keyword")).text();
+    assert.equal(cardIds(html).length, 6);
+    assert.ok(cardIds(html).every((i) => i >= "2401.00013" && i <= "2401.00018"));
+    assert.match(
+      html,
+      /Did you mean <a href="\/search\?q=protein\+structure&amp;mode=keyword">protein structure<\/a>\?/,
+    );
+    assert.match(html, /<h1>Results for “protein strucure”<\/h1>/);
+    assert.match(html, /<input type="search" name="q" value="protein strucure"/);
+    assert.doesNotMatch(html, /Showing results for/);
   });
 });

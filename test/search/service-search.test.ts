@@ -160,12 +160,69 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
         "Entropy minimization for test-time adaptaton",
         "British spelling too: the papers say -ize",
       );
+      assert.equal(r.correctedFrom, null, "the typed query found papers: they are the results");
+      assert.ok(r.hits.length > 0);
       const none = await service.search({ q: "Protien strucure" });
       assert.equal(none.suggestion, "Protein structure");
       const known = await service.search({ q: "protein structure prediction" });
       assert.equal(known.suggestion, null, "every word known: nothing to suggest");
       const later = await service.search({ q: "protien", page: 2 });
       assert.equal(later.suggestion, null, "suggested on the first page only");
+    });
+
+    test("a query that finds nothing gets its suggestion's papers, with the same filters, mode, sort and size", async () => {
+      const r = await service.search({
+        q: "protien foldng",
+        mode: "keyword",
+        perPage: 3,
+        filters: { categories: ["q-bio.BM"] },
+      });
+      assert.equal(r.correctedFrom, "protien foldng");
+      assert.equal(r.suggestion, "protein folding", "the query the results are for");
+      assert.equal(r.problem, null);
+      assert.equal(r.mode, "keyword");
+      assert.equal(r.perPage, 3);
+      assert.deepEqual(r.filters.categories, ["q-bio.BM"]);
+      assert.equal(r.total, 6);
+      assert.deepEqual(ids(r.hits), ["2401.00014", "2401.00015", "2401.00013"]);
+      assert.ok(
+        r.hits[0]?.title.some((p) => p.match && /^folding$/i.test(p.text)),
+        "the corrected words are highlighted",
+      );
+
+      const byDate = await service.search({ q: "protien", sort: "date", perPage: 4 });
+      assert.equal(byDate.correctedFrom, "protien");
+      assert.deepEqual(ids(byDate.hits), ["2401.00018", "2401.00017", "2401.00016", "2401.00015"]);
+
+      const hybrid = await service.search({ q: "Protien strucure" });
+      assert.equal(hybrid.correctedFrom, "Protien strucure");
+      assert.equal(hybrid.mode, "hybrid");
+      assert.ok(
+        ids(hybrid.hits)
+          .slice(0, 6)
+          .every((i) => i >= "2401.00013" && i <= "2401.00018"),
+        ids(hybrid.hits).join(","),
+      );
+
+      const later = await service.search({ q: "protien foldng", page: 2, perPage: 3 });
+      assert.equal(later.correctedFrom, null, "corrected on the first page only");
+      assert.equal(later.hits.length, 0);
+    });
+
+    test("when the suggestion finds nothing either, the empty results stay with the suggestion", async () => {
+      const cases = [
+        [{ q: "protien foldng", mode: "keyword", filters: { categories: ["cs.CV"] } }, "protein folding"],
+        [{ q: "Protien strucure cat:cs.CV", mode: "keyword" }, "Protein structure cat:cs.CV"],
+      ] as const;
+      for (const [query, suggestion] of cases) {
+        const r = await service.search(query);
+        assert.equal(r.correctedFrom, null, query.q);
+        assert.equal(r.suggestion, suggestion);
+        assert.equal(r.total, 0, query.q);
+        assert.deepEqual(r.hits, [], query.q);
+        assert.equal(r.problem, null, query.q);
+        assert.deepEqual(r.filters.categories, ["cs.CV"], query.q);
+      }
     });
 
     test("excluded words leave out the papers that have them", async () => {

@@ -134,6 +134,7 @@ function toJson(query: string, r: PaperResults) {
     notes: r.notes,
     problem: r.problem,
     suggestion: r.suggestion,
+    correctedFrom: r.correctedFrom,
     hits: r.hits.map((h: PaperHit, i) => ({
       rank: offset + i + 1,
       id: h.paper.id,
@@ -162,10 +163,15 @@ function render(ctx: CliContext, query: string, r: PaperResults): void {
     return;
   }
   const pages = Math.max(1, Math.ceil(r.total / r.perPage));
+  // When the query as typed found nothing, the results are its suggestion's.
+  const searched = r.correctedFrom !== null ? (r.suggestion ?? query) : query;
+  if (r.correctedFrom !== null) {
+    lines.push(`No papers match "${r.correctedFrom}". Showing results for "${searched}".`);
+  }
   lines.push(
-    `${formatCount(r.total)} result${r.total === 1 ? "" : "s"} for "${query}" (${r.mode}), page ${r.page} of ${pages}`,
+    `${formatCount(r.total)} result${r.total === 1 ? "" : "s"} for "${searched}" (${r.mode}), page ${r.page} of ${pages}`,
   );
-  if (r.suggestion !== null) lines.push(`Did you mean: ${r.suggestion}`);
+  if (r.correctedFrom === null && r.suggestion !== null) lines.push(`Did you mean: ${r.suggestion}`);
   if (r.hits.length === 0) {
     lines.push(r.total > 0 ? "No results on this page." : "No papers match.");
   }

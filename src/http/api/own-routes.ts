@@ -81,6 +81,7 @@ export function ownRoutes(deps: AppDeps): ApiRoute[] {
           notes: results.notes,
           problem: results.problem,
           suggestion: results.suggestion,
+          correctedFrom: results.correctedFrom,
         });
       },
     }),

@@ -113,7 +113,13 @@ export const searchResultSchema = z.object({
   suggestion: z
     .string()
     .nullable()
-    .describe('"did you mean": the query with unknown words replaced by the closest words papers use'),
+    .describe(
+      '"did you mean": the query with unknown words replaced by the closest words papers use; when correctedFrom is set, the query the results are for',
+    ),
+  correctedFrom: z
+    .string()
+    .nullable()
+    .describe("the query as sent, when it found no papers and the results are the suggestion's instead"),
 });
 
 export const similarSchema = z.object({

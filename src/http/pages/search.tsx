@@ -162,15 +162,15 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
   if (typeof filters === "string") {
     return site.problem(c, { status: 400, title: "Bad search", message: filters });
   }
-  const base = {
-    title: query.q ? `Search: ${query.q}` : "Search",
+  const base = (q: string) => ({
+    title: q ? `Search: ${q}` : "Search",
     description: "Search research papers by words and by meaning.",
     current: "search" as const,
-    query: query.q,
-  };
+    query: q,
+  });
   if (!query.q && !hasFilters(query) && query.sort === "relevance") {
     return site.render(c, {
-      ...base,
+      ...base(query.q),
       canonicalPath: "/search",
       children: (
         <>
@@ -190,21 +190,33 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
     page: query.page,
     perPage: PER_PAGE,
   });
+  // When the results are the suggestion's (the query as typed found nothing), the page is the corrected search's:
+  // title, search boxes, pager, feed. A reader who refines the query or turns the page then goes on from words
+  // that find papers, not from the typo; the message over the results still shows what was typed.
+  const shown =
+    results.correctedFrom !== null && results.suggestion !== null
+      ? { ...query, q: results.suggestion }
+      : query;
   const ids = results.hits.map((h) => h.paper.id);
   const [activity, extras] = await Promise.all([store.listings.activity(ids), loadListExtras(site, c, ids)]);
   return site.render(c, {
-    ...base,
-    canonicalPath: searchLink(query, { page: query.page }),
+    ...base(shown.q),
+    canonicalPath: searchLink(shown, { page: query.page }),
     noindex: true,
-    feeds: query.q ? feeds.search(query.q) : [],
+    feeds: shown.q ? feeds.search(shown.q) : [],
     children: (
       <>
-        <h1>{query.q ? `Results for “${query.q}”` : "Papers"}</h1>
-        <SearchForm query={query} />
+        <h1>{shown.q ? `Results for “${shown.q}”` : "Papers"}</h1>
+        <SearchForm query={shown} />
         {results.notes.map((note) => (
           <p class="muted small">{note}</p>
         ))}
-        {results.suggestion !== null ? (
+        {results.correctedFrom !== null ? (
+          <p class="suggestion">
+            No papers match “{results.correctedFrom}”. Showing results for “
+            <a href={searchLink(shown, {})}>{shown.q}</a>”.
+          </p>
+        ) : results.suggestion !== null ? (
           <p class="suggestion">
             Did you mean <a href={searchLink(query, { q: results.suggestion })}>{results.suggestion}</a>?
           </p>
@@ -252,7 +264,7 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
           page={results.page}
           perPage={results.perPage}
           total={results.total}
-          href={(p) => searchLink(query, { page: p })}
+          href={(p) => searchLink(shown, { page: p })}
         />
       </>
     ),

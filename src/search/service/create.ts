@@ -63,7 +63,9 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
 
   /**
    * The search, with a spelling suggestion when the engine's vocabulary lacks a query word. Only an engine
-   * already in use is asked: a date sort or a filter listing never loads one just for a suggestion.
+   * already in use is asked: a date sort or a filter listing never loads one just for a suggestion. When the
+   * query finds nothing and the suggestion finds papers, those are the results (`correctedFrom`); the
+   * suggestion is searched once and never corrected in turn, so a search runs at most twice.
    */
   async function search(query: PaperQuery): Promise<PaperResults> {
     const raw = typeof query.q === "string" ? query.q : "";
@@ -76,7 +78,11 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     } catch (error) {
       logger.warn("spelling suggestion failed", { error: describeError(error) });
     }
-    return results;
+    const suggestion = results.suggestion;
+    if (suggestion === null || results.hits.length > 0) return results;
+    const corrected = await rank({ ...query, q: suggestion }, suggestion, parseSearchQuery(suggestion));
+    if (corrected.problem !== null || corrected.hits.length === 0) return results;
+    return { ...corrected, suggestion, correctedFrom: raw };
   }
 
   async function rank(query: PaperQuery, raw: string, parsed: ParsedSearchQuery): Promise<PaperResults> {
@@ -86,7 +92,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     const offset = (page - 1) * perPage;
     const sort = query.sort ?? "relevance";
     const notes = [...parsed.notes];
-    const base = { page, perPage, filters, notes, suggestion: null };
+    const base = { page, perPage, filters, notes, suggestion: null, correctedFrom: null };
     const empty = (mode: SearchMode, problem: string): PaperResults => ({
       ...base,
       hits: [],
