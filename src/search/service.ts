@@ -14,6 +14,8 @@ export interface PaperQuery {
   page?: number;
   /** 1..100, default 20. */
   perPage?: number;
+  /** Search the words as typed, never the spelling suggestion instead ("search instead for"). */
+  asTyped?: boolean;
 }
 
 export interface PaperHit {
@@ -46,10 +48,14 @@ export interface PaperResults {
    */
   suggestion: string | null;
   /**
-   * The query as typed, when it found no papers and the results are those of its `suggestion` instead (same
-   * filters, mode, sort and page size); null when the results are the typed query's.
+   * The query as typed, when the results are those of its `suggestion` instead (same filters, mode, sort and
+   * page size): the typed query found no papers, or at least half of its words are unknown to the library and
+   * were corrected (its results would rest on the few words left). Null when the results are the typed
+   * query's (always with `asTyped`).
    */
   correctedFrom: string | null;
+  /** With `correctedFrom`: whether the typed query finds papers of its own (worth a "search instead" link). */
+  typedHasResults: boolean;
 }
 
 export interface SimilarPaper {

@@ -152,10 +152,28 @@ describe("paperboy search, similar and embed", () => {
       ["2401.00014", "2401.00015", "2401.00013"],
     );
 
-    const found = await runCli(["search", "protein strucure", "--mode", "keyword"], env);
-    assert.match(found.stdout, /^6 results for "protein strucure" \(keyword\)/m);
-    assert.match(found.stdout, /^Did you mean: protein structure$/m);
+    const found = await runCli(["search", "protein strucure prediction", "--mode", "keyword"], env);
+    assert.match(found.stdout, /^\d+ results for "protein strucure prediction" \(keyword\)/m);
+    assert.match(found.stdout, /^Did you mean: protein structure prediction$/m);
     assert.doesNotMatch(found.stdout, /Showing results for/);
+
+    const mostly = await runCli(["search", "protien strucure prediction", "--mode", "keyword"], env);
+    assert.match(
+      mostly.stdout,
+      /^Showing results for "protein structure prediction"\. Search instead for "protien strucure prediction": add --as-typed\.$/m,
+    );
+    assert.match(
+      mostly.stdout,
+      /^ *1\. 2401\.00013 {2}\*\*Protein\*\* \*\*structure\*\* \*\*prediction\*\*/m,
+    );
+    const typed = await runCli(
+      ["search", "protien strucure prediction", "--mode", "keyword", "--as-typed"],
+      env,
+    );
+    assert.equal(typed.code, 0, typed.stderr);
+    assert.match(typed.stdout, /^\d+ results for "protien strucure prediction" \(keyword\)/m);
+    assert.match(typed.stdout, /^Did you mean: protein structure prediction$/m);
+    assert.doesNotMatch(typed.stdout, /Showing results for/);
   });
 
   test("similar lists papers like the one given, never itself, in any id form", async () => {

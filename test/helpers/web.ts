@@ -60,6 +60,7 @@ export function storeKeywordSearch(store: Store): SearchService {
         filters: request.filters,
         suggestion: null,
         correctedFrom: null,
+        typedHasResults: false,
       };
     },
     async similar() {

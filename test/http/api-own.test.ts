@@ -198,6 +198,7 @@ describe("/api/search with the search engine built", () => {
     filters: { categories?: string[] };
     suggestion: string | null;
     correctedFrom: string | null;
+    typedHasResults: boolean;
   }
   const search = async (query: string): Promise<SearchBody> => {
     const res = await web.request(`/api/search?${query}`);
@@ -218,10 +219,22 @@ describe("/api/search with the search engine built", () => {
     assert.equal(body.mode, "keyword");
     assert.deepEqual(body.filters.categories, ["q-bio.BM"]);
 
-    const found = await search("q=protein+strucure&mode=keyword");
-    assert.equal(found.correctedFrom, null);
-    assert.equal(found.suggestion, "protein structure");
-    assert.equal(found.results.length, 6);
+    assert.equal(body.typedHasResults, false);
+
+    const found = await search("q=protein+strucure+prediction&mode=keyword");
+    assert.equal(found.correctedFrom, null, "one word in three misspelt: the query's own results");
+    assert.equal(found.suggestion, "protein structure prediction");
+    assert.ok(found.results.length >= 6);
+
+    const mostly = await search("q=protien+strucure+prediction&mode=keyword");
+    assert.equal(mostly.correctedFrom, "protien strucure prediction");
+    assert.equal(mostly.suggestion, "protein structure prediction");
+    assert.equal(mostly.typedHasResults, true);
+    assert.equal(mostly.results[0]?.paper.id, "2401.00013");
+    const asTyped = await search("q=protien+strucure+prediction&mode=keyword&as_typed=true");
+    assert.equal(asTyped.correctedFrom, null);
+    assert.equal(asTyped.suggestion, "protein structure prediction");
+    assert.ok(asTyped.results.length > 0);
 
     const neither = await search("q=protien+foldng&mode=keyword&category=cs.CV");
     assert.equal(neither.correctedFrom, null);
@@ -239,6 +252,7 @@ describe("/api/search with the search engine built", () => {
     };
     const properties = ok.content["application/json"].schema.properties;
     assert.match(properties.correctedFrom?.description ?? "", /found no papers/);
+    assert.match(properties.typedHasResults?.description ?? "", /as_typed=true/);
     assert.match(properties.suggestion?.description ?? "", /did you mean/);
   });
 });

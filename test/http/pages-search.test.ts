@@ -105,16 +105,41 @@ describe("search page with the search engine built", () => {
     assert.match(hybrid, /<a href="\/search\?q=Protein\+structure&amp;page=2" rel="next">/);
   });
 
-  test("a misspelt query that finds papers keeps them and the query, with a did-you-mean link", async () => {
-    const html = await (await site.web.request("/search?q=protein+strucure&mode=keyword")).text();
-    assert.equal(cardIds(html).length, 6);
-    assert.ok(cardIds(html).every((i) => i >= "2401.00013" && i <= "2401.00018"));
+  test("a query with a minority of misspelt words keeps its papers and the query, with a did-you-mean link", async () => {
+    const html = await (await site.web.request("/search?q=protein+strucure+prediction&mode=keyword")).text();
+    assert.ok(
+      cardIds(html)
+        .slice(0, 6)
+        .every((i) => i >= "2401.00013" && i <= "2401.00018"),
+    );
     assert.match(
       html,
-      /Did you mean <a href="\/search\?q=protein\+structure&amp;mode=keyword">protein structure<\/a>\?/,
+      /Did you mean <a href="\/search\?q=protein\+structure\+prediction&amp;mode=keyword">protein structure prediction<\/a>\?/,
     );
-    assert.match(html, /<h1>Results for “protein strucure”<\/h1>/);
-    assert.match(html, /<input type="search" name="q" value="protein strucure"/);
+    assert.match(html, /<h1>Results for “protein strucure prediction”<\/h1>/);
+    assert.match(html, /<input type="search" name="q" value="protein strucure prediction"/);
     assert.doesNotMatch(html, /Showing results for/);
+  });
+
+  test("a mostly misspelt query shows its suggestion's papers, with a link to search as typed", async () => {
+    const html = await (await site.web.request("/search?q=protien+strucure+prediction&mode=keyword")).text();
+    assert.match(
+      html,
+      /Showing results for “<a href="\/search\?q=protein\+structure\+prediction&amp;mode=keyword">protein structure prediction<\/a>”\. Search instead for “<a href="\/search\?q=protien\+strucure\+prediction&amp;mode=keyword&amp;as_typed=1">protien strucure prediction<\/a>”\./,
+    );
+    assert.match(html, /<h1>Results for “protein structure prediction”<\/h1>/);
+    assert.equal(cardIds(html)[0], "2401.00013", "Protein structure prediction with deep networks");
+
+    const typed = await (
+      await site.web.request("/search?q=protien+strucure+prediction&mode=keyword&as_typed=1")
+    ).text();
+    assert.match(typed, /<h1>Results for “protien strucure prediction”<\/h1>/);
+    assert.match(
+      typed,
+      /Did you mean <a href="\/search\?q=protein\+structure\+prediction&amp;mode=keyword">protein structure prediction<\/a>\?/,
+      "the suggestion link searches normally again",
+    );
+    assert.doesNotMatch(typed, /Showing results for/);
+    assert.ok(cardIds(typed).length > 0, "the papers with “prediction”");
   });
 });

@@ -209,6 +209,42 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       assert.equal(later.hits.length, 0);
     });
 
+    test("a query whose words are mostly misspelt gets its suggestion's papers, unless asked as typed", async () => {
+      // "sampling" alone finds the six diffusion papers; the two misspelt words are most of the query.
+      const typedOnly = await service.search({ q: "sampling", mode: "keyword", perPage: 100 });
+      assert.equal(typedOnly.total, 6);
+      const r = await service.search({ q: "difusion modls sampling", mode: "keyword", perPage: 100 });
+      assert.equal(r.suggestion, "diffusion models sampling");
+      assert.equal(r.correctedFrom, "difusion modls sampling");
+      assert.equal(r.typedHasResults, true, "the typed words find papers too: offer them");
+      assert.equal(r.total, 19, 'the corrected words also find every paper with "model"');
+      assert.equal(r.hits[0]?.paper.id, "2401.00020", "Faster sampling of diffusion models");
+
+      const asTyped = await service.search({
+        q: "difusion modls sampling",
+        mode: "keyword",
+        perPage: 100,
+        asTyped: true,
+      });
+      assert.equal(asTyped.correctedFrom, null);
+      assert.equal(asTyped.typedHasResults, false);
+      assert.equal(asTyped.suggestion, "diffusion models sampling", "still suggested");
+      assert.deepEqual(ids(asTyped.hits).sort(), ids(typedOnly.hits).sort());
+
+      const few = await service.search({ q: "difusion models sampling guidance", mode: "keyword" });
+      assert.equal(few.suggestion, "diffusion models sampling guidance");
+      assert.equal(
+        few.correctedFrom,
+        null,
+        "one word in four: the typed query's results, with the suggestion",
+      );
+      assert.equal(few.typedHasResults, false);
+
+      const empty = await service.search({ q: "protien foldng", mode: "keyword" });
+      assert.equal(empty.correctedFrom, "protien foldng");
+      assert.equal(empty.typedHasResults, false, "nothing to search instead for");
+    });
+
     test("when the suggestion finds nothing either, the empty results stay with the suggestion", async () => {
       const cases = [
         [{ q: "protien foldng", mode: "keyword", filters: { categories: ["cs.CV"] } }, "protein folding"],

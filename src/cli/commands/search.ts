@@ -20,6 +20,7 @@ interface SearchOptions {
   year?: number;
   page: number;
   limit: number;
+  asTyped?: boolean;
 }
 
 export function registerSearch(program: Command): void {
@@ -49,6 +50,7 @@ export function registerSearch(program: Command): void {
     .option("--year <year>", "published in this year", (v) => year(v))
     .option("--page <n>", "page of results", (v) => positiveInt("--page", v), 1)
     .option("--limit <n>", "results per page (1-100)", (v) => perPage(v), 10)
+    .option("--as-typed", "search the words as typed, never the spelling suggestion instead")
     .action(async (query: string, opts: SearchOptions, command: Command) => {
       const ctx = contextFrom(command);
       const results = await ctx.withStore(async (store) => {
@@ -66,6 +68,7 @@ export function registerSearch(program: Command): void {
           filters: filtersOf(opts),
           page: opts.page,
           perPage: opts.limit,
+          asTyped: opts.asTyped === true,
         });
       });
       if (opts.json) ctx.stdout.write(`${JSON.stringify(toJson(query, results), null, 2)}\n`);
@@ -135,6 +138,7 @@ function toJson(query: string, r: PaperResults) {
     problem: r.problem,
     suggestion: r.suggestion,
     correctedFrom: r.correctedFrom,
+    typedHasResults: r.typedHasResults,
     hits: r.hits.map((h: PaperHit, i) => ({
       rank: offset + i + 1,
       id: h.paper.id,
@@ -163,9 +167,11 @@ function render(ctx: CliContext, query: string, r: PaperResults): void {
     return;
   }
   const pages = Math.max(1, Math.ceil(r.total / r.perPage));
-  // When the query as typed found nothing, the results are its suggestion's.
+  // When the query as typed found nothing, or most of its words were misspelt, the results are its suggestion's.
   const searched = r.correctedFrom !== null ? (r.suggestion ?? query) : query;
-  if (r.correctedFrom !== null) {
+  if (r.correctedFrom !== null && r.typedHasResults) {
+    lines.push(`Showing results for "${searched}". Search instead for "${r.correctedFrom}": add --as-typed.`);
+  } else if (r.correctedFrom !== null) {
     lines.push(`No papers match "${r.correctedFrom}". Showing results for "${searched}".`);
   }
   lines.push(

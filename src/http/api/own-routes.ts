@@ -46,6 +46,10 @@ export function ownRoutes(deps: AppDeps): ApiRoute[] {
         until: isoDate.optional(),
         page: z.coerce.number().int().min(1).max(10_000).default(1),
         per_page: limitNumber(20),
+        as_typed: z
+          .enum(["true", "false"])
+          .optional()
+          .describe("true: search the words as sent, never the spelling suggestion instead"),
       }),
       response: { description: "a page of results", schema: searchResultSchema },
       async handler(c, { query }) {
@@ -55,6 +59,7 @@ export function ownRoutes(deps: AppDeps): ApiRoute[] {
           sort: query.sort,
           page: query.page,
           perPage: query.per_page,
+          asTyped: query.as_typed === "true",
           filters: {
             ...(query.author?.length ? { authors: query.author } : {}),
             ...(query.category?.length ? { categories: query.category } : {}),
@@ -82,6 +87,7 @@ export function ownRoutes(deps: AppDeps): ApiRoute[] {
           problem: results.problem,
           suggestion: results.suggestion,
           correctedFrom: results.correctedFrom,
+          typedHasResults: results.typedHasResults,
         });
       },
     }),

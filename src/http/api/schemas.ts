@@ -119,7 +119,14 @@ export const searchResultSchema = z.object({
   correctedFrom: z
     .string()
     .nullable()
-    .describe("the query as sent, when it found no papers and the results are the suggestion's instead"),
+    .describe(
+      "the query as sent, when the results are the suggestion's instead: the query found no papers, or at least half of its words were corrected (never with as_typed=true)",
+    ),
+  typedHasResults: z
+    .boolean()
+    .describe(
+      "with correctedFrom: whether the query as sent finds papers of its own (as_typed=true shows them)",
+    ),
 });
 
 export const similarSchema = z.object({

@@ -58,6 +58,8 @@ export const searchQuery = z.object({
   since: optionalDate,
   until: optionalDate,
   page,
+  /** "1": the words as typed, never the spelling suggestion instead (the "search instead for" link). */
+  as_typed: z.enum(["1"]).optional(),
 });
 
 export type SearchQuery = z.infer<typeof searchQuery>;

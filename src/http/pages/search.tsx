@@ -47,6 +47,7 @@ function searchLink(query: SearchQuery, change: Partial<Record<keyof SearchQuery
       since: merged.since,
       until: merged.until,
       page: merged.page,
+      as_typed: merged.as_typed,
     },
     { sort: "relevance", page: 1 },
   );
@@ -189,6 +190,7 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
     filters,
     page: query.page,
     perPage: PER_PAGE,
+    asTyped: query.as_typed === "1",
   });
   // When the results are the suggestion's (the query as typed found nothing), the page is the corrected search's:
   // title, search boxes, pager, feed. A reader who refines the query or turns the page then goes on from words
@@ -211,14 +213,20 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
         {results.notes.map((note) => (
           <p class="muted small">{note}</p>
         ))}
-        {results.correctedFrom !== null ? (
+        {results.correctedFrom !== null && results.typedHasResults ? (
+          <p class="suggestion">
+            Showing results for “<a href={searchLink(shown, {})}>{shown.q}</a>”. Search instead for “
+            <a href={searchLink(query, { as_typed: "1" })}>{results.correctedFrom}</a>”.
+          </p>
+        ) : results.correctedFrom !== null ? (
           <p class="suggestion">
             No papers match “{results.correctedFrom}”. Showing results for “
             <a href={searchLink(shown, {})}>{shown.q}</a>”.
           </p>
         ) : results.suggestion !== null ? (
           <p class="suggestion">
-            Did you mean <a href={searchLink(query, { q: results.suggestion })}>{results.suggestion}</a>?
+            Did you mean{" "}
+            <a href={searchLink(query, { q: results.suggestion, as_typed: "" })}>{results.suggestion}</a>?
           </p>
         ) : null}
         {results.problem ? (

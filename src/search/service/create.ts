@@ -15,7 +15,7 @@ import { assessEngine } from "./freshness.ts";
 import { fromStoreHit, hydrateHits } from "./hits.ts";
 import { LiveEngine, type LoadedEngine } from "./live-engine.ts";
 import { findSimilar } from "./similar.ts";
-import { suggestSpelling } from "./suggest.ts";
+import { type SpellingSuggestion, suggestSpelling } from "./suggest.ts";
 
 export interface SearchServiceOptions {
   store: Store;
@@ -63,9 +63,11 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
 
   /**
    * The search, with a spelling suggestion when the engine's vocabulary lacks a query word. Only an engine
-   * already in use is asked: a date sort or a filter listing never loads one just for a suggestion. When the
-   * query finds nothing and the suggestion finds papers, those are the results (`correctedFrom`); the
-   * suggestion is searched once and never corrected in turn, so a search runs at most twice.
+   * already in use is asked: a date sort or a filter listing never loads one just for a suggestion. The
+   * suggestion's results replace the typed query's (`correctedFrom`) when the typed query finds nothing, or
+   * when at least half of its words were corrected ("difusion models for vidoe" would otherwise rank papers by
+   * "models" alone), unless the reader asked for the words as typed; the suggestion is searched once and never
+   * corrected in turn, so a search runs at most twice.
    */
   async function search(query: PaperQuery): Promise<PaperResults> {
     const raw = typeof query.q === "string" ? query.q : "";
@@ -73,16 +75,28 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     const results = await rank(query, raw, parsed);
     const loaded = live.inUse;
     if (results.problem !== null || results.page > 1 || loaded === null) return results;
+    let suggestion: SpellingSuggestion | null = null;
     try {
-      results.suggestion = await suggestSpelling(store, loaded.engine, raw, parsed);
+      suggestion = await suggestSpelling(store, loaded.engine, raw, parsed);
     } catch (error) {
       logger.warn("spelling suggestion failed", { error: describeError(error) });
     }
-    const suggestion = results.suggestion;
-    if (suggestion === null || results.hits.length > 0) return results;
-    const corrected = await rank({ ...query, q: suggestion }, suggestion, parseSearchQuery(suggestion));
+    if (suggestion === null) return results;
+    results.suggestion = suggestion.query;
+    const mostlyMisspelt = suggestion.replaced * 2 >= suggestion.words;
+    if (query.asTyped === true || (results.hits.length > 0 && !mostlyMisspelt)) return results;
+    const corrected = await rank(
+      { ...query, q: suggestion.query },
+      suggestion.query,
+      parseSearchQuery(suggestion.query),
+    );
     if (corrected.problem !== null || corrected.hits.length === 0) return results;
-    return { ...corrected, suggestion, correctedFrom: raw };
+    return {
+      ...corrected,
+      suggestion: suggestion.query,
+      correctedFrom: raw,
+      typedHasResults: results.hits.length > 0,
+    };
   }
 
   async function rank(query: PaperQuery, raw: string, parsed: ParsedSearchQuery): Promise<PaperResults> {
@@ -92,7 +106,15 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     const offset = (page - 1) * perPage;
     const sort = query.sort ?? "relevance";
     const notes = [...parsed.notes];
-    const base = { page, perPage, filters, notes, suggestion: null, correctedFrom: null };
+    const base = {
+      page,
+      perPage,
+      filters,
+      notes,
+      suggestion: null,
+      correctedFrom: null,
+      typedHasResults: false,
+    };
     const empty = (mode: SearchMode, problem: string): PaperResults => ({
       ...base,
       hits: [],

@@ -1,11 +1,24 @@
+import type { ArxivId } from "../../core/index.ts";
 import type { ParsedSearchQuery } from "../../core/search-query.ts";
 import type { Store } from "../../store/store.ts";
 import type { SearchEngine } from "../engine.ts";
+import { END } from "../index/inverted-index.ts";
+import { tokenize } from "../text/tokenize.ts";
 
 /** Query words checked at most (each unknown one costs a pass over the vocabulary). */
 const MAX_WORDS = 4;
 /** A correction must occur in at least this many papers, so one paper's typo is never offered. */
 const MIN_DOCUMENTS = 2;
+
+/** A spelling suggestion and how much of the query it changed. */
+export interface SpellingSuggestion {
+  /** The query with its unknown words replaced. */
+  query: string;
+  /** Words replaced. */
+  replaced: number;
+  /** Words of the query the analyzer keeps (stop words left out), the replaced ones included. */
+  words: number;
+}
 
 /**
  * "Did you mean": the query with each word the library has never seen (no paper contains its stem) replaced by
@@ -18,10 +31,10 @@ export async function suggestSpelling(
   engine: SearchEngine,
   raw: string,
   parsed: ParsedSearchQuery,
-): Promise<string | null> {
+): Promise<SpellingSuggestion | null> {
   const index = engine.index;
   let suggestion = raw;
-  let changed = false;
+  let replaced = 0;
   let checked = 0;
   for (const word of parsed.terms) {
     if (checked >= MAX_WORDS) break;
@@ -34,12 +47,14 @@ export async function suggestSpelling(
     if (stem === null) continue;
     const surface = await spelledAs(store, engine, stem, word);
     if (surface === null || surface === word) continue;
-    const replaced = suggestion.replace(wordPattern(word), (match) => matchCase(match, surface));
-    if (replaced === suggestion) continue;
-    suggestion = replaced;
-    changed = true;
+    const next = suggestion.replace(wordPattern(word), (match) => matchCase(match, surface));
+    if (next === suggestion) continue;
+    suggestion = next;
+    replaced++;
   }
-  return changed ? suggestion : null;
+  if (replaced === 0) return null;
+  const words = parsed.terms.filter((w) => engine.analyzer.analyze(w).length > 0).length;
+  return { query: suggestion, replaced, words: Math.max(words, replaced) };
 }
 
 /**
@@ -116,9 +131,14 @@ export function editDistance(a: string, b: string, max: number): number {
   return d > max ? max + 1 : d;
 }
 
+/** Papers read to learn how a stem is spelt. */
+const SPELLING_SAMPLE = 20;
+
 /**
- * How papers spell a stem: of the highlighted words analyzing to it in its top keyword hits, the one closest to
- * what was typed ("engne" is "engine", not "engineering"), then the commonest.
+ * How papers spell a stem: of the words in the first papers the engine lists under it that analyze to it, the
+ * one closest to what was typed ("engne" is "engine", not "engineering"), then the commonest. The papers come
+ * from the engine's own postings, not from the store's search: a store stems with its own stemmer (SQLite's
+ * Porter reads "diffus" as "diffu" and finds no "diffusion").
  */
 async function spelledAs(
   store: Store,
@@ -126,15 +146,19 @@ async function spelledAs(
   stem: string,
   typed: string,
 ): Promise<string | null> {
-  const result = await store.search.search({ text: stem, filters: {}, sort: "relevance", limit: 5 });
+  const index = engine.index;
+  const termId = index.termId(stem);
+  if (termId < 0) return null;
+  const ids: ArxivId[] = [];
+  const cursor = index.cursor(termId);
+  for (let doc = cursor.doc; doc !== END && ids.length < SPELLING_SAMPLE; doc = cursor.next())
+    ids.push(index.data.ids[doc] as ArxivId);
   const seen = new Map<string, number>();
-  for (const hit of result.hits) {
-    for (const piece of [...hit.title, ...hit.snippet]) {
-      if (!piece.match) continue;
-      const word = piece.text.trim().toLowerCase();
-      if (!/^[\p{L}\p{N}'-]+$/u.test(word)) continue;
-      const analyzed = engine.analyzer.analyze(word);
-      if (analyzed.length === 1 && analyzed[0]?.term === stem) seen.set(word, (seen.get(word) ?? 0) + 1);
+  for (const paper of await store.getPapers(ids)) {
+    for (const { text } of tokenize(`${paper.title} ${paper.abstract}`)) {
+      if (text[0] !== stem[0] && text[0] !== typed[0]) continue;
+      const analyzed = engine.analyzer.analyze(text);
+      if (analyzed.length === 1 && analyzed[0]?.term === stem) seen.set(text, (seen.get(text) ?? 0) + 1);
     }
   }
   let best: string | null = null;
