@@ -1,6 +1,7 @@
 /**
- * Cost of the "did you mean" vocabulary scan (`closestTerm`), the part of a suggestion that grows with the
- * library: one pass over the engine's terms per unknown query word.
+ * Cost of the "did you mean" vocabulary scans, the part of a suggestion that grows with the library: one pass
+ * over the engine's terms per unknown query word (`closestTerm`), and a second (`closestPrefixTerm`) when no
+ * stem is close.
  *
  *   node --import tsx bench/search/suggest-latency.ts [--terms 1000000] [--queries 200]
  *
@@ -8,7 +9,7 @@
  * frequencies from a Zipf law; queries are vocabulary words with one or two random edits.
  */
 import { parseArgs } from "node:util";
-import { closestTerm } from "../../src/search/service/suggest.ts";
+import { closestPrefixTerm, closestTerm } from "../../src/search/service/suggest.ts";
 import { Random } from "../../src/search/vector/random.ts";
 import { timeEach } from "./timing.ts";
 
@@ -42,4 +43,8 @@ const queries = Array.from({ length: Number(values.queries) }, () => {
 console.log(`${terms.length.toLocaleString("en")} terms, ${queries.length} misspelt words`);
 await timeEach("closestTerm (one unknown word)", queries, (q) =>
   closestTerm(terms, df, q, q.length <= 5 ? 1 : 2),
+);
+// When no stem is close (a typo in a suffix), a second pass looks for the term that begins the word.
+await timeEach("closestPrefixTerm (the fallback pass)", queries, (q) =>
+  closestPrefixTerm(terms, df, `${q}aion`),
 );

@@ -49,9 +49,8 @@ export interface PaperResults {
   suggestion: string | null;
   /**
    * The query as typed, when the results are those of its `suggestion` instead (same filters, mode, sort and
-   * page size): the typed query found no papers, or at least half of its words are unknown to the library and
-   * were corrected (its results would rest on the few words left). Null when the results are the typed
-   * query's (always with `asTyped`).
+   * page size), which is whenever the suggestion finds papers and `asTyped` is not set: a word no paper uses
+   * adds nothing to the typed query's results. Null when the results are the typed query's.
    */
   correctedFrom: string | null;
   /** With `correctedFrom`: whether the typed query finds papers of its own (worth a "search instead" link). */

@@ -222,16 +222,11 @@ describe("/api/search with the search engine built", () => {
     assert.equal(body.typedHasResults, false);
 
     const found = await search("q=protein+strucure+prediction&mode=keyword");
-    assert.equal(found.correctedFrom, null, "one word in three misspelt: the query's own results");
+    assert.equal(found.correctedFrom, "protein strucure prediction", "the typed query finds papers too");
     assert.equal(found.suggestion, "protein structure prediction");
-    assert.ok(found.results.length >= 6);
-
-    const mostly = await search("q=protien+strucure+prediction&mode=keyword");
-    assert.equal(mostly.correctedFrom, "protien strucure prediction");
-    assert.equal(mostly.suggestion, "protein structure prediction");
-    assert.equal(mostly.typedHasResults, true);
-    assert.equal(mostly.results[0]?.paper.id, "2401.00013");
-    const asTyped = await search("q=protien+strucure+prediction&mode=keyword&as_typed=true");
+    assert.equal(found.typedHasResults, true);
+    assert.equal(found.results[0]?.paper.id, "2401.00013");
+    const asTyped = await search("q=protein+strucure+prediction&mode=keyword&as_typed=true");
     assert.equal(asTyped.correctedFrom, null);
     assert.equal(asTyped.suggestion, "protein structure prediction");
     assert.ok(asTyped.results.length > 0);

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { closestTerm, editDistance } from "../../src/search/service/suggest.ts";
+import {
+  closestPrefixTerm,
+  closestTerm,
+  editDistance,
+  prefixDistance,
+} from "../../src/search/service/suggest.ts";
 
 describe("spelling suggestions", () => {
   test("edit distance counts insertions, deletions, substitutions and swaps of neighbours as one edit", () => {
@@ -32,5 +37,22 @@ describe("spelling suggestions", () => {
     assert.equal(closestTerm(["ab"], [50], "ax", 1), null);
     const broken = [undefined, "graph"] as unknown as string[];
     assert.equal(closestTerm(broken, [9, 9], "grapn", 1), "graph");
+  });
+
+  test("prefix distance: edits between a term and the closest start of a word that leaves letters over", () => {
+    assert.equal(prefixDistance("adapt", "adaptaion", 1, 5), 0);
+    assert.equal(prefixDistance("adpat", "adaptaion", 1, 5), 1, "a swap inside the prefix");
+    assert.equal(prefixDistance("adapt", "adapt", 1, 5), 1, "the whole word leaves nothing over");
+    assert.equal(prefixDistance("adapt", "adaptationally", 1, 5), 2, "more than five letters over");
+    assert.equal(prefixDistance("generat", "regeneration", 1, 5), 2, "a prefix starts the word");
+  });
+
+  test("the term that begins a word: fewest edits, then longest, then commonest; never rare or short", () => {
+    const terms = ["adapt", "ada", "adap", "adaptiv", "reinforc", "regener"];
+    const df = [40, 90, 30, 1, 25, 8];
+    assert.equal(closestPrefixTerm(terms, df, "adaptaion"), "adapt", "'adaptiv' is in one paper only");
+    assert.equal(closestPrefixTerm(terms, df, "reinforcment"), "reinforc");
+    assert.equal(closestPrefixTerm(terms, df, "zebrafish"), null);
+    assert.equal(closestPrefixTerm(terms, df, "degeneration"), null, "the first letter must match");
   });
 });

@@ -120,7 +120,7 @@ export const searchResultSchema = z.object({
     .string()
     .nullable()
     .describe(
-      "the query as sent, when the results are the suggestion's instead: the query found no papers, or at least half of its words were corrected (never with as_typed=true)",
+      "the query as sent, when the results are the suggestion's instead (whenever the suggestion finds papers, unless as_typed=true); the query may have found no papers",
     ),
   typedHasResults: z
     .boolean()

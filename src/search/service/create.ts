@@ -15,7 +15,7 @@ import { assessEngine } from "./freshness.ts";
 import { fromStoreHit, hydrateHits } from "./hits.ts";
 import { LiveEngine, type LoadedEngine } from "./live-engine.ts";
 import { findSimilar } from "./similar.ts";
-import { type SpellingSuggestion, suggestSpelling } from "./suggest.ts";
+import { suggestSpelling } from "./suggest.ts";
 
 export interface SearchServiceOptions {
   store: Store;
@@ -64,10 +64,10 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
   /**
    * The search, with a spelling suggestion when the engine's vocabulary lacks a query word. Only an engine
    * already in use is asked: a date sort or a filter listing never loads one just for a suggestion. The
-   * suggestion's results replace the typed query's (`correctedFrom`) when the typed query finds nothing, or
-   * when at least half of its words were corrected ("difusion models for vidoe" would otherwise rank papers by
-   * "models" alone), unless the reader asked for the words as typed; the suggestion is searched once and never
-   * corrected in turn, so a search runs at most twice.
+   * suggestion's results replace the typed query's (`correctedFrom`) unless the reader asked for the words as
+   * typed: a word no paper uses adds nothing to the typed query's results ("test-time adaptaion" would rank
+   * papers by "test-time" alone), while its correction is a word papers use, a letter or two away. The
+   * suggestion is searched once and never corrected in turn, so a search runs at most twice.
    */
   async function search(query: PaperQuery): Promise<PaperResults> {
     const raw = typeof query.q === "string" ? query.q : "";
@@ -75,28 +75,16 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     const results = await rank(query, raw, parsed);
     const loaded = live.inUse;
     if (results.problem !== null || results.page > 1 || loaded === null) return results;
-    let suggestion: SpellingSuggestion | null = null;
     try {
-      suggestion = await suggestSpelling(store, loaded.engine, raw, parsed);
+      results.suggestion = await suggestSpelling(store, loaded.engine, raw, parsed);
     } catch (error) {
       logger.warn("spelling suggestion failed", { error: describeError(error) });
     }
-    if (suggestion === null) return results;
-    results.suggestion = suggestion.query;
-    const mostlyMisspelt = suggestion.replaced * 2 >= suggestion.words;
-    if (query.asTyped === true || (results.hits.length > 0 && !mostlyMisspelt)) return results;
-    const corrected = await rank(
-      { ...query, q: suggestion.query },
-      suggestion.query,
-      parseSearchQuery(suggestion.query),
-    );
+    const suggestion = results.suggestion;
+    if (suggestion === null || query.asTyped === true) return results;
+    const corrected = await rank({ ...query, q: suggestion }, suggestion, parseSearchQuery(suggestion));
     if (corrected.problem !== null || corrected.hits.length === 0) return results;
-    return {
-      ...corrected,
-      suggestion: suggestion.query,
-      correctedFrom: raw,
-      typedHasResults: results.hits.length > 0,
-    };
+    return { ...corrected, suggestion, correctedFrom: raw, typedHasResults: results.hits.length > 0 };
   }
 
   async function rank(query: PaperQuery, raw: string, parsed: ParsedSearchQuery): Promise<PaperResults> {

@@ -10,31 +10,23 @@ const MAX_WORDS = 4;
 /** A correction must occur in at least this many papers, so one paper's typo is never offered. */
 const MIN_DOCUMENTS = 2;
 
-/** A spelling suggestion and how much of the query it changed. */
-export interface SpellingSuggestion {
-  /** The query with its unknown words replaced. */
-  query: string;
-  /** Words replaced. */
-  replaced: number;
-  /** Words of the query the analyzer keeps (stop words left out), the replaced ones included. */
-  words: number;
-}
-
 /**
  * "Did you mean": the query with each word the library has never seen (no paper contains its stem) replaced by
  * the closest word it has, by edit distance between stems (one edit for words of up to five letters, two
- * beyond; see `closestTerm` for ties). The replacement is shown as papers spell it (`spelledAs`), in the
- * typed capitalisation. Null when every word is known or nothing is close.
+ * beyond; see `closestTerm` for ties), or failing that the term that begins the typed word
+ * (`closestPrefixTerm`). The replacement is shown as papers spell it (`spelledAs`), in the typed
+ * capitalisation, and is itself within those edits of the typed word. Null when every word is known or nothing
+ * is close.
  */
 export async function suggestSpelling(
   store: Store,
   engine: SearchEngine,
   raw: string,
   parsed: ParsedSearchQuery,
-): Promise<SpellingSuggestion | null> {
+): Promise<string | null> {
   const index = engine.index;
   let suggestion = raw;
-  let replaced = 0;
+  let changed = false;
   let checked = 0;
   for (const word of parsed.terms) {
     if (checked >= MAX_WORDS) break;
@@ -43,18 +35,21 @@ export async function suggestSpelling(
     const [analyzed] = engine.analyzer.analyze(word);
     if (analyzed === undefined || index.termId(analyzed.term) >= 0) continue;
     checked++;
-    const stem = closestTerm(index.data.terms, index.data.df, analyzed.term, word.length <= 5 ? 1 : 2);
+    const limit = word.length <= 5 ? 1 : 2;
+    const { terms, df } = index.data;
+    // A typo inside a suffix keeps the stemmer from cutting it ("adaptaion" stays whole, far from "adapt"):
+    // then the term that best matches the start of the typed word.
+    const stem = closestTerm(terms, df, analyzed.term, limit) ?? closestPrefixTerm(terms, df, word);
     if (stem === null) continue;
     const surface = await spelledAs(store, engine, stem, word);
-    if (surface === null || surface === word) continue;
+    // The correction itself must be a few edits from what was typed, whichever way its stem was found.
+    if (surface === null || surface === word || editDistance(word, surface, limit) > limit) continue;
     const next = suggestion.replace(wordPattern(word), (match) => matchCase(match, surface));
     if (next === suggestion) continue;
     suggestion = next;
-    replaced++;
+    changed = true;
   }
-  if (replaced === 0) return null;
-  const words = parsed.terms.filter((w) => engine.analyzer.analyze(w).length > 0).length;
-  return { query: suggestion, replaced, words: Math.max(words, replaced) };
+  return changed ? suggestion : null;
 }
 
 /**
@@ -85,6 +80,73 @@ export function closestTerm(
       bestRank = rank;
     }
   }
+  return best;
+}
+
+/** Letters a typed word may run on past a term that begins it (a suffix: "-ation", "-ments"). */
+const MAX_SUFFIX = 5;
+
+/**
+ * The vocabulary term that best begins `word` (at most one edit from one of its prefixes, with 1 to
+ * `MAX_SUFFIX` letters left over), in at least `MIN_DOCUMENTS` papers, of four letters or more: fewest edits,
+ * then longest, then in most papers. "adaptaion" gives "adapt", whose papers spell it "adaptation".
+ */
+export function closestPrefixTerm(
+  terms: readonly string[],
+  df: ArrayLike<number>,
+  word: string,
+): string | null {
+  let best: string | null = null;
+  let bestRank = [2, 0, 0];
+  for (let t = 0; t < terms.length; t++) {
+    const candidate = terms[t];
+    const n = df[t] as number;
+    if (typeof candidate !== "string" || n < MIN_DOCUMENTS || candidate.length < 4) continue;
+    const rest = word.length - candidate.length;
+    if (rest < 0 || rest > MAX_SUFFIX + 1 || candidate.charCodeAt(0) !== word.charCodeAt(0)) continue;
+    const d = prefixDistance(candidate, word, 1, MAX_SUFFIX);
+    if (d > 1) continue;
+    const rank = [d, -candidate.length, -n];
+    if (compareRanks(rank, bestRank) < 0) {
+      best = candidate;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
+/**
+ * Edit distance (as `editDistance`) between `term` and the closest prefix of `word` that leaves 1 to
+ * `maxRest` letters of it over; above `max` it is max + 1.
+ */
+export function prefixDistance(term: string, word: string, max: number, maxRest: number): number {
+  if (term.length > ROW || word.length > ROW) return max + 1;
+  let [before, previous, current] = rows;
+  for (let j = 0; j <= word.length; j++) previous[j] = j;
+  for (let i = 1; i <= term.length; i++) {
+    const ca = term.charCodeAt(i - 1);
+    current[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= word.length; j++) {
+      const cb = word.charCodeAt(j - 1);
+      let d = (previous[j - 1] as number) + (ca === cb ? 0 : 1);
+      const del = (previous[j] as number) + 1;
+      const ins = (current[j - 1] as number) + 1;
+      if (del < d) d = del;
+      if (ins < d) d = ins;
+      if (i > 1 && j > 1 && ca === word.charCodeAt(j - 2) && term.charCodeAt(i - 2) === cb) {
+        const swap = (before[j - 2] as number) + 1;
+        if (swap < d) d = swap;
+      }
+      current[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
+  }
+  let best = max + 1;
+  for (let j = Math.max(1, word.length - maxRest); j <= word.length - 1; j++)
+    if ((previous[j] as number) < best) best = previous[j] as number;
   return best;
 }
 
