@@ -237,6 +237,19 @@ describe("/api/search with the search engine built", () => {
     assert.deepEqual(neither.results, []);
   });
 
+  test("the Hugging Face search and search feeds answer the words as typed, never a correction", async () => {
+    const hf = await web.request("/api/papers/search?q=protien+foldng");
+    assert.equal(hf.status, 200);
+    assert.deepEqual(await hf.json(), [], "as Hugging Face would: nothing has these words");
+    const feed = await web.request("/feeds/search.rss?q=protien+foldng");
+    assert.equal(feed.status, 200);
+    const xml = await feed.text();
+    assert.match(xml, /protien foldng/);
+    assert.doesNotMatch(xml, /<item>/, "a feed subscribed to a query gets that query's papers");
+    const right = await (await web.request("/feeds/search.rss?q=protein+folding")).text();
+    assert.match(right, /<item>/);
+  });
+
   test("the OpenAPI document describes correctedFrom", async () => {
     const res = await web.request("/api/openapi.json");
     const doc = (await res.json()) as {

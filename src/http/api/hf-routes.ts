@@ -139,7 +139,8 @@ export function hfRoutes(deps: AppDeps): ApiRoute[] {
       }),
       response: { description: "matching papers, best first", schema: hfDailyListSchema },
       async handler(c, { query }) {
-        const results = await deps.search.search({ q: query.q, perPage: query.limit });
+        // As Hugging Face answers it: the query's own papers, no spelling correction in their place.
+        const results = await deps.search.search({ q: query.q, perPage: query.limit, asTyped: true });
         const activity = await deps.store.listings.activity(results.hits.map((h) => h.paper.id));
         return c.json(
           results.hits.map((hit) =>

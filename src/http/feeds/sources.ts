@@ -92,9 +92,12 @@ export async function trendingFeed(deps: AppDeps): Promise<FeedWithoutSelf> {
   );
 }
 
-/** Newest papers matching a search, so a saved search becomes a feed of new matches. */
+/**
+ * Newest papers matching a search, so a saved search becomes a feed of new matches. The words as typed: a feed
+ * reader subscribed to a query gets that query's papers, never a spelling correction's.
+ */
 export async function searchFeed(deps: AppDeps, q: string): Promise<FeedWithoutSelf> {
-  const results = await deps.search.search({ q, sort: "date", perPage: FEED_ITEMS });
+  const results = await deps.search.search({ q, sort: "date", perPage: FEED_ITEMS, asTyped: true });
   const query = `?q=${encodeURIComponent(q)}`;
   return feedOf(
     deps,
