@@ -14,9 +14,15 @@ export interface PaperQuery {
   page?: number;
   /** 1..100, default 20. */
   perPage?: number;
-  /** Search the words as typed, never the spelling suggestion instead ("search instead for"). */
-  asTyped?: boolean;
+  /**
+   * Help with words no paper uses, on the first page. "correct" (default): the suggestion's results when it
+   * finds papers (`correctedFrom`); "suggest": the words as typed, with the suggestion (a "search instead for"
+   * link); "off": neither (feeds, the Hugging Face-shaped API, benchmarks).
+   */
+  spelling?: SpellingHelp;
 }
+
+export type SpellingHelp = "correct" | "suggest" | "off";
 
 export interface PaperHit {
   paper: Paper;
@@ -49,7 +55,7 @@ export interface PaperResults {
   suggestion: string | null;
   /**
    * The query as typed, when the results are those of its `suggestion` instead (same filters, mode, sort and
-   * page size), which is whenever the suggestion finds papers and `asTyped` is not set: a word no paper uses
+   * page size), which is whenever the suggestion finds papers and `spelling` is "correct": a word no paper uses
    * adds nothing to the typed query's results. Null when the results are the typed query's.
    */
   correctedFrom: string | null;

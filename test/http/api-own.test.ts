@@ -229,7 +229,14 @@ describe("/api/search with the search engine built", () => {
     const asTyped = await search("q=protein+strucure+prediction&mode=keyword&as_typed=true");
     assert.equal(asTyped.correctedFrom, null);
     assert.equal(asTyped.suggestion, "protein structure prediction");
-    assert.ok(asTyped.results.length > 0);
+    const same = await search("q=protein+prediction&mode=keyword");
+    assert.deepEqual(
+      asTyped.results.map((r) => r.paper.id),
+      same.results.map((r) => r.paper.id),
+      "the typed words no paper uses add nothing",
+    );
+    const one = await search("q=protein+strucure+prediction&mode=keyword&as_typed=1");
+    assert.equal(one.correctedFrom, null, "as_typed=1 means the same");
 
     const neither = await search("q=protien+foldng&mode=keyword&category=cs.CV");
     assert.equal(neither.correctedFrom, null);

@@ -125,7 +125,29 @@ describe("search page with the search engine built", () => {
       "the suggestion link searches normally again",
     );
     assert.doesNotMatch(typed, /Showing results for/);
-    assert.ok(cardIds(typed).length > 0, "the papers with “prediction”");
+    const same = await (await site.web.request("/search?q=prediction&mode=keyword")).text();
+    assert.deepEqual(cardIds(typed), cardIds(same), "the typed words no paper uses add nothing");
+    assert.match(
+      typed,
+      /<input type="hidden" name="as_typed" value="1"\/>/,
+      "kept when the form is sent again",
+    );
+    const alsoTrue = await site.web.request(
+      "/search?q=protien+strucure+prediction&mode=keyword&as_typed=true",
+    );
+    assert.doesNotMatch(await alsoTrue.text(), /Showing results for/, "as_typed=true means the same");
+    const bad = await site.web.request("/search?q=protien&as_typed=yes");
+    assert.equal(bad.status, 400);
     assert.match(typed, /<input type="search" name="q" value="protien strucure prediction"/);
+  });
+
+  test("the typed query in the correction message is text, never markup", async () => {
+    const html = await (await site.web.request("/search?q=%3Cscript%3Ealert(1)%3C/script%3E+protien")).text();
+    assert.match(
+      html,
+      /Showing results for “<a [^>]*>&lt;script&gt;alert\(1\)&lt;\/script&gt; protein<\/a>”/,
+    );
+    assert.match(html, /Search instead for “<a [^>]*>&lt;script&gt;alert\(1\)&lt;\/script&gt; protien<\/a>”/);
+    assert.doesNotMatch(html, /<script>alert/);
   });
 });

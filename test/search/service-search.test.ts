@@ -167,6 +167,12 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
         "entropy minimization for test-time adaptation",
         "a typo in the suffix keeps the stemmer from cutting it: the term that begins the word is found",
       );
+      const filtered = await service.search({ q: 'Protien strucure author:"Rosalind Protien"' });
+      assert.equal(
+        filtered.suggestion,
+        'Protein structure author:"Rosalind Protien"',
+        "a filter's value is never rewritten",
+      );
       const unknown = await service.search({ q: "zebrafish adaptation" });
       assert.equal(unknown.suggestion, null, "no word a few edits away: nothing offered");
       const none = await service.search({ q: "Protien strucure" });
@@ -231,7 +237,7 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
         q: "difusion modls sampling",
         mode: "keyword",
         perPage: 100,
-        asTyped: true,
+        spelling: "suggest",
       });
       assert.equal(asTyped.correctedFrom, null);
       assert.equal(asTyped.typedHasResults, false);
@@ -245,7 +251,7 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       const oneTyped = await service.search({
         q: "difusion models sampling guidance",
         mode: "keyword",
-        asTyped: true,
+        spelling: "suggest",
       });
       assert.equal(oneTyped.correctedFrom, null);
       assert.equal(oneTyped.suggestion, "diffusion models sampling guidance");
@@ -373,6 +379,17 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       assert.equal(far.hits.length, 0);
       assert.ok(far.problem);
       assert.equal((await store.stats()).papers, 26);
+    });
+
+    test("a word a paper newer than the build uses is not corrected to a word the engine knows", async () => {
+      // "protean" is one letter from "protein", which the engine knows; a newer paper uses it.
+      await store.ingest({ papers: [{ ...newerPaper(40), title: "Protean folding landscapes" }] });
+      const r = await service.search({ q: "protean", mode: "keyword" });
+      assert.equal(r.suggestion, null, "the store's search finds the word: it is not a typo");
+      assert.equal(r.correctedFrom, null);
+      assert.deepEqual(ids(r.hits), ["2402.00040"]);
+      const typo = await service.search({ q: "protien", mode: "keyword" });
+      assert.equal(typo.suggestion, "protein", "a real typo still is");
     });
   });
 }

@@ -68,7 +68,7 @@ export function registerSearch(program: Command): void {
           filters: filtersOf(opts),
           page: opts.page,
           perPage: opts.limit,
-          asTyped: opts.asTyped === true,
+          spelling: opts.asTyped === true ? "suggest" : "correct",
         });
       });
       if (opts.json) ctx.stdout.write(`${JSON.stringify(toJson(query, results), null, 2)}\n`);
@@ -167,7 +167,7 @@ function render(ctx: CliContext, query: string, r: PaperResults): void {
     return;
   }
   const pages = Math.max(1, Math.ceil(r.total / r.perPage));
-  // When the query as typed found nothing, or most of its words were misspelt, the results are its suggestion's.
+  // When the suggestion found papers, the results are its own (unless --as-typed).
   const searched = r.correctedFrom !== null ? (r.suggestion ?? query) : query;
   if (r.correctedFrom !== null && r.typedHasResults) {
     lines.push(`Showing results for "${searched}". Search instead for "${r.correctedFrom}": add --as-typed.`);

@@ -140,7 +140,7 @@ export function hfRoutes(deps: AppDeps): ApiRoute[] {
       response: { description: "matching papers, best first", schema: hfDailyListSchema },
       async handler(c, { query }) {
         // As Hugging Face answers it: the query's own papers, no spelling correction in their place.
-        const results = await deps.search.search({ q: query.q, perPage: query.limit, asTyped: true });
+        const results = await deps.search.search({ q: query.q, perPage: query.limit, spelling: "off" });
         const activity = await deps.store.listings.activity(results.hits.map((h) => h.paper.id));
         return c.json(
           results.hits.map((hit) =>

@@ -47,9 +47,9 @@ export function ownRoutes(deps: AppDeps): ApiRoute[] {
         page: z.coerce.number().int().min(1).max(10_000).default(1),
         per_page: limitNumber(20),
         as_typed: z
-          .enum(["true", "false"])
+          .enum(["true", "false", "1", "0", ""])
           .optional()
-          .describe("true: search the words as sent, never the spelling suggestion instead"),
+          .describe("true (or 1): search the words as sent, never the spelling suggestion instead"),
       }),
       response: { description: "a page of results", schema: searchResultSchema },
       async handler(c, { query }) {
@@ -59,7 +59,7 @@ export function ownRoutes(deps: AppDeps): ApiRoute[] {
           sort: query.sort,
           page: query.page,
           perPage: query.per_page,
-          asTyped: query.as_typed === "true",
+          spelling: query.as_typed === "true" || query.as_typed === "1" ? "suggest" : "correct",
           filters: {
             ...(query.author?.length ? { authors: query.author } : {}),
             ...(query.category?.length ? { categories: query.category } : {}),

@@ -97,7 +97,7 @@ export async function trendingFeed(deps: AppDeps): Promise<FeedWithoutSelf> {
  * reader subscribed to a query gets that query's papers, never a spelling correction's.
  */
 export async function searchFeed(deps: AppDeps, q: string): Promise<FeedWithoutSelf> {
-  const results = await deps.search.search({ q, sort: "date", perPage: FEED_ITEMS, asTyped: true });
+  const results = await deps.search.search({ q, sort: "date", perPage: FEED_ITEMS, spelling: "off" });
   const query = `?q=${encodeURIComponent(q)}`;
   return feedOf(
     deps,

@@ -59,7 +59,10 @@ export const searchQuery = z.object({
   until: optionalDate,
   page,
   /** "1": the words as typed, never the spelling suggestion instead (the "search instead for" link). */
-  as_typed: z.enum(["1"]).optional(),
+  as_typed: z
+    .enum(["1", "true", "0", "false", ""], { message: "must be 1 (search the words as typed) or left out" })
+    .optional()
+    .transform((v) => (v === "1" || v === "true" ? "1" : undefined)),
 });
 
 export type SearchQuery = z.infer<typeof searchQuery>;

@@ -57,6 +57,8 @@ function SearchForm(props: { query: SearchQuery }) {
   const { query } = props;
   return (
     <form method="get" action="/search" class="filters">
+      {/* A reader who chose the words as typed keeps them so when changing the sort or a filter. */}
+      {query.as_typed ? <input type="hidden" name="as_typed" value="1" /> : null}
       <label>
         Search
         <input type="search" name="q" value={query.q} maxlength={500} size={40} />
@@ -190,9 +192,9 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
     filters,
     page: query.page,
     perPage: PER_PAGE,
-    asTyped: query.as_typed === "1",
+    spelling: query.as_typed === "1" ? "suggest" : "correct",
   });
-  // When the results are the suggestion's (the query as typed found nothing), the page is the corrected search's:
+  // When the results are the suggestion's (a word of the query is in no paper), the page is the corrected search's:
   // title, search boxes, pager, feed. A reader who refines the query or turns the page then goes on from words
   // that find papers, not from the typo; the message over the results still shows what was typed.
   const shown =

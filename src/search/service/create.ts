@@ -64,24 +64,25 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
   /**
    * The search, with a spelling suggestion when the engine's vocabulary lacks a query word. Only an engine
    * already in use is asked: a date sort or a filter listing never loads one just for a suggestion. The
-   * suggestion's results replace the typed query's (`correctedFrom`) unless the reader asked for the words as
-   * typed: a word no paper uses adds nothing to the typed query's results ("test-time adaptaion" would rank
-   * papers by "test-time" alone), while its correction is a word papers use, a letter or two away. The
-   * suggestion is searched once and never corrected in turn, so a search runs at most twice.
+   * suggestion's results replace the typed query's (`correctedFrom`) unless the caller asked for the words as
+   * typed (`spelling`): a word no paper uses adds nothing to the typed query's results ("test-time adaptaion"
+   * would rank papers by "test-time" alone), while its correction is a word papers use, a letter or two away.
+   * The suggestion is searched once and never corrected in turn, so a search runs at most twice.
    */
   async function search(query: PaperQuery): Promise<PaperResults> {
     const raw = typeof query.q === "string" ? query.q : "";
     const parsed = parseSearchQuery(raw);
     const results = await rank(query, raw, parsed);
     const loaded = live.inUse;
-    if (results.problem !== null || results.page > 1 || loaded === null) return results;
+    const spelling = query.spelling ?? "correct";
+    if (spelling === "off" || results.problem !== null || results.page > 1 || loaded === null) return results;
     try {
       results.suggestion = await suggestSpelling(store, loaded.engine, raw, parsed);
     } catch (error) {
       logger.warn("spelling suggestion failed", { error: describeError(error) });
     }
     const suggestion = results.suggestion;
-    if (suggestion === null || query.asTyped === true) return results;
+    if (suggestion === null || spelling === "suggest") return results;
     const corrected = await rank({ ...query, q: suggestion }, suggestion, parseSearchQuery(suggestion));
     if (corrected.problem !== null || corrected.hits.length === 0) return results;
     return { ...corrected, suggestion, correctedFrom: raw, typedHasResults: results.hits.length > 0 };

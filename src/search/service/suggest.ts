@@ -9,14 +9,18 @@ import { tokenize } from "../text/tokenize.ts";
 const MAX_WORDS = 4;
 /** A correction must occur in at least this many papers, so one paper's typo is never offered. */
 const MIN_DOCUMENTS = 2;
+/** Three rows of the edit-distance table, reused across calls (words longer than them are never close). */
+const ROW = 64;
+const rows = [new Int32Array(ROW + 1), new Int32Array(ROW + 1), new Int32Array(ROW + 1)] as const;
 
 /**
- * "Did you mean": the query with each word the library has never seen (no paper contains its stem) replaced by
- * the closest word it has, by edit distance between stems (one edit for words of up to five letters, two
- * beyond; see `closestTerm` for ties), or failing that the term that begins the typed word
- * (`closestPrefixTerm`). The replacement is shown as papers spell it (`spelledAs`), in the typed
- * capitalisation, and is itself within those edits of the typed word. Null when every word is known or nothing
- * is close.
+ * "Did you mean": the query with each word the library has never seen replaced by the closest word it has, by
+ * edit distance between stems (one edit for words of up to five letters, two beyond; see `closestTerm` for
+ * ties), or failing that the term that begins the typed word (`closestPrefixTerm`). The replacement is shown
+ * as papers spell it (`spellingsOf`), in the typed capitalisation, and is itself within those edits of the typed
+ * word. A word the engine lacks but the store's search finds (a paper added since the build) is left alone.
+ * Filter values (`author:`, `cat:`, ...) are never rewritten. Null when every word is known or nothing is
+ * close.
  */
 export async function suggestSpelling(
   store: Store,
@@ -25,31 +29,58 @@ export async function suggestSpelling(
   parsed: ParsedSearchQuery,
 ): Promise<string | null> {
   const index = engine.index;
-  let suggestion = raw;
-  let changed = false;
-  let checked = 0;
+  const { terms, df } = index.data;
+  const unknown: Array<{ word: string; stem: string; limit: number }> = [];
   for (const word of parsed.terms) {
-    if (checked >= MAX_WORDS) break;
+    if (unknown.length >= MAX_WORDS) break;
     // Words with digits are ids, versions or numbers; short ones are abbreviations: both too easy to "fix".
     if (word.length < 4 || /\d/.test(word)) continue;
     const [analyzed] = engine.analyzer.analyze(word);
     if (analyzed === undefined || index.termId(analyzed.term) >= 0) continue;
-    checked++;
     const limit = word.length <= 5 ? 1 : 2;
-    const { terms, df } = index.data;
     // A typo inside a suffix keeps the stemmer from cutting it ("adaptaion" stays whole, far from "adapt"):
     // then the term that best matches the start of the typed word.
     const stem = closestTerm(terms, df, analyzed.term, limit) ?? closestPrefixTerm(terms, df, word);
-    if (stem === null) continue;
-    const surface = await spelledAs(store, engine, stem, word);
-    // The correction itself must be a few edits from what was typed, whichever way its stem was found.
-    if (surface === null || surface === word || editDistance(word, surface, limit) > limit) continue;
-    const next = suggestion.replace(wordPattern(word), (match) => matchCase(match, surface));
-    if (next === suggestion) continue;
-    suggestion = next;
-    changed = true;
+    if (stem !== null) unknown.push({ word, stem, limit });
   }
-  return changed ? suggestion : null;
+  if (unknown.length === 0) return null;
+  const [newer, spellings] = await Promise.all([
+    Promise.all(unknown.map(({ word }) => inStore(store, word))),
+    spellingsOf(
+      store,
+      engine,
+      unknown.map((u) => u.stem),
+    ),
+  ]);
+  let suggestion = raw;
+  unknown.forEach(({ word, stem, limit }, i) => {
+    if (newer[i]) return;
+    const surface = closest(spellings.get(stem), word);
+    // The correction itself must be a few edits from what was typed, whichever way its stem was found.
+    if (surface === null || surface === word || editDistance(word, surface, limit) > limit) return;
+    suggestion = replaceOutsideFilters(suggestion, wordPattern(word), (match) => matchCase(match, surface));
+  });
+  return suggestion === raw ? null : suggestion;
+}
+
+/** Whether the store's own keyword search finds a word (in a paper newer than the engine's build). */
+async function inStore(store: Store, word: string): Promise<boolean> {
+  const found = await store.search.search({ text: word, filters: {}, limit: 1 });
+  return found.problem === null && found.total > 0;
+}
+
+/** `key:value` and `key:"quoted value"` filters of a raw query (see core/search-query.ts). */
+const FILTER_TOKEN = /(?<!\S)(?:author|cat|category|since|until|year):(?:"[^"]*"?|\S*)/giu;
+
+/** `text.replace(pattern, replacer)` in the query's free text only, never inside a filter's value. */
+function replaceOutsideFilters(text: string, pattern: RegExp, replacer: (match: string) => string): string {
+  let out = "";
+  let last = 0;
+  for (const filter of text.matchAll(FILTER_TOKEN)) {
+    out += text.slice(last, filter.index).replace(pattern, replacer) + filter[0];
+    last = (filter.index as number) + filter[0].length;
+  }
+  return out + text.slice(last).replace(pattern, replacer);
 }
 
 /**
@@ -64,9 +95,11 @@ export function closestTerm(
 ): string | null {
   let best: string | null = null;
   let bestRank = [maxDistance + 1, 1, 0];
-  for (let t = 0; t < terms.length; t++) {
-    const candidate = terms[t];
-    const n = df[t] as number;
+  const sorted = byLength(terms, df);
+  const [from, to] = span(sorted.start, term.length - maxDistance, term.length + maxDistance);
+  for (let p = from; p < to; p++) {
+    const candidate = sorted.terms[p];
+    const n = sorted.df[p] as number;
     // Engines built before the stemmer fix hold one non-string term ("constructor" stemmed to a function).
     if (typeof candidate !== "string" || n < MIN_DOCUMENTS) continue;
     if (candidate.length < 3 || Math.abs(candidate.length - term.length) > maxDistance) continue;
@@ -81,6 +114,53 @@ export function closestTerm(
     }
   }
   return best;
+}
+
+/**
+ * The vocabulary ordered by term length, with each term's paper count beside it (copies, so a scan reads
+ * memory in order): terms of length L are terms[start[L]] .. terms[start[L + 1] - 1].
+ */
+interface ByLength {
+  terms: readonly unknown[];
+  df: Uint32Array;
+  start: Uint32Array;
+}
+
+/** Longest length with a bucket of its own; longer terms (and broken entries) share the last one. */
+const LONGEST = ROW + 1;
+const lengthIndexes = new WeakMap<readonly string[], ByLength>();
+
+/**
+ * The terms grouped by length, made once per vocabulary (an engine's terms array lives as long as the
+ * engine): a scan then reads only the lengths an edit limit allows, not every term.
+ */
+function byLength(terms: readonly string[], df: ArrayLike<number>): ByLength {
+  const known = lengthIndexes.get(terms);
+  if (known !== undefined) return known;
+  const lengthOf = (t: unknown) => (typeof t === "string" ? Math.min(t.length, LONGEST) : LONGEST);
+  const start = new Uint32Array(LONGEST + 2);
+  for (const t of terms) start[lengthOf(t) + 1] = (start[lengthOf(t) + 1] as number) + 1;
+  for (let l = 1; l < start.length; l++) start[l] = (start[l] as number) + (start[l - 1] as number);
+  const next = start.slice();
+  const sorted: unknown[] = new Array(terms.length);
+  const sortedDf = new Uint32Array(terms.length);
+  terms.forEach((t, i) => {
+    const l = lengthOf(t);
+    const at = next[l] as number;
+    sorted[at] = t;
+    sortedDf[at] = df[i] as number;
+    next[l] = at + 1;
+  });
+  const index = { terms: sorted, df: sortedDf, start };
+  lengthIndexes.set(terms, index);
+  return index;
+}
+
+/** The range of `order` holding the terms of lengths shortest .. longest. */
+function span(start: Uint32Array, shortest: number, longest: number): [number, number] {
+  const lo = Math.max(0, Math.min(shortest, LONGEST));
+  const hi = Math.max(0, Math.min(longest, LONGEST));
+  return [start[lo] as number, start[hi + 1] as number];
 }
 
 /** Letters a typed word may run on past a term that begins it (a suffix: "-ation", "-ments"). */
@@ -98,9 +178,11 @@ export function closestPrefixTerm(
 ): string | null {
   let best: string | null = null;
   let bestRank = [2, 0, 0];
-  for (let t = 0; t < terms.length; t++) {
-    const candidate = terms[t];
-    const n = df[t] as number;
+  const sorted = byLength(terms, df);
+  const [from, to] = span(sorted.start, word.length - MAX_SUFFIX - 1, word.length);
+  for (let p = from; p < to; p++) {
+    const candidate = sorted.terms[p];
+    const n = sorted.df[p] as number;
     if (typeof candidate !== "string" || n < MIN_DOCUMENTS || candidate.length < 4) continue;
     const rest = word.length - candidate.length;
     if (rest < 0 || rest > MAX_SUFFIX + 1 || candidate.charCodeAt(0) !== word.charCodeAt(0)) continue;
@@ -155,10 +237,6 @@ function compareRanks(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-/** Three rows of the edit-distance table, reused across calls (words longer than them are never close). */
-const ROW = 64;
-const rows = [new Int32Array(ROW + 1), new Int32Array(ROW + 1), new Int32Array(ROW + 1)] as const;
-
 /**
  * Edit distance with adjacent transpositions (optimal string alignment); any value above `max` comes back as
  * max + 1, and rows stop early once every cell is past it. No allocation: it runs once per vocabulary term.
@@ -193,39 +271,49 @@ export function editDistance(a: string, b: string, max: number): number {
   return d > max ? max + 1 : d;
 }
 
-/** Papers read to learn how a stem is spelt. */
+/** Papers read per stem to learn how it is spelt. */
 const SPELLING_SAMPLE = 20;
 
 /**
- * How papers spell a stem: of the words in the first papers the engine lists under it that analyze to it, the
- * one closest to what was typed ("engne" is "engine", not "engineering"), then the commonest. The papers come
- * from the engine's own postings, not from the store's search: a store stems with its own stemmer (SQLite's
- * Porter reads "diffus" as "diffu" and finds no "diffusion").
+ * How papers spell each stem: the words analyzing to it, with counts, in the first papers the engine lists
+ * under it (one store read for all stems). The papers come from the engine's own postings, not from the
+ * store's search: a store stems with its own stemmer (SQLite's Porter reads "diffus" as "diffu" and finds no
+ * "diffusion").
  */
-async function spelledAs(
+async function spellingsOf(
   store: Store,
   engine: SearchEngine,
-  stem: string,
-  typed: string,
-): Promise<string | null> {
+  stems: readonly string[],
+): Promise<Map<string, Map<string, number>>> {
   const index = engine.index;
-  const termId = index.termId(stem);
-  if (termId < 0) return null;
-  const ids: ArxivId[] = [];
-  const cursor = index.cursor(termId);
-  for (let doc = cursor.doc; doc !== END && ids.length < SPELLING_SAMPLE; doc = cursor.next())
-    ids.push(index.data.ids[doc] as ArxivId);
-  const seen = new Map<string, number>();
-  for (const paper of await store.getPapers(ids)) {
+  const wanted = new Set(stems);
+  const ids = new Set<ArxivId>();
+  for (const stem of wanted) {
+    const termId = index.termId(stem);
+    if (termId < 0) continue;
+    const cursor = index.cursor(termId);
+    let taken = 0;
+    for (let doc = cursor.doc; doc !== END && taken < SPELLING_SAMPLE; doc = cursor.next(), taken++)
+      ids.add(index.data.ids[doc] as ArxivId);
+  }
+  const out = new Map<string, Map<string, number>>();
+  for (const paper of await store.getPapers([...ids])) {
     for (const { text } of tokenize(`${paper.title} ${paper.abstract}`)) {
-      if (text[0] !== stem[0] && text[0] !== typed[0]) continue;
-      const analyzed = engine.analyzer.analyze(text);
-      if (analyzed.length === 1 && analyzed[0]?.term === stem) seen.set(text, (seen.get(text) ?? 0) + 1);
+      const [analyzed] = engine.analyzer.analyze(text);
+      if (analyzed === undefined || !wanted.has(analyzed.term)) continue;
+      const seen = out.get(analyzed.term) ?? new Map<string, number>();
+      out.set(analyzed.term, seen);
+      seen.set(text, (seen.get(text) ?? 0) + 1);
     }
   }
+  return out;
+}
+
+/** Of a stem's spellings, the one closest to what was typed ("engne" is "engine", not "engineering"), then the commonest. */
+function closest(spellings: ReadonlyMap<string, number> | undefined, typed: string): string | null {
   let best: string | null = null;
   let bestRank: number[] = [];
-  for (const [word, n] of seen) {
+  for (const [word, n] of spellings ?? []) {
     const rank = [editDistance(typed, word, typed.length + word.length), -n, word.length];
     if (best === null || compareRanks(rank, bestRank) < 0) {
       best = word;
