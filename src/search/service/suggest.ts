@@ -203,32 +203,11 @@ export function closestPrefixTerm(
  */
 export function prefixDistance(term: string, word: string, max: number, maxRest: number): number {
   if (term.length > ROW || word.length > ROW) return max + 1;
-  let [before, previous, current] = rows;
-  for (let j = 0; j <= word.length; j++) previous[j] = j;
-  for (let i = 1; i <= term.length; i++) {
-    const ca = term.charCodeAt(i - 1);
-    current[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= word.length; j++) {
-      const cb = word.charCodeAt(j - 1);
-      let d = (previous[j - 1] as number) + (ca === cb ? 0 : 1);
-      const del = (previous[j] as number) + 1;
-      const ins = (current[j - 1] as number) + 1;
-      if (del < d) d = del;
-      if (ins < d) d = ins;
-      if (i > 1 && j > 1 && ca === word.charCodeAt(j - 2) && term.charCodeAt(i - 2) === cb) {
-        const swap = (before[j - 2] as number) + 1;
-        if (swap < d) d = swap;
-      }
-      current[j] = d;
-      if (d < rowMin) rowMin = d;
-    }
-    if (rowMin > max) return max + 1;
-    [before, previous, current] = [previous, current, before];
-  }
+  const last = lastRow(term, word, max);
+  if (last === null) return max + 1;
   let best = max + 1;
   for (let j = Math.max(1, word.length - maxRest); j <= word.length - 1; j++)
-    if ((previous[j] as number) < best) best = previous[j] as number;
+    if ((last[j] as number) < best) best = last[j] as number;
   return best;
 }
 
@@ -244,6 +223,15 @@ function compareRanks(a: readonly number[], b: readonly number[]): number {
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   if (a.length > ROW || b.length > ROW) return a === b ? 0 : max + 1;
+  const d = lastRow(a, b, max)?.[b.length] ?? max + 1;
+  return d > max ? max + 1 : d;
+}
+
+/**
+ * The last row of the edit-distance table of `a` against `b` (cell j: distance from all of `a` to the first j
+ * letters of `b`), in the shared rows (valid until the next call); null once a whole row is past `max`.
+ */
+function lastRow(a: string, b: string, max: number): Int32Array | null {
   let [before, previous, current] = rows;
   for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
@@ -264,11 +252,10 @@ export function editDistance(a: string, b: string, max: number): number {
       current[j] = d;
       if (d < rowMin) rowMin = d;
     }
-    if (rowMin > max) return max + 1;
+    if (rowMin > max) return null;
     [before, previous, current] = [previous, current, before];
   }
-  const d = previous[b.length] as number;
-  return d > max ? max + 1 : d;
+  return previous;
 }
 
 /** Papers read per stem to learn how it is spelt. */
