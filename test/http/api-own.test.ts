@@ -6,6 +6,7 @@ import { ingestRecordedDays } from "../helpers/hf-days.ts";
 import { buildTestEngine, searchPapers } from "../helpers/search-papers.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/stores.ts";
 import { createTestApp, type TestApp } from "../helpers/web.ts";
+import { useTestSite } from "../helpers/web-fixtures.ts";
 
 const DAYS = ["2026-08-19", "2026-08-20", "2026-08-21"];
 
@@ -173,21 +174,10 @@ describe("Paperboy's own API and the OpenAPI document", () => {
 });
 
 describe("/api/search with the search engine built", () => {
-  let db: TestDatabase;
-  let store: Store;
-  let web: TestApp;
-
+  const site = useTestSite("sqlite", { seed: false });
   before(async () => {
-    db = await createTestDatabase("sqlite");
-    store = await db.open();
-    await store.ingest({ papers: searchPapers() });
-    web = createTestApp(store);
-    await buildTestEngine(store, web.deps.config.dataDir);
-  });
-  after(async () => {
-    web.close();
-    await store.close();
-    await db.drop();
+    await site.store.ingest({ papers: searchPapers() });
+    await buildTestEngine(site.store, site.web.deps.config.dataDir);
   });
 
   interface SearchBody {
@@ -201,7 +191,7 @@ describe("/api/search with the search engine built", () => {
     typedHasResults: boolean;
   }
   const search = async (query: string): Promise<SearchBody> => {
-    const res = await web.request(`/api/search?${query}`);
+    const res = await site.web.request(`/api/search?${query}`);
     assert.equal(res.status, 200, await res.clone().text());
     return (await res.json()) as SearchBody;
   };
@@ -245,20 +235,20 @@ describe("/api/search with the search engine built", () => {
   });
 
   test("the Hugging Face search and search feeds answer the words as typed, never a correction", async () => {
-    const hf = await web.request("/api/papers/search?q=protien+foldng");
+    const hf = await site.web.request("/api/papers/search?q=protien+foldng");
     assert.equal(hf.status, 200);
     assert.deepEqual(await hf.json(), [], "as Hugging Face would: nothing has these words");
-    const feed = await web.request("/feeds/search.rss?q=protien+foldng");
+    const feed = await site.web.request("/feeds/search.rss?q=protien+foldng");
     assert.equal(feed.status, 200);
     const xml = await feed.text();
     assert.match(xml, /protien foldng/);
     assert.doesNotMatch(xml, /<item>/, "a feed subscribed to a query gets that query's papers");
-    const right = await (await web.request("/feeds/search.rss?q=protein+folding")).text();
+    const right = await (await site.web.request("/feeds/search.rss?q=protein+folding")).text();
     assert.match(right, /<item>/);
   });
 
   test("the OpenAPI document describes correctedFrom", async () => {
-    const res = await web.request("/api/openapi.json");
+    const res = await site.web.request("/api/openapi.json");
     const doc = (await res.json()) as {
       paths: Record<string, { get: { responses: Record<string, unknown> } }>;
     };
