@@ -77,6 +77,29 @@ export interface SearchConfig {
   schedule: string | null;
 }
 
+/**
+ * What the site trusts and exposes beyond its pages: the proxies in front of it, the development outbox,
+ * the metrics endpoint and where user-supplied URLs (webhooks, Slack) may point.
+ */
+export interface SecurityConfig {
+  /**
+   * Addresses (IPs or CIDR ranges, or `loopback`) of reverse proxies whose `X-Forwarded-For` is believed.
+   * Empty: the socket's address is the client's, and forwarded headers are ignored.
+   */
+  trustedProxies: string[];
+  /** Show the outbox at /dev/outbox (admins only) when no SMTP server is configured. Off by default. */
+  devOutbox: boolean;
+  /** When set, /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /**
+   * Host names that delivery channels may reach even though they resolve to loopback or private addresses
+   * (an internal webhook receiver, say). Empty by default: only public addresses are reached.
+   */
+  outboundAllowHosts: string[];
+  /** Most digest subscriptions one member may keep. */
+  maxSubscriptionsPerUser: number;
+}
+
 export interface Config {
   db: DatabaseConfig;
   /** Where files other than the SQLite database live: the search engine, the generated secret, the outbox. */
@@ -87,6 +110,7 @@ export interface Config {
   logLevel: LogLevel;
   sources: SourcesConfig;
   worker: WorkerConfig;
+  security: SecurityConfig;
 }
 
 /** Flags given on the command line; they override the environment. */
@@ -164,6 +188,14 @@ const schedule = (fallback: string) =>
       return v;
     });
 
+/** `a, b ,c` -> ["a", "b", "c"]; blanks dropped. */
+function commaList(value: string): string[] {
+  return value
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+}
+
 const configSchema = z
   .object({
     PAPERBOY_DB: databaseSchema,
@@ -222,6 +254,28 @@ const configSchema = z
     PAPERBOY_VECTOR_INDEX: z.enum(["auto", "usearch", "pgvector"]).default("auto"),
     PAPERBOY_SEARCH_REBUILD_GROWTH: z.coerce.number().min(0).max(10).default(0.05),
     PAPERBOY_SCHEDULE_SEARCH: schedule("15 * * * *"),
+    PAPERBOY_TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((v, ctx) => {
+        const list = commaList(v);
+        for (const item of list) {
+          if (item !== "loopback" && !/^[0-9a-f:.]+(\/\d{1,3})?$/i.test(item)) {
+            ctx.addIssue({
+              code: "custom",
+              message: `"${item}" is not an IP address, a CIDR range or "loopback"`,
+            });
+          }
+        }
+        return list;
+      }),
+    PAPERBOY_DEV_OUTBOX: z.enum(["true", "false"]).default("false"),
+    PAPERBOY_METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
+    PAPERBOY_OUTBOUND_ALLOW_HOSTS: z
+      .string()
+      .default("")
+      .transform((v) => commaList(v).map((h) => h.toLowerCase().replace(/^\[|\]$/g, ""))),
+    PAPERBOY_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1000).default(20),
   })
   .superRefine((c, ctx) => {
     const arxivHosts = [c.PAPERBOY_ARXIV_API_URL, c.PAPERBOY_ARXIV_OAI_URL, c.PAPERBOY_ARXIV_RSS_URL].some(
@@ -256,6 +310,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
         "PAPERBOY_SECRET",
         "PAPERBOY_EMBEDDER_API_KEY",
         "PAPERBOY_SMTP_URL",
+        "PAPERBOY_METRICS_TOKEN",
       ];
       const got = secret.includes(name) ? undefined : input[name];
       return `${name}${got === undefined ? "" : ` (got "${got}")`}: ${issue.message}`;
@@ -299,6 +354,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
         stars: c.PAPERBOY_SCHEDULE_STARS,
       },
       flagFailingAfterMs: c.PAPERBOY_FLAG_FAILING_AFTER,
+    },
+    security: {
+      trustedProxies: c.PAPERBOY_TRUSTED_PROXIES,
+      devOutbox: c.PAPERBOY_DEV_OUTBOX === "true",
+      metricsToken: c.PAPERBOY_METRICS_TOKEN ?? null,
+      outboundAllowHosts: c.PAPERBOY_OUTBOUND_ALLOW_HOSTS,
+      maxSubscriptionsPerUser: c.PAPERBOY_MAX_SUBSCRIPTIONS,
     },
   };
 }
