@@ -2,6 +2,8 @@
  * Accounts in the domain: users, roles, and the rules their fields follow. Pure: the store, the web forms and
  * the CLI all validate through these functions, so an email accepted by one is accepted by all.
  */
+
+import { isCommonPassword } from "./common-passwords.ts";
 import type { IsoTimestamp } from "./dates.ts";
 
 export const ROLES = ["member", "admin"] as const;
@@ -89,6 +91,12 @@ export function checkPassword(password: string, email?: string): void {
   }
   if (email !== undefined && password.trim().toLowerCase() === email.trim().toLowerCase()) {
     throw new AccountError("invalid_password", "Password must not be your email address.");
+  }
+  if (isCommonPassword(password)) {
+    throw new AccountError(
+      "invalid_password",
+      "That password is one of the most common ones and easy to guess; choose another (a few unrelated words work well).",
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { accountRoutes, sessionMiddleware } from "./accounts/routes.tsx";
 import { apiRoutes } from "./api/routes.ts";
+import { clientAddress } from "./client-address.ts";
 import { communityRoutes } from "./community/routes.tsx";
 import { digestRoutes, oneClickRoutes } from "./digests/routes.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
@@ -18,16 +19,24 @@ export type { AppDeps, AppEnv };
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const https = deps.config.web.baseUrl.startsWith("https:");
+  app.use("*", clientAddress(deps.config.security.trustedProxies));
   app.use("*", async (c, next) => {
     const started = performance.now();
     await next();
     c.header("Server-Timing", `app;dur=${(performance.now() - started).toFixed(2)}`);
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "same-origin");
+    c.header(
+      "Permissions-Policy",
+      "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    );
+    // Only a site readers reach over https can promise to stay there.
+    if (https) c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     if (!c.res.headers.has("Content-Security-Policy")) {
       c.header(
         "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'",
       );
     }
   });

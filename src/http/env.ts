@@ -3,6 +3,7 @@ import type { Logger } from "../log.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { SearchService } from "../search/service.ts";
 import type { ArxivApiClient } from "../sources/arxiv/api.ts";
+import type { ApiScope } from "../store/accounts/index.ts";
 import type { Store } from "../store/store.ts";
 
 /** The signed-in reader, as every route sees it (`c.get("user")`); null for visitors. */
@@ -37,5 +38,9 @@ export interface AppEnv {
     csrf: string;
     /** Set when the request authenticated with an API token rather than a cookie. */
     apiToken: boolean;
+    /** What that API token may do; null for cookie sessions and visitors. */
+    apiScope: ApiScope | null;
+    /** The client's address, read through trusted proxies (client-address.ts). */
+    clientIp: string;
   };
 }

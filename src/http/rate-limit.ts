@@ -1,7 +1,8 @@
 /**
- * Rate limits on sign-in, sign-up and password reset: fixed windows counted in the database
- * (`store.accounts.hitRateLimit`), so every replica sees the same counts. Each action is limited per client
- * IP and, where the form names an account, per email; emails are hashed before they become keys.
+ * Rate limits on sign-in, sign-up, password reset and the mail members' actions send: fixed windows counted
+ * in the database (`store.accounts.hitRateLimit`), so every replica sees the same counts. Actions are limited
+ * per client address (read through trusted proxies) and, where the form names an account, per email; emails
+ * are hashed before they become keys. Sign-in counts wrong passwords only (signin-throttle.ts).
  */
 import { createHash } from "node:crypto";
 import type { Context } from "hono";
@@ -20,21 +21,35 @@ const MINUTE = 60_000;
 
 /** The limits, per window. Generous for people, tight for scripts guessing passwords or sending mail. */
 export const RATE_RULES = {
-  signinPerIp: { name: "signin-ip", limit: 30, windowMs: 15 * MINUTE },
-  signinPerEmail: { name: "signin-email", limit: 10, windowMs: 15 * MINUTE },
+  /** Wrong passwords for one account from one address, or from one browser that signed in to it before. */
+  signinFailPair: { name: "signin-fail-pair", limit: 10, windowMs: 15 * MINUTE },
+  /** Wrong passwords from one address, whatever the account. */
+  signinFailIp: { name: "signin-fail-ip", limit: 50, windowMs: 15 * MINUTE },
+  /** Wrong passwords for one account from addresses it was never signed in from (a distributed guess). */
+  signinFailEmail: { name: "signin-fail-email", limit: 100, windowMs: 60 * MINUTE },
+  /** Current-password checks in settings, per account. */
+  passwordCheck: { name: "password-check", limit: 10, windowMs: 15 * MINUTE },
   signupPerIp: { name: "signup-ip", limit: 10, windowMs: 60 * MINUTE },
   /** Reset and verification mails. */
   mailPerIp: { name: "mail-ip", limit: 10, windowMs: 60 * MINUTE },
   mailPerEmail: { name: "mail-email", limit: 3, windowMs: 60 * MINUTE },
+  /** Mail a signed-in member's actions send (digest confirmations and the like), per member. */
+  memberMail: { name: "member-mail", limit: 5, windowMs: 60 * MINUTE },
+  /** Mail to one address from members' actions, whoever asked: no address is a target for a mail cannon. */
+  mailPerRecipient: { name: "mail-recipient", limit: 5, windowMs: 24 * 60 * MINUTE },
 } as const satisfies Record<string, RateRule>;
 
+export interface RateCheck {
+  rule: RateRule;
+  subject: string;
+}
+
 /**
- * The client's address as the socket saw it. Behind a reverse proxy every request comes from the proxy; the
- * proxy should then do its own limiting (forwarded headers are not trusted, since anyone can send them).
+ * The client's address: the socket's, or behind a trusted reverse proxy the one it forwarded
+ * (client-address.ts, mounted first on the app).
  */
 export function clientIp(c: Context<AppEnv>): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? "unknown";
+  return c.get("clientIp") ?? "unknown";
 }
 
 export function emailSubject(email: string): string {
@@ -47,17 +62,39 @@ export function emailSubject(email: string): string {
  */
 export async function overLimit(
   store: Store,
-  checks: readonly { rule: RateRule; subject: string }[],
+  checks: readonly RateCheck[],
   now: Date,
+): Promise<number | null> {
+  return evaluate(checks, now, (key, windowMs) => store.accounts.hitRateLimit(key, windowMs, now), 0);
+}
+
+/** Like `overLimit` without counting: whether the counts so far already reach a limit. */
+export async function peekLimit(
+  store: Store,
+  checks: readonly RateCheck[],
+  now: Date,
+): Promise<number | null> {
+  return evaluate(checks, now, (key, windowMs) => store.accounts.peekRateLimit(key, windowMs, now), 1);
+}
+
+/** Counts one hit of each check, whatever the limits say (e.g. a wrong password). */
+export async function countHits(store: Store, checks: readonly RateCheck[], now: Date): Promise<void> {
+  for (const { rule, subject } of checks) {
+    await store.accounts.hitRateLimit(`${rule.name}|${subject}`, rule.windowMs, now);
+  }
+}
+
+/** The longest wait any check imposes; `ahead` is the hit about to be made when peeking. */
+async function evaluate(
+  checks: readonly RateCheck[],
+  now: Date,
+  read: (key: string, windowMs: number) => Promise<{ count: number; resetAt: Date }>,
+  ahead: number,
 ): Promise<number | null> {
   let retryAfter: number | null = null;
   for (const { rule, subject } of checks) {
-    const { count, resetAt } = await store.accounts.hitRateLimit(
-      `${rule.name}|${subject}`,
-      rule.windowMs,
-      now,
-    );
-    if (count > rule.limit) {
+    const { count, resetAt } = await read(`${rule.name}|${subject}`, rule.windowMs);
+    if (count + ahead > rule.limit) {
       const wait = Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000));
       retryAfter = Math.max(retryAfter ?? 0, wait);
     }

@@ -21,7 +21,7 @@ describe("votes, comments and library through the API with per-user tokens", () 
     web = createTestApp(store);
     web.setNow("2026-08-22T06:00:00Z");
     const user = await makeUser(store, { name: "Api Reader" });
-    token = (await store.accounts.createApiToken(user.id, "tests")).token;
+    token = (await store.accounts.createApiToken(user.id, "tests", undefined, "write")).token;
   });
   after(async () => {
     web.close();

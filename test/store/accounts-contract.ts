@@ -160,7 +160,10 @@ export function accountsContract(kind: StoreKind): void {
       assert.match(token, /^pb_[\w-]{43}$/);
       assert.equal(info.name, "laptop script");
       assert.equal(info.prefix, token.slice(0, 10));
-      assert.equal((await store.accounts.resolveApiToken(token, at(1000)))?.id, user.id);
+      const grant = await store.accounts.resolveApiToken(token, at(1000));
+      assert.equal(grant?.user.id, user.id);
+      assert.equal(grant?.scope, "read", "least privilege unless asked");
+      assert.equal(info.scope, "read");
       const [listed] = await store.accounts.listApiTokens(user.id);
       assert.equal(listed?.lastUsedAt, at(1000).toISOString());
       assert.ok(!JSON.stringify(listed).includes(token));
@@ -177,6 +180,26 @@ export function accountsContract(kind: StoreKind): void {
         store.accounts.createApiToken(user.id, "x".repeat(61), T0),
         rejectsWith("invalid_name"),
       );
+    });
+
+    test("a write token says so; a password change revokes every API token and mailed sign-in link", async () => {
+      const user = await newUser();
+      const { token } = await store.accounts.createApiToken(user.id, "bot", T0, "write");
+      assert.equal((await store.accounts.resolveApiToken(token, T0))?.scope, "write");
+      const link = await store.accounts.issueToken(user.id, "signin", T0);
+      await store.accounts.changePassword(user.id, "a fresh good password", at(1000));
+      assert.equal(await store.accounts.resolveApiToken(token, at(2000)), null);
+      assert.deepEqual(await store.accounts.listApiTokens(user.id), []);
+      assert.equal(await store.accounts.consumeToken(link, "signin", at(2000)), null);
+    });
+
+    test("rate-limit counters can be read without counting", async () => {
+      const now = at(0);
+      assert.equal((await store.accounts.peekRateLimit("peek|a", 60_000, now)).count, 0);
+      await store.accounts.hitRateLimit("peek|a", 60_000, now);
+      await store.accounts.hitRateLimit("peek|a", 60_000, now);
+      assert.equal((await store.accounts.peekRateLimit("peek|a", 60_000, now)).count, 2);
+      assert.equal((await store.accounts.peekRateLimit("peek|a", 60_000, now)).count, 2);
     });
 
     test("a suspended user's API tokens stop working", async () => {

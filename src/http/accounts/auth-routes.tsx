@@ -1,16 +1,34 @@
-/** Sign up, sign in, sign out and email verification. */
+/**
+ * Sign up, sign in, sign out and email verification.
+ *
+ * Sign-up never tells who has an account: a new address gets a confirmation link, a known one gets a mail
+ * saying it already has an account, and the page says the same "check your inbox" either way. The
+ * confirmation link signs the new member in when it is opened in the browser that signed up (a signed
+ * cookie says which address that browser signed up with), so a link passed to someone else never signs
+ * them in to another's account. Sign-in is throttled by signin-throttle.ts.
+ */
+import { createHmac } from "node:crypto";
 import { type Context, Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
-import { AccountError } from "../../core/accounts.ts";
+import { AccountError, normaliseEmail } from "../../core/accounts.ts";
+import { tokensMatch } from "../csrf.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
-import { clientIp, emailSubject, overLimit, RATE_RULES } from "../rate-limit.ts";
+import { clientIp, countHits, emailSubject, overLimit, peekLimit, RATE_RULES } from "../rate-limit.ts";
 import { renderPage } from "../views/page.tsx";
 import { parseForm, safeRedirectPath, signinForm, signupForm } from "./forms.ts";
-import { sendVerificationMail } from "./mails.ts";
+import { sendAccountExistsMail, sendSigninLinkMail, sendVerificationMail } from "./mails.ts";
 import { messagePage } from "./message.tsx";
 import { endSession, startSession } from "./session.ts";
+import { knownDevice, rememberDevice, signinChecks } from "./signin-throttle.ts";
 import { tooManyRequests } from "./too-many.tsx";
 import { Field, NewPasswordField, Notice, PostForm, Submit } from "./views.tsx";
+
+const SIGNUP_COOKIE = "pb_signup";
+
+function signupMark(secret: string, email: string): string {
+  return createHmac("sha256", secret).update(`signup:${email}`).digest("base64url");
+}
 
 function SignupForm(props: { csrf: string; values?: Record<string, string>; error?: string | null }) {
   return (
@@ -113,17 +131,49 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     const fail = (error: string, values: Record<string, string>) =>
       page(c, "Sign up", <SignupForm csrf={c.get("csrf")} values={values} error={error} />, 400);
     if (!form.ok) return fail(form.error, form.values);
-    let user: Awaited<ReturnType<typeof deps.store.accounts.createUser>>;
     try {
-      user = await deps.store.accounts.createUser(form.data, now);
+      const user = await deps.store.accounts.createUser(form.data, now);
+      await sendVerificationMail(deps, user);
     } catch (error) {
-      if (error instanceof AccountError)
+      if (!(error instanceof AccountError)) throw error;
+      if (error.code !== "email_taken") {
         return fail(error.message, { email: form.data.email, name: form.data.name });
-      throw error;
+      }
+      // The fields were valid and the password hashed before the address was found taken, so this answer
+      // takes as long as a new account's. The owner hears of it (unverified: a new confirmation link).
+      const owner = await deps.store.accounts.getUserByEmail(form.data.email);
+      const wait = await overLimit(
+        deps.store,
+        [{ rule: RATE_RULES.mailPerEmail, subject: emailSubject(form.data.email) }],
+        now,
+      );
+      if (owner && wait === null) {
+        await (owner.verifiedAt ? sendAccountExistsMail(deps, owner) : sendVerificationMail(deps, owner));
+      }
     }
-    await sendVerificationMail(deps, user);
-    await startSession(c, deps, user);
-    return c.redirect("/settings?welcome=1", 303);
+    const email = normaliseEmail(form.data.email);
+    setCookie(c, SIGNUP_COOKIE, signupMark(deps.secret, email), {
+      path: "/verify",
+      httpOnly: true,
+      sameSite: "Lax",
+      secure: baseUrl.startsWith("https:"),
+      maxAge: 48 * 3600,
+    });
+    return page(
+      c,
+      "Check your inbox",
+      <section>
+        <h1>Check your inbox</h1>
+        <p>
+          We sent a mail to <strong>{email}</strong>. Open the link in it to confirm your address and finish
+          signing up; the link works for 48 hours.
+        </p>
+        <p class="muted">
+          No mail after a few minutes? Look in your spam folder, or <a href="/signup">try again</a>. If you
+          already have an account, <a href="/signin">sign in</a>.
+        </p>
+      </section>,
+    );
   });
 
   app.get("/signin", async (c) => {
@@ -141,23 +191,40 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!form.ok) return fail(form.error, form.values.email, safeRedirectPath(form.values.next), 400);
     const { email, password } = form.data;
     const next = safeRedirectPath(form.data.next);
-    // Counted before the password is checked, so guessing is as limited for right guesses as for wrong ones.
-    const wait = await overLimit(
-      deps.store,
-      [
-        { rule: RATE_RULES.signinPerIp, subject: clientIp(c) },
-        { rule: RATE_RULES.signinPerEmail, subject: emailSubject(email) },
-      ],
-      now,
-    );
-    if (wait !== null) return tooManyRequests(c, baseUrl, wait);
+    const account = await deps.store.accounts.getUserByEmail(email);
+    const checks = signinChecks(c, email, knownDevice(c, deps.secret, account));
+    const wait = await peekLimit(deps.store, checks, now);
     const user = await deps.store.accounts.authenticate(email, password);
+    if (wait !== null) {
+      // Throttled: the same answer for a right and a wrong password. The right one gets its owner a mailed
+      // link, sent after answering so the response time does not tell either.
+      if (user && !user.suspendedAt) {
+        const owner = user;
+        setImmediate(() => {
+          overLimit(deps.store, [{ rule: RATE_RULES.mailPerEmail, subject: emailSubject(email) }], now)
+            .then((mailWait) => (mailWait === null ? sendSigninLinkMail(deps, owner) : false))
+            .catch((error: unknown) =>
+              deps.logger.error("could not mail a sign-in link", { error: String(error) }),
+            );
+        });
+      }
+      return tooManyRequests(
+        c,
+        baseUrl,
+        wait,
+        "Too many wrong passwords from here. If the password you just entered is right, we have mailed you a link that signs you in.",
+      );
+    }
     // One message for an unknown email and a wrong password, so the form does not reveal who has an account.
-    if (!user) return fail("The email or password is not right.", email, next, 401);
+    if (!user) {
+      await countHits(deps.store, checks, now);
+      return fail("The email or password is not right.", email, next, 401);
+    }
     if (user.suspendedAt) {
       return fail("This account is suspended. Contact the site's administrator.", email, next, 403);
     }
     await startSession(c, deps, user);
+    rememberDevice(c, deps, user);
     // Unverified users land where they are told to verify and can ask for a new link; verification is what
     // commenting and submitting require, so the page they came from would refuse them anyway.
     return c.redirect(user.verifiedAt ? next : "/settings", 303);
@@ -179,14 +246,61 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
         link: { href: "/settings", label: "Settings" },
       });
     }
-    await deps.store.accounts.markVerified(user.id, deps.now());
+    const verified = await deps.store.accounts.markVerified(user.id, deps.now());
+    const signedUpHere = tokensMatch(getCookie(c, SIGNUP_COOKIE) ?? "", signupMark(deps.secret, user.email));
+    const current = c.get("user");
+    if (signedUpHere && !current) {
+      deleteCookie(c, SIGNUP_COOKIE, { path: "/verify" });
+      await startSession(c, deps, verified);
+      rememberDevice(c, deps, verified);
+      return c.redirect("/settings?welcome=1", 303);
+    }
+    if (current?.id === user.id) return c.redirect("/settings?welcome=1", 303);
     return messagePage(c, baseUrl, 200, {
       code: "verified",
       title: "Email confirmed",
       text: `Thank you: ${user.email} is confirmed.`,
-      link: { href: "/", label: "Go to today's papers" },
+      link: current ? { href: "/", label: "Go to today's papers" } : { href: "/signin", label: "Sign in" },
     });
   });
+
+  // The link mailed when a right password arrived while sign-in was throttled. Opening it shows a button
+  // (mail scanners that fetch links must not use it up); pressing it signs in.
+  app.get("/signin/link", async (c) => {
+    const token = c.req.query("token") ?? "";
+    const user = await deps.store.accounts.peekToken(token, "signin", deps.now());
+    if (!user) return expiredSigninLink(c);
+    return page(
+      c,
+      "Finish signing in",
+      <section>
+        <h1>Finish signing in</h1>
+        <p>Sign in to Paperboy as {user.email}.</p>
+        <PostForm action="/signin/link" csrf={c.get("csrf")}>
+          <input type="hidden" name="token" value={token} />
+          <Submit label="Sign me in" />
+        </PostForm>
+      </section>,
+    );
+  });
+
+  app.post("/signin/link", async (c) => {
+    const body = await c.req.parseBody();
+    const token = typeof body.token === "string" ? body.token.slice(0, 200) : "";
+    const user = await deps.store.accounts.consumeToken(token, "signin", deps.now());
+    if (!user || user.suspendedAt) return expiredSigninLink(c);
+    await startSession(c, deps, user);
+    rememberDevice(c, deps, user);
+    return c.redirect(user.verifiedAt ? "/" : "/settings", 303);
+  });
+
+  const expiredSigninLink = (c: Context<AppEnv>) =>
+    messagePage(c, baseUrl, 400, {
+      code: "invalid_token",
+      title: "Link expired",
+      text: "This sign-in link is unknown, expired or already used. Sign in with your password, or reset it.",
+      link: { href: "/signin", label: "Sign in" },
+    });
 
   return app;
 }

@@ -28,7 +28,10 @@ export const resetRequestForm = z.object({ email });
 export const resetSetForm = z.object({ token, password });
 export const nameForm = z.object({ name });
 export const passwordForm = z.object({ current: password, password });
-export const apiTokenForm = z.object({ name: z.string().max(200, "Token name is too long.") });
+export const apiTokenForm = z.object({
+  name: z.string().max(200, "Token name is too long."),
+  scope: z.enum(["read", "write"], { message: "Choose read-only or read-and-write access." }).default("read"),
+});
 
 export type FormResult<T> =
   | { ok: true; data: T }

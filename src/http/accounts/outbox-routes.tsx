@@ -1,16 +1,15 @@
 /**
  * The development outbox at /dev/outbox: with no SMTP server configured, the mail the site would have sent
- * (verification and reset links included) is listed here. Because those links sign people in, the page
- * answers only admins and requests from this machine (loopback), and only when the outbox mailer is in use.
+ * (verification and reset links included) is listed here. Because those links sign people in, the page is
+ * off unless the operator turns it on (PAPERBOY_DEV_OUTBOX=true), and then answers admins only: "from this
+ * machine" is no proof of anything behind a reverse proxy on the same host.
  */
 import { type Context, Hono } from "hono";
 import { OutboxMailer } from "../../mail/outbox.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
-import { clientIp } from "../rate-limit.ts";
 import { renderPage } from "../views/page.tsx";
 import { messagePage } from "./message.tsx";
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 const URL_IN_TEXT = /(https?:\/\/[^\s<>"]+)/g;
 
 /** The text part with this site's links made clickable (and nothing else). */
@@ -28,15 +27,18 @@ function LinkedText(props: { text: string; baseUrl: string }) {
 export function outboxRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const baseUrl = deps.config.web.baseUrl;
-  const outbox = deps.mailer instanceof OutboxMailer && !deps.config.mail.smtpUrl ? deps.mailer : null;
+  const outbox =
+    deps.config.security.devOutbox && deps.mailer instanceof OutboxMailer && !deps.config.mail.smtpUrl
+      ? deps.mailer
+      : null;
   if (!outbox) return app;
 
-  const allowed = (c: Context<AppEnv>) => c.get("user")?.role === "admin" || LOOPBACK.has(clientIp(c));
+  const allowed = (c: Context<AppEnv>) => c.get("user")?.role === "admin";
   const refuse = (c: Context<AppEnv>) =>
     messagePage(c, baseUrl, 403, {
       code: "forbidden",
-      title: "Outbox is local",
-      text: "The development outbox is shown to administrators and to this machine only.",
+      title: "Admins only",
+      text: "The development outbox is shown to administrators only.",
     });
 
   app.get("/dev/outbox", async (c) => {

@@ -40,7 +40,9 @@ function NewPasswordForm(props: { csrf: string; token: string; email: string; er
   return (
     <section>
       <h1>Choose a new password</h1>
-      <p class="muted">For {props.email}. Setting it signs you out on every device.</p>
+      <p class="muted">
+        For {props.email}. Setting it signs you out on every device and revokes your API tokens.
+      </p>
       <Notice text={props.error} />
       <PostForm action="/reset" csrf={props.csrf}>
         <input type="hidden" name="token" value={props.token} />

@@ -2,7 +2,10 @@
  * Who is asking: the session cookie or an API token, resolved once per request by `sessionMiddleware`, which
  * also enforces CSRF on every unsafe request. Routes of other modules use:
  *
- * - `c.get("user")`: the SessionUser, or null for visitors; `c.get("apiToken")`: true for Bearer calls;
+ * - `c.get("user")`: the SessionUser, or null for visitors; `c.get("apiToken")`: true for Bearer calls,
+ *   which are accepted on `/api/*` only (a token never opens a page, settings, tokens or admin), with
+ *   `c.get("apiScope")` saying whether it may write; any other Authorization header (basic auth of a proxy in
+ *   front of the site, say) is none of Paperboy's business and is ignored;
  *   `c.get("csrf")`: the token every form must send as `<input type="hidden" name="_csrf">`.
  * - `requireUser`, `requireVerified`, `requireAdmin`: middleware that refuse (redirect to /signin, 401, 403).
  * - CSRF needs nothing more: a POST without the right `_csrf` never reaches a route (403).
@@ -65,6 +68,11 @@ export async function endSession(c: Context<AppEnv>, deps: AppDeps): Promise<voi
   c.set("user", null);
 }
 
+/** Whether a request path is the JSON API's, where API tokens are accepted. */
+export function isApiPath(path: string): boolean {
+  return path === "/api" || path.startsWith("/api/");
+}
+
 /** Reads the session cookie (or API token) and sets `user`, `csrf` and `apiToken` for every request. */
 export function sessionMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv> {
   const baseUrl = deps.config.web.baseUrl;
@@ -72,21 +80,35 @@ export function sessionMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set("user", null);
     c.set("csrf", "");
     c.set("apiToken", false);
+    c.set("apiScope", null);
     const now = deps.now();
 
     const authorization = c.req.header("authorization");
-    if (authorization !== undefined) {
+    if (authorization !== undefined && /^Bearer(\s|$)/i.test(authorization) && isApiPath(c.req.path)) {
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
-      const user = bearer ? await deps.store.accounts.resolveApiToken(bearer, now) : null;
-      if (!user) {
+      const grant = bearer ? await deps.store.accounts.resolveApiToken(bearer, now) : null;
+      if (!grant) {
         c.header("WWW-Authenticate", 'Bearer error="invalid_token"');
         return c.json(
           { error: { code: "invalid_token", message: "The API token is unknown, revoked or malformed." } },
           401,
         );
       }
-      c.set("user", toSessionUser(user));
+      if (grant.scope === "read" && isUnsafeMethod(c.req.method)) {
+        c.header("WWW-Authenticate", 'Bearer error="insufficient_scope", scope="write"');
+        return c.json(
+          {
+            error: {
+              code: "insufficient_scope",
+              message: "This API token may only read; make a token with write access in your settings.",
+            },
+          },
+          403,
+        );
+      }
+      c.set("user", toSessionUser(grant.user));
       c.set("apiToken", true);
+      c.set("apiScope", grant.scope);
       await next();
       return;
     }

@@ -13,7 +13,7 @@ import { Field, NewPasswordField, Notice, PostForm, Submit } from "./views.tsx";
 
 const DONE_NOTICES: Record<string, string> = {
   name: "Your name was saved.",
-  password: "Your password was changed; every other device was signed out.",
+  password: "Your password was changed; every other device was signed out and your API tokens were revoked.",
   revoked: "The token was revoked; programs using it are refused from now on.",
   "verify-sent": "A new confirmation link is on its way.",
   "verify-failed": "The confirmation mail could not be sent; try again later.",
@@ -34,6 +34,7 @@ function TokenList(props: { tokens: ApiTokenInfo[]; csrf: string }) {
         <tr>
           <th>Name</th>
           <th>Starts with</th>
+          <th>Access</th>
           <th>Created</th>
           <th>Last used</th>
           <th />
@@ -46,6 +47,7 @@ function TokenList(props: { tokens: ApiTokenInfo[]; csrf: string }) {
             <td>
               <code>{t.prefix}…</code>
             </td>
+            <td>{t.scope === "write" ? "read and write" : "read only"}</td>
             <td>{t.createdAt.slice(0, 10)}</td>
             <td>{t.lastUsedAt ? t.lastUsedAt.slice(0, 16).replace("T", " ") : "never"}</td>
             <td>
@@ -110,13 +112,18 @@ function Settings(props: { user: SessionUser; csrf: string; tokens: ApiTokenInfo
           autocomplete="current-password"
           maxlength={200}
         />
-        <NewPasswordField label="New password" note="Other devices will be signed out." />
+        <NewPasswordField
+          label="New password"
+          note="Other devices will be signed out, and your API tokens revoked."
+        />
         <Submit label="Change password" />
       </PostForm>
 
       <h2>API tokens</h2>
       <p class="muted">
-        Programs send a token as <code>Authorization: Bearer …</code> to act as you through the JSON API.
+        Programs send a token as <code>Authorization: Bearer …</code> to act as you through the JSON API (
+        <code>/api/…</code> only: a token never opens pages, settings or tokens). A read-only token can only
+        read; changing your password revokes every token.
       </p>
       {state.newToken ? (
         <div class="notice" role="status">
@@ -132,6 +139,15 @@ function Settings(props: { user: SessionUser; csrf: string; tokens: ApiTokenInfo
           maxlength={60}
           hint="What the token is for, e.g. “laptop script”."
         />
+        <fieldset class="choices">
+          <legend>Access</legend>
+          <label>
+            <input type="radio" name="scope" value="read" checked /> Read only
+          </label>
+          <label>
+            <input type="radio" name="scope" value="write" /> Read and write (vote, comment, save)
+          </label>
+        </fieldset>
         <Submit label="Create token" />
       </PostForm>
     </section>
@@ -188,11 +204,7 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!form.ok) return show(c, { error: form.error }, 400);
     const user = me(c);
     const now = deps.now();
-    const wait = await overLimit(
-      deps.store,
-      [{ rule: RATE_RULES.signinPerEmail, subject: emailSubject(user.email) }],
-      now,
-    );
+    const wait = await overLimit(deps.store, [{ rule: RATE_RULES.passwordCheck, subject: user.id }], now);
     if (wait !== null) return tooManyRequests(c, baseUrl, wait);
     const checked = await deps.store.accounts.authenticate(user.email, form.data.current);
     if (!checked) return show(c, { error: "The current password is not right." }, 401);
@@ -228,7 +240,12 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
     const form = await parseForm(c, apiTokenForm);
     if (!form.ok) return show(c, { error: form.error }, 400);
     try {
-      const { token, info } = await deps.store.accounts.createApiToken(me(c).id, form.data.name, deps.now());
+      const { token, info } = await deps.store.accounts.createApiToken(
+        me(c).id,
+        form.data.name,
+        deps.now(),
+        form.data.scope,
+      );
       // Shown in this response only; no redirect, or the token would be gone before the user saw it.
       c.header("Cache-Control", "no-store");
       return show(c, { newToken: { token, name: info.name } });

@@ -124,7 +124,7 @@ export function communityApiRoutes(deps: AppDeps): ApiRoute[] {
       },
       async handler(c, { params, body }) {
         const paper = await requireVisiblePaper(deps, params.id);
-        const state = await deps.store.community.setVote(userId(c), paper.id, body.voted, stamp());
+        const state = await deps.store.community.setVote(writerId(c), paper.id, body.voted, stamp());
         const activity = (await deps.store.listings.activity([paper.id])).get(paper.id);
         return c.json({ id: paper.id, voted: state.voted, upvotes: activity?.upvotes ?? state.votes });
       },
@@ -168,7 +168,7 @@ export function communityApiRoutes(deps: AppDeps): ApiRoute[] {
       response: { description: "the library item", schema: libraryItemSchema },
       async handler(c, { params, body }) {
         const paper = await requirePaper(deps, params.id);
-        const user = userId(c);
+        const user = writerId(c);
         const saved = await deps.store.community.savedItems(user, [paper.id as ArxivId]);
         if (!saved.has(paper.id)) await deps.store.community.saveToLibrary(user, paper.id, {}, stamp());
         const item = await deps.store.community.updateLibraryItem(user, paper.id, body, stamp());

@@ -8,7 +8,7 @@ import {
   parseTagList,
 } from "../../store/community/index.ts";
 import { wantsJson } from "../accounts/message.tsx";
-import { requireUser } from "../accounts/session.ts";
+import { requireUser, requireVerified } from "../accounts/session.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { formatDay, shortAuthors } from "../views/format.ts";
 import { renderPage } from "../views/page.tsx";
@@ -186,7 +186,7 @@ export function mountLibrary(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get("/library", requireUser, (c) => libraryPage(c, deps));
 
   /** Save or un-save; scripts get `{ active }`. */
-  app.post("/library/toggle", requireUser, async (c) => {
+  app.post("/library/toggle", requireVerified, async (c) => {
     try {
       const id = await paperField(c);
       const user = member(c);
@@ -203,7 +203,7 @@ export function mountLibrary(app: Hono<AppEnv>, deps: AppDeps): void {
     }
   });
 
-  app.post("/library/tags", requireUser, async (c) => {
+  app.post("/library/tags", requireVerified, async (c) => {
     try {
       const id = await paperField(c);
       const tags = parseTagList(await formField(c, "tags"));

@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import { toTimestamp } from "../../core/index.ts";
-import { requireUser } from "../accounts/session.ts";
+import { requireVerified } from "../accounts/session.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { paperPath } from "../views/paper-card.tsx";
 import { answer, member, paperFromPath } from "./shared.ts";
@@ -10,7 +10,8 @@ import { answer, member, paperFromPath } from "./shared.ts";
  * Hugging Face's plus local); plain forms go back to the page they came from.
  */
 export function mountVotes(app: Hono<AppEnv>, deps: AppDeps): void {
-  app.post("/papers/:id{.+}/vote", requireUser, async (c) => {
+  // Votes feed trending, so they need a confirmed address (as comments do): no farm of throwaway sign-ups.
+  app.post("/papers/:id{.+}/vote", requireVerified, async (c) => {
     const found = await paperFromPath(c, deps);
     if ("response" in found) return found.response;
     const user = member(c);

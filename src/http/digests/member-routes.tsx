@@ -11,8 +11,10 @@ import { DigestStoreError, type Subscription } from "../../store/digests/index.t
 import { parseForm } from "../accounts/forms.ts";
 import { messagePage } from "../accounts/message.tsx";
 import { requireUser } from "../accounts/session.ts";
+import { tooManyRequests } from "../accounts/too-many.tsx";
 import { Notice, PostForm } from "../accounts/views.tsx";
 import type { AppDeps, AppEnv, SessionUser } from "../env.ts";
+import { emailSubject, overLimit, RATE_RULES } from "../rate-limit.ts";
 import { renderPage } from "../views/page.tsx";
 import { forYouSource, presentRecommendation } from "./for-you.ts";
 import { contentsOf, memberForm, scheduleOf } from "./forms.ts";
@@ -174,6 +176,29 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     const form = await parseForm(c, memberForm);
     if (!form.ok) return settings(c, { error: form.error }, 400);
     const f = form.data;
+    if (!user.verified) {
+      // An address nobody has confirmed gets one confirmation mail waiting at a time, never a stream.
+      const waiting = (await deps.store.digests.ofUser(user.id)).some((s) => s.state === "pending");
+      if (waiting) {
+        return settings(
+          c,
+          {
+            error:
+              "A digest of yours is waiting for confirmation: follow the link we mailed you, or confirm your email address from your settings first.",
+          },
+          400,
+        );
+      }
+      const wait = await overLimit(
+        deps.store,
+        [
+          { rule: RATE_RULES.memberMail, subject: user.id },
+          { rule: RATE_RULES.mailPerRecipient, subject: emailSubject(user.email) },
+        ],
+        deps.now(),
+      );
+      if (wait !== null) return tooManyRequests(c, baseUrl, wait);
+    }
     const sub = await deps.store.digests.subscribe(
       {
         email: user.email,

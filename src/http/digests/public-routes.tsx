@@ -114,6 +114,7 @@ export function publicDigestRoutes(deps: AppDeps): Hono<AppEnv> {
       [
         { rule: RATE_RULES.mailPerIp, subject: clientIp(c) },
         { rule: RATE_RULES.mailPerEmail, subject: emailSubject(f.email) },
+        { rule: RATE_RULES.mailPerRecipient, subject: emailSubject(f.email) },
       ],
       deps.now(),
     );

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { describeError, isPaperboyError, parseCategory } from "../../core/index.ts";
+import { tokensMatch } from "../csrf.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { renderAtom } from "./atom.ts";
 import { renderMetrics } from "./metrics.ts";
@@ -25,7 +26,7 @@ function splitFormat(file: string): { name: string; format: FeedFormat } {
   return m ? { name: m[1] ?? "", format: m[2] as FeedFormat } : { name: file, format: "rss" };
 }
 
-function plainError(c: Context<AppEnv>, status: 400 | 404 | 500 | 503, message: string): Response {
+function plainError(c: Context<AppEnv>, status: 400 | 401 | 404 | 500 | 503, message: string): Response {
   return c.text(message, status);
 }
 
@@ -107,7 +108,15 @@ export function feedRoutes(deps: AppDeps): Hono<AppEnv> {
     }
   });
 
+  const metricsToken = deps.config.security.metricsToken;
   app.get("/metrics", async (c) => {
+    if (metricsToken !== null) {
+      const given = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
+      if (!tokensMatch(given, metricsToken)) {
+        c.header("WWW-Authenticate", 'Bearer realm="metrics"');
+        return plainError(c, 401, "metrics need the token set in PAPERBOY_METRICS_TOKEN");
+      }
+    }
     try {
       const text = await renderMetrics(deps);
       c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

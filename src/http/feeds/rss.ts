@@ -1,5 +1,5 @@
 import type { Feed } from "./model.ts";
-import { emptyElement, parentElement, textElement } from "./xml.ts";
+import { emptyElement, htmlTextElement, parentElement, textElement } from "./xml.ts";
 
 /** RFC 822 date-time (as RSS 2.0 requires), in GMT: `Wed, 02 Oct 2002 13:00:00 GMT`. */
 export function rfc822(date: Date): string {
@@ -12,7 +12,7 @@ export function renderRss(feed: Feed): string {
     parentElement("item", [
       textElement("title", item.title),
       textElement("link", item.link),
-      textElement("description", item.summary),
+      htmlTextElement("description", item.summary),
       // RSS's <author> wants an e-mail address; Dublin Core's creator holds a plain name.
       ...item.authors.map((name) => textElement("dc:creator", name)),
       ...item.categories.map((category) => textElement("category", category)),
@@ -23,7 +23,7 @@ export function renderRss(feed: Feed): string {
   const channel = parentElement("channel", [
     textElement("title", feed.title),
     textElement("link", feed.pageUrl),
-    textElement("description", feed.description),
+    htmlTextElement("description", feed.description),
     emptyElement("atom:link", { href: feed.selfUrl, rel: "self", type: "application/rss+xml" }),
     textElement("language", "en"),
     textElement("lastBuildDate", rfc822(feed.updated)),

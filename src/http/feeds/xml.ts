@@ -49,6 +49,15 @@ export function textElement(name: string, text: string, attrs: Attributes = {}):
   return `<${name}${attributes(attrs)}>${xmlText(text)}</${name}>`;
 }
 
+/**
+ * `<name>text</name>` for an element whose content readers take as HTML (RSS's `<description>`): the text
+ * is escaped as HTML, then as XML, so `<script>` in an imported abstract reaches the reader as those
+ * characters, never as markup.
+ */
+export function htmlTextElement(name: string, text: string): string {
+  return textElement(name, xmlText(text));
+}
+
 /** `<name attrs/>`. */
 export function emptyElement(name: string, attrs: Attributes): string {
   return `<${name}${attributes(attrs)}/>`;

@@ -12,7 +12,7 @@ export interface AccountMailInput {
   link: string;
   /** The site's address, named in the footer so a reader knows where the mail came from. */
   siteUrl: string;
-  /** How long the link works, in words ("48 hours"). */
+  /** How long the link works, in words ("48 hours"); empty for a plain link that does not expire. */
   validFor: string;
 }
 
@@ -40,7 +40,9 @@ interface LinkMailWording {
 /** A greeting, why the mail came, the one-time link (a button in HTML, with the address to copy), a footer. */
 function linkMail(input: AccountMailInput, wording: LinkMailWording): RenderedMail {
   const name = greetingName(input.name);
-  const validity = `The link works for ${input.validFor}, once.${wording.afterValidity}`;
+  const validity = input.validFor
+    ? `The link works for ${input.validFor}, once.${wording.afterValidity}`
+    : wording.afterValidity.trim();
   const text = [
     `Hello ${name},`,
     "",
@@ -59,7 +61,7 @@ function linkMail(input: AccountMailInput, wording: LinkMailWording): RenderedMa
       paragraph(`Hello ${name},`),
       paragraph(wording.introHtml),
       linkButton(input.link, wording.button),
-      paragraph(`${validity} If the button does not work, copy this address:`),
+      paragraph(`${validity} If the button does not work, copy this address:`.trim()),
       `<p style="word-break:break-all;font-size:13px">${escapeHtml(input.link)}</p>`,
     ].join(""),
     footer(input.siteUrl),
@@ -85,5 +87,31 @@ export function renderResetMail(input: AccountMailInput): RenderedMail {
     introHtml: "Someone (we hope you) asked to reset the password of your Paperboy account.",
     button: "Choose a new password",
     afterValidity: " Setting a new password signs you out everywhere.",
+  });
+}
+
+export function renderSigninLinkMail(input: AccountMailInput): RenderedMail {
+  return linkMail(input, {
+    subject: "Your Paperboy sign-in link",
+    introText:
+      "Someone signed in to your Paperboy account with the right password from a place that had made many wrong guesses, so we held the sign-in back. If it was you, finish signing in here:",
+    introHtml:
+      "Someone signed in to your Paperboy account with the right password from a place that had made many wrong guesses, so we held the sign-in back. If it was you, finish signing in:",
+    button: "Sign me in",
+    afterValidity:
+      " If it was not you, someone knows your password: choose a new one from your settings or with a reset.",
+  });
+}
+
+/** Sent instead of a second account when someone signs up with an address that already has one. */
+export function renderAccountExistsMail(input: AccountMailInput): RenderedMail {
+  return linkMail(input, {
+    subject: "You already have a Paperboy account",
+    introText:
+      "Someone (we hope you) tried to sign up with this address, which already has an account. To sign in, or to choose a new password if you forgot it, open:",
+    introHtml:
+      "Someone (we hope you) tried to sign up with this address, which already has an account. Sign in, or choose a new password if you forgot it:",
+    button: "Sign in",
+    afterValidity: " No new account was made.",
   });
 }

@@ -11,7 +11,7 @@ import type { Migration } from "kysely";
 import type { Role, User } from "../../core/accounts.ts";
 import type { IsoTimestamp } from "../../core/dates.ts";
 import type { RepoContext } from "../repo.ts";
-import { accountsMigration } from "./migration.ts";
+import { accountsMigration, apiTokenScopesMigration } from "./migration.ts";
 import type { OneTimePurpose } from "./policy.ts";
 import { createRateLimits } from "./rate-limits.ts";
 import { createSessions } from "./sessions.ts";
@@ -22,7 +22,14 @@ export { type OneTimePurpose, SESSION_RENEW_AFTER_MS, SESSION_TTL_MS, TOKEN_TTL_
 export type { Role, User };
 
 /** Migrations of the accounts module, merged into the store's list. */
-export const accountsMigrations: Record<string, Migration> = { "0005_accounts": accountsMigration };
+export const accountsMigrations: Record<string, Migration> = {
+  "0005_accounts": accountsMigration,
+  "0008_api_token_scopes": apiTokenScopesMigration,
+};
+
+/** What an API token may do: `read` answers GET (and HEAD) only; `write` may also vote, comment and save. */
+export type ApiScope = "read" | "write";
+export const API_SCOPES: readonly ApiScope[] = ["read", "write"];
 
 export interface NewUser {
   email: string;
@@ -49,6 +56,7 @@ export interface ApiTokenInfo {
   name: string;
   /** The first characters of the token, to tell tokens apart. */
   prefix: string;
+  scope: ApiScope;
   createdAt: IsoTimestamp;
   lastUsedAt: IsoTimestamp | null;
 }
@@ -75,7 +83,10 @@ export interface Accounts {
   listUsers(options?: ListUsersOptions): Promise<User[]>;
   countUsers(): Promise<{ total: number; admins: number }>;
   updateName(userId: string, name: string, now?: Date): Promise<User>;
-  /** Sets a new password, ends every session of the user and voids outstanding reset links. */
+  /**
+   * Sets a new password, ends every session of the user, voids outstanding reset and sign-in links and
+   * revokes every API token (a token made by whoever knew the old password must not outlive it).
+   */
   changePassword(userId: string, password: string, now?: Date): Promise<void>;
   markVerified(userId: string, now?: Date): Promise<User>;
   setRole(userId: string, role: Role, now?: Date): Promise<User>;
@@ -92,7 +103,7 @@ export interface Accounts {
   endSession(token: string): Promise<void>;
   endUserSessions(userId: string): Promise<number>;
 
-  /** A token for a mailed link (verification or reset), valid for TOKEN_TTL_MS[purpose]. */
+  /** A token for a mailed link (verification, reset or sign-in), valid for TOKEN_TTL_MS[purpose]. */
   issueToken(userId: string, purpose: OneTimePurpose, now?: Date): Promise<string>;
   /** Uses up a mailed token; its user, or null when unknown, expired, already used, or for another purpose. */
   consumeToken(token: string, purpose: OneTimePurpose, now?: Date): Promise<User | null>;
@@ -100,18 +111,25 @@ export interface Accounts {
   peekToken(token: string, purpose: OneTimePurpose, now?: Date): Promise<User | null>;
 
   /** A new API token; `token` is shown to the user once and not stored. */
-  createApiToken(userId: string, name: string, now?: Date): Promise<{ token: string; info: ApiTokenInfo }>;
+  createApiToken(
+    userId: string,
+    name: string,
+    now?: Date,
+    scope?: ApiScope,
+  ): Promise<{ token: string; info: ApiTokenInfo }>;
   listApiTokens(userId: string): Promise<ApiTokenInfo[]>;
   /** Whether a token of this user with this id was live and is now revoked. */
   revokeApiToken(userId: string, id: string, now?: Date): Promise<boolean>;
-  /** The user of a live API token (not revoked, user not suspended), or null. */
-  resolveApiToken(token: string, now?: Date): Promise<User | null>;
+  /** The user and scope of a live API token (not revoked, user not suspended), or null. */
+  resolveApiToken(token: string, now?: Date): Promise<{ user: User; scope: ApiScope } | null>;
 
   /**
    * Counts one hit on `key` in the fixed window of `windowMs` containing `now`; returns the hits so far in
    * that window and when it ends. Shared by every process using the database.
    */
   hitRateLimit(key: string, windowMs: number, now?: Date): Promise<{ count: number; resetAt: Date }>;
+  /** The hits on `key` in the window containing `now`, without counting one. */
+  peekRateLimit(key: string, windowMs: number, now?: Date): Promise<{ count: number; resetAt: Date }>;
 }
 
 export function createAccounts(ctx: RepoContext): Accounts {

@@ -1,6 +1,19 @@
 import type { Kysely, Migration } from "kysely";
 import { keyType } from "../migration-helpers.ts";
 
+/**
+ * API tokens say what they may do: `read` (GET only) or `write`. Tokens made before scopes existed could do
+ * everything, so they keep `write`.
+ */
+export const apiTokenScopesMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable("api_tokens")
+      .addColumn("scope", "text", (c) => c.notNull().defaultTo("write"))
+      .execute();
+  },
+};
+
 /** Users, sessions, one-time tokens (verification, reset), API tokens and rate-limit counters. */
 export const accountsMigration: Migration = {
   async up(db: Kysely<unknown>) {

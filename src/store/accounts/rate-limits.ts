@@ -2,16 +2,30 @@ import type { RepoContext } from "../repo.ts";
 import type { Accounts } from "./index.ts";
 import { iso } from "./rows.ts";
 
-type RateLimitMethods = Pick<Accounts, "hitRateLimit">;
+type RateLimitMethods = Pick<Accounts, "hitRateLimit" | "peekRateLimit">;
+
+function windowOf(windowMs: number, now: Date): { start: number; resetAt: Date } {
+  if (!Number.isInteger(windowMs) || windowMs <= 0)
+    throw new RangeError("windowMs must be a positive integer");
+  const start = Math.floor(now.getTime() / windowMs) * windowMs;
+  return { start, resetAt: new Date(start + windowMs) };
+}
 
 export function createRateLimits(ctx: RepoContext): RateLimitMethods {
   const { db } = ctx;
   return {
+    async peekRateLimit(key, windowMs, now = new Date()) {
+      const { start, resetAt } = windowOf(windowMs, now);
+      const row = await db
+        .selectFrom("rate_limits")
+        .select("count")
+        .where("key", "=", `${key}|${start}`)
+        .executeTakeFirst();
+      return { count: row ? Number(row.count) : 0, resetAt };
+    },
+
     async hitRateLimit(key, windowMs, now = new Date()) {
-      if (!Number.isInteger(windowMs) || windowMs <= 0)
-        throw new RangeError("windowMs must be a positive integer");
-      const start = Math.floor(now.getTime() / windowMs) * windowMs;
-      const resetAt = new Date(start + windowMs);
+      const { start, resetAt } = windowOf(windowMs, now);
       // The window's start is part of the key, so a new window starts a new row and never inherits a count.
       const row = await db
         .insertInto("rate_limits")

@@ -44,6 +44,8 @@ export interface ApiTokensTable {
   name: string;
   /** The token's first characters, shown in settings so a user can tell tokens apart. */
   prefix: string;
+  /** `read` or `write` (see ApiScope). */
+  scope: string;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AccountError } from "../../core/accounts.ts";
 import type { IsoTimestamp } from "../../core/dates.ts";
 import type { RepoContext } from "../repo.ts";
-import type { Accounts, ApiTokenInfo } from "./index.ts";
+import type { Accounts, ApiScope, ApiTokenInfo } from "./index.ts";
 import { TOKEN_TTL_MS } from "./policy.ts";
 import { iso, rowToUser } from "./rows.ts";
 import { hashToken, newToken } from "./secrets.ts";
@@ -81,7 +81,7 @@ export function createTokens(ctx: RepoContext): TokenMethods {
 
     peekToken: (token, purpose, now = new Date()) => findLive(token, purpose, now),
 
-    async createApiToken(userId, name, now = new Date()) {
+    async createApiToken(userId, name, now = new Date(), scope = "read") {
       const label = name.trim().replace(/\s+/g, " ");
       if (label.length === 0 || [...label].length > API_TOKEN_NAME_MAX || /\p{Cc}/u.test(label)) {
         throw new AccountError(
@@ -95,6 +95,7 @@ export function createTokens(ctx: RepoContext): TokenMethods {
         userId,
         name: label,
         prefix: token.slice(0, 10),
+        scope,
         createdAt: iso(now),
         lastUsedAt: null,
       };
@@ -106,6 +107,7 @@ export function createTokens(ctx: RepoContext): TokenMethods {
           user_id: userId,
           name: info.name,
           prefix: info.prefix,
+          scope,
           created_at: info.createdAt,
           last_used_at: null,
           revoked_at: null,
@@ -128,6 +130,7 @@ export function createTokens(ctx: RepoContext): TokenMethods {
         userId: row.user_id,
         name: row.name,
         prefix: row.prefix,
+        scope: asScope(row.scope),
         createdAt: row.created_at as IsoTimestamp,
         lastUsedAt: row.last_used_at as IsoTimestamp | null,
       }));
@@ -151,7 +154,7 @@ export function createTokens(ctx: RepoContext): TokenMethods {
         .selectFrom("api_tokens")
         .innerJoin("users", "users.id", "api_tokens.user_id")
         .selectAll("users")
-        .select(["api_tokens.last_used_at"])
+        .select(["api_tokens.last_used_at", "api_tokens.scope"])
         .where("api_tokens.token_hash", "=", tokenHash)
         .where("api_tokens.revoked_at", "is", null)
         .executeTakeFirst();
@@ -164,7 +167,12 @@ export function createTokens(ctx: RepoContext): TokenMethods {
           .where("token_hash", "=", tokenHash)
           .execute();
       }
-      return rowToUser(row);
+      return { user: rowToUser(row), scope: asScope(row.scope) };
     },
   };
+}
+
+/** An unknown stored scope grants the least. */
+function asScope(value: string): ApiScope {
+  return value === "write" ? "write" : "read";
 }

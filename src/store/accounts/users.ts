@@ -166,8 +166,14 @@ export function createUsers(ctx: RepoContext): UserMethods {
           .updateTable("one_time_tokens")
           .set({ used_at: at })
           .where("user_id", "=", userId)
-          .where("purpose", "=", "reset")
+          .where("purpose", "in", ["reset", "signin"])
           .where("used_at", "is", null)
+          .execute();
+        await conn
+          .updateTable("api_tokens")
+          .set({ revoked_at: at })
+          .where("user_id", "=", userId)
+          .where("revoked_at", "is", null)
           .execute();
       });
     },
