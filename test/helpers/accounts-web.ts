@@ -55,3 +55,51 @@ export function linkIn(text: string | undefined, path: "/verify" | "/reset"): st
   if (!match) throw new Error(`no ${path} link in:\n${text}`);
   return match[0].slice(BASE_URL.length);
 }
+
+export interface SignUpFields {
+  email: string;
+  name: string;
+  password: string;
+}
+
+/**
+ * Signs up through the form, as a reader does: the page says "check your inbox" (the same for a taken
+ * address), and the account's mail arrives. Returns that mail's text.
+ */
+export async function signUpThroughForm(
+  ctx: AccountsWeb,
+  browser: WebClient,
+  fields: SignUpFields,
+): Promise<string> {
+  const before = ctx.smtp.messages.length;
+  await browser.get("/signup");
+  const res = await browser.post("/signup", { ...fields });
+  if (res.status !== 200 || !/Check your inbox/.test(browser.lastHtml)) {
+    throw new Error(`sign-up answered ${res.status}: ${browser.lastHtml.slice(0, 300)}`);
+  }
+  const mails = await ctx.smtp.waitFor(before + 1);
+  return String(mails[mails.length - 1]?.text ?? "");
+}
+
+/** Signs up and opens the mailed link in the same browser: verified and signed in. */
+export async function signUpVerified(
+  ctx: AccountsWeb,
+  browser: WebClient,
+  fields: SignUpFields,
+): Promise<void> {
+  const text = await signUpThroughForm(ctx, browser, fields);
+  const res = await browser.get(linkIn(text, "/verify"));
+  if (res.status !== 303) throw new Error(`the verification link answered ${res.status}`);
+}
+
+/** Signs up and signs in with the password without opening the link: signed in, address unconfirmed. */
+export async function signUpUnverified(
+  ctx: AccountsWeb,
+  browser: WebClient,
+  fields: SignUpFields,
+): Promise<void> {
+  await signUpThroughForm(ctx, browser, fields);
+  await browser.get("/signin");
+  const res = await browser.post("/signin", { email: fields.email, password: fields.password });
+  if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
+}

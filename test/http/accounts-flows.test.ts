@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { linkIn, useAccountsWeb } from "../helpers/accounts-web.ts";
+import { linkIn, signUpUnverified, signUpVerified, useAccountsWeb } from "../helpers/accounts-web.ts";
 import type { StoreKind } from "../helpers/stores.ts";
 
 const PASSWORD = "a long enough password";
@@ -22,19 +22,12 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
         name: "Ada",
         password: PASSWORD,
       });
-      assert.equal(res.status, 303);
-      assert.equal(res.headers.get("location"), "/settings?welcome=1");
-      const cookie = res.headers.getSetCookie().find((c) => c.startsWith("pb_session="));
-      assert.ok(cookie);
-      assert.match(cookie, /HttpOnly/);
-      assert.match(cookie, /SameSite=Lax/);
-      assert.match(cookie, /Max-Age=2592000/);
-      assert.doesNotMatch(cookie, /Secure/, "http base URL: no Secure flag");
-
-      const settings = await browser.get("/settings?welcome=1");
-      assert.equal(settings.status, 200);
-      assert.match(browser.lastHtml, /Please confirm your email/);
+      // No session yet, and a page that would read the same for an address that has an account.
+      assert.equal(res.status, 200);
+      assert.match(browser.lastHtml, /Check your inbox/);
       assert.match(browser.lastHtml, /ada@example\.org/);
+      assert.equal(browser.cookies.has("pb_session"), false);
+      assert.equal((await browser.get("/settings")).status, 303);
 
       const [mail] = await ctx.smtp.waitFor(1);
       assert.deepEqual(ctx.smtp.recipients[0], ["ada@example.org"]);
@@ -42,19 +35,40 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       assert.ok(String(mail?.html).includes("/verify?token="));
       const link = linkIn(mail?.text, "/verify");
 
+      // Opened in the browser that signed up, the link confirms the address and signs the member in.
       const verified = await browser.get(link);
-      assert.equal(verified.status, 200);
-      assert.match(browser.lastHtml, /Email confirmed/);
+      assert.equal(verified.status, 303);
+      assert.equal(verified.headers.get("location"), "/settings?welcome=1");
+      const cookie = verified.headers.getSetCookie().find((c) => c.startsWith("pb_session="));
+      assert.ok(cookie);
+      assert.match(cookie, /HttpOnly/);
+      assert.match(cookie, /SameSite=Lax/);
+      assert.match(cookie, /Max-Age=2592000/);
+      assert.doesNotMatch(cookie, /Secure/, "http base URL: no Secure flag");
       assert.ok((await ctx.store.accounts.getUserByEmail("ada@example.org"))?.verifiedAt);
       assert.equal((await browser.get(link)).status, 400, "a link works once");
-      await browser.get("/settings");
+      await browser.get("/settings?welcome=1");
+      assert.match(browser.lastHtml, /Welcome to Paperboy/);
       assert.doesNotMatch(browser.lastHtml, /Please confirm your email/);
+    });
+
+    test("a confirmation link opened in another browser confirms but signs nobody in", async () => {
+      const browser = ctx.browser();
+      await browser.get("/signup");
+      const before = ctx.smtp.messages.length;
+      await browser.post("/signup", { email: "ann@example.org", name: "Ann", password: PASSWORD });
+      const mail = (await ctx.smtp.waitFor(before + 1))[before];
+      const other = ctx.browser();
+      const res = await other.get(linkIn(mail?.text, "/verify"));
+      assert.equal(res.status, 200);
+      assert.match(other.lastHtml, /Email confirmed/);
+      assert.equal(other.cookies.has("pb_session"), false);
+      assert.ok((await ctx.store.accounts.getUserByEmail("ann@example.org"))?.verifiedAt);
     });
 
     test("sign out ends the session for good; sign in says the same for unknown emails and wrong passwords", async () => {
       const browser = ctx.browser();
-      await browser.get("/signup");
-      await browser.post("/signup", { email: "bob@example.org", name: "Bob", password: PASSWORD });
+      await signUpVerified(ctx, browser, { email: "bob@example.org", name: "Bob", password: PASSWORD });
       const token = browser.cookies.get("pb_session") ?? "";
       assert.ok(await ctx.store.accounts.resolveSession(token, ctx.web.deps.now()));
       await browser.get("/settings");
@@ -94,8 +108,7 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
 
     test("password reset by mail: same answer for unknown emails, weak passwords keep the link, old sessions end", async () => {
       const owner = ctx.browser();
-      await owner.get("/signup");
-      await owner.post("/signup", { email: "carol@example.org", name: "Carol", password: PASSWORD });
+      await signUpUnverified(ctx, owner, { email: "carol@example.org", name: "Carol", password: PASSWORD });
       assert.equal((await owner.get("/settings")).status, 200);
       const sent = ctx.smtp.messages.length;
 
@@ -140,8 +153,7 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
 
     test("settings: name, password (with the current one), API tokens shown once and revocable", async () => {
       const browser = ctx.browser();
-      await browser.get("/signup");
-      await browser.post("/signup", { email: "dan@example.org", name: "Dan", password: PASSWORD });
+      await signUpVerified(ctx, browser, { email: "dan@example.org", name: "Dan", password: PASSWORD });
       await browser.get("/settings");
       assert.equal((await browser.post("/settings/name", { name: "Daniel  B." })).status, 303);
       await browser.get("/settings?done=name");
@@ -177,16 +189,18 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       assert.match(browser.lastHtml, /nightly export/);
 
       const program = ctx.browser();
+      const library = await program.get("/api/library", { authorization: `Bearer ${apiToken}` });
+      assert.equal(library.status, 200, "a token works on the API");
+      // ...and nowhere else: a token opens no page and changes no setting.
       const asProgram = await program.get("/settings", { authorization: `Bearer ${apiToken}` });
-      assert.equal(asProgram.status, 200);
-      assert.match(program.lastHtml, /dan@example\.org/);
-      // A Bearer call needs no CSRF token: browsers never add the header on their own.
-      const viaApi = await program.request("/settings/name", {
+      assert.equal(asProgram.status, 303);
+      const viaForm = await program.request("/settings/name", {
         method: "POST",
         headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ name: "Dan by API" }),
       });
-      assert.equal(viaApi.status, 303);
+      assert.equal(viaForm.status, 403);
+      assert.equal((await ctx.store.accounts.getUserByEmail("dan@example.org"))?.name, "Daniel B.");
 
       const id = (
         await ctx.store.accounts.listApiTokens(
@@ -195,7 +209,7 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       )[0]?.id;
       assert.ok(id);
       assert.equal((await browser.post(`/settings/tokens/${id}/revoke`)).status, 303);
-      const refused = await program.get("/settings", { authorization: `Bearer ${apiToken}` });
+      const refused = await program.get("/api/library", { authorization: `Bearer ${apiToken}` });
       assert.equal(refused.status, 401);
       assert.equal(refused.headers.get("www-authenticate"), 'Bearer error="invalid_token"');
       assert.equal(((await refused.json()) as { error: { code: string } }).error.code, "invalid_token");
@@ -203,15 +217,17 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
 
     test("a new verification link can be asked for from settings", async () => {
       const browser = ctx.browser();
-      await browser.get("/signup");
-      await browser.post("/signup", { email: "erin@example.org", name: "Erin", password: PASSWORD });
+      await signUpUnverified(ctx, browser, { email: "erin@example.org", name: "Erin", password: PASSWORD });
       const before = ctx.smtp.messages.length;
       await browser.get("/settings");
       const res = await browser.post("/settings/verify");
       assert.equal(res.status, 303);
       assert.equal(res.headers.get("location"), "/settings?done=verify-sent");
       const mail = (await ctx.smtp.waitFor(before + 1))[before];
-      assert.equal((await browser.get(linkIn(mail?.text, "/verify"))).status, 200);
+      const opened = await browser.get(linkIn(mail?.text, "/verify"));
+      assert.equal(opened.status, 303, "the signed-in member goes on to their settings");
+      assert.equal(opened.headers.get("location"), "/settings?welcome=1");
+      assert.ok((await ctx.store.accounts.getUserByEmail("erin@example.org"))?.verifiedAt);
     });
   });
 }

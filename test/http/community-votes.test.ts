@@ -12,6 +12,7 @@ describe("votes over HTTP", () => {
   let site: TestApp;
   let alice: Browser;
   let bob: Browser;
+  let unverified: Browser;
   let admin: Browser;
   let newStyle: ArxivId;
   let oldStyle: ArxivId;
@@ -21,7 +22,8 @@ describe("votes over HTTP", () => {
     store = await db.open();
     site = createTestApp(store);
     alice = await signIn(store, await makeUser(store));
-    bob = await signIn(store, await makeUser(store, { verified: false }));
+    bob = await signIn(store, await makeUser(store));
+    unverified = await signIn(store, await makeUser(store, { verified: false }));
     admin = await signIn(store, await makeUser(store, { role: "admin" }));
     [newStyle = "" as ArxivId, oldStyle = "" as ArxivId] = await seedPapers(store, [
       { id: "2405.15738", hfUpvotes: 10 },
@@ -46,6 +48,13 @@ describe("votes over HTTP", () => {
     res = await vote(alice, newStyle);
     assert.deepEqual(await res.json(), { active: false, count: 11, localVotes: 1 });
     assert.deepEqual([...(await store.community.votedBy(bob.user.id, [newStyle]))], [newStyle]);
+  });
+
+  test("a member who has not confirmed their address cannot vote (votes feed trending)", async () => {
+    const res = await vote(unverified, newStyle);
+    assert.equal(res.status, 403);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, "unverified");
+    assert.deepEqual([...(await store.community.votedBy(unverified.user.id, [newStyle]))], []);
   });
 
   test("old-style ids (with a slash) work in the path", async () => {
