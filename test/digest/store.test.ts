@@ -44,6 +44,7 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
           mailer,
           secret: "s".repeat(40),
           baseUrl: "http://paperboy.test",
+          outbound: { allowHosts: [] },
           logger: silentLogger,
           now: () => new Date(at),
         },
