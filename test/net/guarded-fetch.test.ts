@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
 import {
   checkOutboundUrl,
@@ -9,21 +8,9 @@ import {
   OutboundError,
   type OutboundPolicy,
 } from "../../src/net/guarded-fetch.ts";
+import { listenOnLoopback } from "../fakes/webhook.ts";
 
 const NOBODY: OutboundPolicy = { allowHosts: [] };
-
-/** Listens on every loopback address it can (IPv6 and IPv4), so any connection attempt is seen and counted. */
-async function listenEverywhere(server: Server): Promise<number> {
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "::", () => resolve());
-    });
-  } catch {
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  }
-  return (server.address() as AddressInfo).port;
-}
 
 const rejectsWith = (promise: Promise<unknown>, code: string, message?: RegExp) =>
   assert.rejects(promise, (error: unknown) => {
@@ -66,7 +53,7 @@ describe("guarded outbound requests", () => {
     server.on("connection", () => {
       connections++;
     });
-    port = await listenEverywhere(server);
+    port = await listenOnLoopback(server);
   });
   after(async () => {
     server.closeAllConnections();
