@@ -22,7 +22,7 @@ export interface OutboundPolicy {
 }
 
 export interface OutboundLimits {
-  /** Time to open the TCP connection. */
+  /** Time to resolve the host name, and again to open the TCP connection. */
   connectTimeoutMs: number;
   /** Time for the whole exchange, from resolving the name to the last byte read. */
   timeoutMs: number;
@@ -84,6 +84,8 @@ export interface GuardedResponse {
   truncated: boolean;
 }
 
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
 function bareHost(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, "$1");
 }
@@ -113,7 +115,7 @@ async function systemResolve(host: string): Promise<string[]> {
 export async function checkOutboundUrl(
   url: string | URL,
   policy: OutboundPolicy,
-  options: Pick<OutboundOptions, "resolve"> = {},
+  options: Pick<OutboundOptions, "resolve" | "connectTimeoutMs"> = {},
 ): Promise<CheckedTarget> {
   let parsed: URL;
   try {
@@ -133,10 +135,22 @@ export async function checkOutboundUrl(
   if (isIP(host)) {
     found = [host];
   } else {
+    const resolveMs = options.connectTimeoutMs ?? OUTBOUND_LIMITS.connectTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new OutboundError(`${host} could not be resolved within ${seconds(resolveMs)}.`, "unresolved"),
+        );
+      }, resolveMs);
+    });
     try {
-      found = await (options.resolve ?? systemResolve)(host);
-    } catch {
+      found = await Promise.race([(options.resolve ?? systemResolve)(host), deadline]);
+    } catch (error) {
+      if (error instanceof OutboundError) throw error;
       found = [];
+    } finally {
+      clearTimeout(timer);
     }
     if (found.length === 0) throw new OutboundError(`${host} could not be found (DNS).`, "unresolved");
   }
@@ -206,8 +220,6 @@ export function guardedPost(
   return guardedRequest(url, { ...init, method: "POST" }, policy, options);
 }
 
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-
 function send(
   target: CheckedTarget,
   init: GuardedRequestInit,
@@ -231,7 +243,10 @@ function send(
       port: url.port || undefined,
       path: `${url.pathname}${url.search}`,
       method: init.method ?? "GET",
-      headers: init.headers,
+      headers: {
+        ...init.headers,
+        ...(init.body === undefined ? {} : { "content-length": String(Buffer.byteLength(init.body)) }),
+      },
       // One fresh connection per request: no pooled socket opened for another check is reused.
       agent: false,
       lookup: pinnedLookup(target.addresses),

@@ -135,6 +135,14 @@ describe("guarded outbound requests", () => {
       "unresolved",
       /nowhere\.test could not be found/,
     );
+    await rejectsWith(
+      checkOutboundUrl("https://slow-dns.test/", NOBODY, {
+        resolve: () => new Promise(() => {}),
+        connectTimeoutMs: 100,
+      }),
+      "unresolved",
+      /slow-dns\.test could not be resolved within 0\.1 s/,
+    );
     assert.equal(new OutboundError("x", "unresolved").hard, false, "DNS may come back: worth a retry");
     assert.equal(new OutboundError("x", "refused_address").hard, true);
   });
