@@ -61,7 +61,14 @@ try {
   }, 10_000);
   t = performance.now();
   const result = await runDigests(
-    { store, mailer, secret: "b".repeat(40), baseUrl: "http://paperboy.test", logger: silentLogger },
+    {
+      store,
+      mailer,
+      secret: "b".repeat(40),
+      baseUrl: "http://paperboy.test",
+      outbound: { allowHosts: [] },
+      logger: silentLogger,
+    },
     { at: new Date("2026-11-26T09:00:00Z"), concurrency, batch: 200, onDelivered: () => done++ },
   );
   const seconds = (performance.now() - t) / 1000;

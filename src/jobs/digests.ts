@@ -6,7 +6,8 @@
  * worker's lease. Its content is fixed on the first attempt and stored with the row, so every attempt sends
  * the same digest with the same deterministic Message-ID. The row becomes `sent` in the transaction right
  * after the SMTP server answers 250 to DATA (or the webhook answers 2xx); a refusal fails it (a hard failure
- * counts against the address), anything else puts it back to `pending` with exponential back-off.
+ * counts against the address), anything else puts it back to `pending` with exponential back-off. A Slack or
+ * webhook URL that now points somewhere Paperboy does not call is a hard failure, before any connection.
  *
  * The one remaining window: the process dies after the server's 250 and before the `sent` commit. The row
  * stays `sending`; once its lease expires a later run sends it again, with the same Message-ID (mail
@@ -31,6 +32,7 @@ import { composeDigest, RecommendationCorpus, recentPapers } from "../mail/diges
 import { digestLinks } from "../mail/digest/links.ts";
 import { type RenderedDigest, renderDigest } from "../mail/digest/render.ts";
 import type { Mailer } from "../mail/mailer.ts";
+import type { OutboundPolicy } from "../net/guarded-fetch.ts";
 import type { ClaimedDelivery, Subscription } from "../store/digests/index.ts";
 import type { Store } from "../store/store.ts";
 
@@ -45,6 +47,8 @@ export interface DigestDeps {
   /** Signs unsubscribe links (the web app's secret). */
   secret: string;
   baseUrl: string;
+  /** Where Slack and webhook deliveries may go (`PAPERBOY_OUTBOUND_ALLOW_HOSTS`); checked again at each send. */
+  outbound: OutboundPolicy;
   logger: Logger;
   now?: () => Date;
 }
@@ -254,9 +258,15 @@ export class DigestSender {
       paperUrl: links.paper,
     };
     if (delivery.channel === "slack" && sub.slackUrl) {
-      await sendSlack(sub.slackUrl, slackPayload(input, rendered.subject));
+      await sendSlack(sub.slackUrl, slackPayload(input, rendered.subject), this.deps.outbound);
     } else if (delivery.channel === "webhook" && sub.webhookUrl && sub.webhookSecret) {
-      await sendWebhook(sub.webhookUrl, sub.webhookSecret, webhookPayload(input), this.now());
+      await sendWebhook(
+        sub.webhookUrl,
+        sub.webhookSecret,
+        webhookPayload(input),
+        this.now(),
+        this.deps.outbound,
+      );
     } else {
       throw new ChannelError(`the subscription no longer has a ${delivery.channel} channel`, true);
     }

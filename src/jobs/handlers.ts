@@ -101,8 +101,9 @@ function job(kind: JobKind, payload: Record<string, unknown>): NewJob {
 }
 
 /**
- * Digests (`send-digests`, src/jobs/digests.ts): the handler needs the mailer, the web secret and the base URL;
- * the worker adds `[SEND_DIGESTS]: digestHandler({ store, mailer, secret, baseUrl })` and `digestSchedules()`.
+ * Digests (`send-digests`, src/jobs/digests.ts): the handler needs the mailer, the web secret, the base URL and
+ * the outbound policy; the worker adds `[SEND_DIGESTS]: digestHandler({ store, mailer, secret, baseUrl,
+ * outbound })` and `digestSchedules()`.
  */
 export { digestHandler, digestSchedules, SEND_DIGESTS } from "./digests.ts";
 

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import { loadConfig } from "../../src/config/config.ts";
 import { runDigests } from "../../src/jobs/digests.ts";
 import { silentLogger } from "../../src/log.ts";
+import { ChannelError, checkChannelUrl } from "../../src/mail/digest/channels.ts";
 import type { MailMessage } from "../../src/mail/mailer.ts";
 import type { Store } from "../../src/store/store.ts";
 import { type FakeWebhook, startFakeWebhook } from "../fakes/webhook.ts";
@@ -11,6 +13,12 @@ import { createTestDatabase, type TestDatabase } from "../helpers/stores.ts";
 import { createRecordingMailer } from "../helpers/web.ts";
 
 const HOSTILE = "<!channel> & <https://evil.example|click> *bold*";
+/** The fake receivers listen on loopback: the operator's allow-list lets deliveries reach them, nothing else. */
+const outbound = {
+  allowHosts: loadConfig({ PAPERBOY_OUTBOUND_ALLOW_HOSTS: "127.0.0.1" }).security.outboundAllowHosts,
+};
+const schedule = { frequency: "daily", hour: 8, weekday: 1, timeZone: "UTC" } as const;
+const contents = { trending: 3, searches: [], categories: [], authors: [], recommendations: false };
 
 describe("Slack and JSON webhook channels", () => {
   let db: TestDatabase;
@@ -36,6 +44,7 @@ describe("Slack and JSON webhook channels", () => {
         mailer: createRecordingMailer(outbox),
         secret: "s".repeat(40),
         baseUrl: "http://paperboy.test",
+        outbound,
         logger: silentLogger,
         now: () => new Date(at),
       },
@@ -122,5 +131,63 @@ describe("Slack and JSON webhook channels", () => {
       ],
     );
     assert.equal((await store.digests.get(gone.id))?.hardFailures, 1);
+  });
+
+  test("a URL that points somewhere Paperboy does not call is a hard failure at send time, with no connection", async () => {
+    const port = new URL(hook.url).port;
+    const forced = await store.digests.subscribe(
+      {
+        email: "forced@example.org",
+        schedule,
+        contents,
+        confirmed: true,
+        emailEnabled: false,
+        // Stored by something other than the settings form (an old row, a database edit): refused anyway.
+        webhookUrl: `http://localhost:${port}/forced`,
+        slackUrl: `https://slack.example.org/services/T0/B0/x`,
+      },
+      new Date("2026-11-26T10:00:00Z"),
+    );
+    const result = await run("2026-11-27T09:00:00Z");
+    assert.equal(result.sent, 0);
+    const rows = (await store.digests.deliveries({ subscriptionId: forced.id })).filter(
+      (r) => r.periodKey === "2026-11-27",
+    );
+    assert.deepEqual(rows.map((r) => [r.channel, r.state]).sort(), [
+      ["slack", "failed"],
+      ["webhook", "failed"],
+    ]);
+    const reasons = rows.map((r) => r.reason ?? "").sort();
+    assert.match(reasons[0] ?? "", /A Slack webhook URL starts with https:\/\/hooks\.slack\.com\/services\//);
+    assert.match(
+      reasons[1] ?? "",
+      /localhost resolves to a loopback address \(.+\), which Paperboy does not call/,
+    );
+    assert.equal((await store.digests.get(forced.id))?.hardFailures, 2);
+    assert.ok(!hook.received.some((r) => r.path === "/forced"), "the receiver heard nothing");
+  });
+
+  test("Slack targets are Slack's incoming webhooks over https, or a host the operator allow-listed", async () => {
+    const publicDns = { resolve: async () => ["54.230.1.1"] };
+    const none = { allowHosts: [] };
+    await checkChannelUrl("slack", "https://hooks.slack.com/services/T0/B0/xyz", none, publicDns);
+    for (const url of [
+      "http://hooks.slack.com/services/T0/B0/xyz",
+      "https://hooks.slack.com/",
+      "https://hooks.slack.com/services/",
+      "https://hooks.slack.com/other/T0",
+      "https://hooks.slack.com.evil.example/services/T0/B0/xyz",
+      "https://evil.example/services/T0/B0/xyz",
+      "https://user@hooks.slack.com/services/T0/B0/xyz",
+    ]) {
+      await assert.rejects(checkChannelUrl("slack", url, none, publicDns), (error: unknown) => {
+        assert.ok(error instanceof ChannelError && error.hard, url);
+        return true;
+      });
+    }
+    // A webhook may be any public URL; neither channel reaches loopback unless its host is allow-listed.
+    await checkChannelUrl("webhook", "https://example.org/hook", none, publicDns);
+    await assert.rejects(checkChannelUrl("webhook", `${hook.url}/x`, none), /does not call/);
+    await checkChannelUrl("slack", `${hook.url}/slack`, outbound);
   });
 });

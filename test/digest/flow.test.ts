@@ -54,6 +54,7 @@ describe("a subscriber on a fresh install: subscribe, confirm, digest, one-click
         mailer,
         secret: TEST_SECRET,
         baseUrl: "http://paperboy.test",
+        outbound: { allowHosts: [] },
         logger: silentLogger,
         now: () => new Date(at),
       },

@@ -4,7 +4,7 @@ import type { DigestContents } from "../../src/core/digest.ts";
 import { runDigests } from "../../src/jobs/digests.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { MailMessage } from "../../src/mail/mailer.ts";
-import { HARD_FAILURE_LIMIT } from "../../src/store/digests/index.ts";
+import { DigestStoreError, HARD_FAILURE_LIMIT } from "../../src/store/digests/index.ts";
 import type { Store } from "../../src/store/store.ts";
 import { seedDigestPapers } from "../helpers/digest-seed.ts";
 import { type StoreKind, useFreshStore } from "../helpers/stores.ts";
@@ -44,6 +44,7 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
           mailer,
           secret: "s".repeat(40),
           baseUrl: "http://paperboy.test",
+          outbound: { allowHosts: [] },
           logger: silentLogger,
           now: () => new Date(at),
         },
@@ -86,6 +87,32 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
           ["2026-11-27", "skipped", "unsubscribed"],
         ],
       );
+    });
+
+    test("a member keeps at most maxPerUser live subscriptions, even when asking all at once", async () => {
+      await fresh();
+      const m = await member(store, "cap@example.org");
+      const other = await member(store, "other@example.org");
+      const ask = (userId: string) =>
+        store.digests.subscribe(
+          { email: "cap@example.org", userId, schedule: DAILY_UTC, contents: TRENDING_ONLY, maxPerUser: 3 },
+          T0,
+        );
+      const outcomes = await Promise.allSettled([1, 2, 3, 4, 5].map(() => ask(m.id)));
+      assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 3);
+      for (const o of outcomes.filter((o) => o.status === "rejected")) {
+        assert.ok(
+          o.reason instanceof DigestStoreError && o.reason.code === "limit_reached",
+          String(o.reason),
+        );
+      }
+      await ask(other.id); // the cap is per member
+      // An unsubscribed digest no longer counts.
+      const [first] = await store.digests.ofUser(m.id);
+      await store.digests.unsubscribe(first?.id ?? "", T0);
+      await ask(m.id);
+      await assert.rejects(ask(m.id), /already keeps 3 subscriptions/);
+      assert.equal((await store.digests.ofUser(m.id)).length, 4);
     });
 
     test("hard failures disable the address after the threshold; soft ones retry with back-off", async () => {

@@ -93,3 +93,18 @@ describe("dev outbox", () => {
     }
   });
 });
+
+describe("site secret", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "paperboy-secret-"));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test("PAPERBOY_SECRET wins; else one is made once in <dataDir>/secret with mode 0600 and kept", () => {
+    const webConfig = (secret: string | null) => ({ ...loadConfig({ PAPERBOY_DB: ":memory:" }).web, secret });
+    assert.equal(loadSecret({ dataDir, web: webConfig("s".repeat(40)) }), "s".repeat(40));
+    const web = webConfig(null);
+    const first = loadSecret({ dataDir, web });
+    assert.ok(first.length >= 32);
+    assert.equal(statSync(join(dataDir, "secret")).mode & 0o777, 0o600);
+    assert.equal(loadSecret({ dataDir, web }), first);
+  });
+});

@@ -106,7 +106,14 @@ export function registerDigest(program: Command): void {
           const mailer = createMailer(ctx.config, ctx.logger);
           try {
             const result = await runDigests(
-              { store, mailer, secret, baseUrl: ctx.config.web.baseUrl, logger: ctx.logger },
+              {
+                store,
+                mailer,
+                secret,
+                baseUrl: ctx.config.web.baseUrl,
+                outbound: { allowHosts: ctx.config.security.outboundAllowHosts },
+                logger: ctx.logger,
+              },
               { leaseMs, concurrency, at },
             );
             ctx.stdout.write(

@@ -49,6 +49,7 @@ export function registerWorker(program: Command): void {
               mailer,
               secret: loadSecret(ctx.config),
               baseUrl: ctx.config.web.baseUrl,
+              outbound: { allowHosts: ctx.config.security.outboundAllowHosts },
             }),
           },
           schedules: opts.schedule

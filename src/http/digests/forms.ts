@@ -27,14 +27,14 @@ const list = (label: string, split: RegExp, max: number) =>
     .refine((items) => items.length <= MAX_LIST, `At most ${MAX_LIST} ${label.toLowerCase()}.`)
     .refine((items) => items.every((s) => s.length <= max), `${label}: each at most ${max} characters.`);
 
-const webhookUrl = (label: string) =>
+/** A channel URL's shape only; where it may point is checked afterwards (`channelProblems`). */
+const channelUrl = (label: string) =>
   z
     .string()
     .trim()
     .max(2000, `${label} is too long.`)
     .optional()
-    .transform((v) => (v ? v : null))
-    .refine((v) => v === null || /^https?:\/\/[^\s]+$/i.test(v), `${label} must be an http(s) URL.`);
+    .transform((v) => (v ? v : null));
 
 export const scheduleFields = {
   frequency: z.enum(["daily", "weekly"], { message: "Choose daily or weekly." }),
@@ -79,8 +79,8 @@ export const memberForm = z.object({
     .string()
     .optional()
     .transform((v) => v === "on"),
-  slackUrl: webhookUrl("Slack webhook"),
-  webhookUrl: webhookUrl("Webhook URL"),
+  slackUrl: channelUrl("Slack webhook"),
+  webhookUrl: channelUrl("Webhook URL"),
 });
 
 export type SubscribeForm = z.infer<typeof subscribeForm>;

@@ -12,121 +12,16 @@ import { parseForm } from "../accounts/forms.ts";
 import { messagePage } from "../accounts/message.tsx";
 import { requireUser } from "../accounts/session.ts";
 import { tooManyRequests } from "../accounts/too-many.tsx";
-import { Notice, PostForm } from "../accounts/views.tsx";
+import { PostForm } from "../accounts/views.tsx";
 import type { AppDeps, AppEnv, SessionUser } from "../env.ts";
 import { emailSubject, overLimit, RATE_RULES } from "../rate-limit.ts";
 import { renderPage } from "../views/page.tsx";
+import { channelProblems } from "./channel-targets.ts";
 import { forYouSource, presentRecommendation } from "./for-you.ts";
 import { contentsOf, memberForm, scheduleOf } from "./forms.ts";
-import { ScheduleFields } from "./views.tsx";
+import { draftOf, type Rejected, SettingsPage } from "./settings-view.tsx";
 
-function MemberFields(props: { sub?: Subscription }) {
-  const c = props.sub?.contents;
-  return (
-    <>
-      <ScheduleFields
-        {...(props.sub ? { schedule: props.sub.schedule, contents: props.sub.contents } : {})}
-      />
-      <p>
-        <label>
-          Saved searches (one per line; filters such as cat:cs.CL work)
-          <br />
-          <textarea name="searches" rows={3} maxlength={4000}>
-            {(c?.searches ?? []).map((s) => s.q).join("\n")}
-          </textarea>
-        </label>
-      </p>
-      <p>
-        <label>
-          Authors to follow (one per line)
-          <br />
-          <textarea name="authors" rows={2} maxlength={4000}>
-            {(c?.authors ?? []).join("\n")}
-          </textarea>
-        </label>
-      </p>
-      <p>
-        <label>
-          <input type="checkbox" name="recommendations" checked={c?.recommendations ?? true} />{" "}
-          Recommendations for me
-        </label>{" "}
-        <label>
-          <input type="checkbox" name="emailEnabled" checked={props.sub?.emailEnabled ?? true} /> Send by
-          email
-        </label>
-      </p>
-      <p>
-        <label>
-          Slack incoming webhook (optional)
-          <br />
-          <input type="url" name="slackUrl" value={props.sub?.slackUrl ?? ""} maxlength={2000} />
-        </label>
-      </p>
-      <p>
-        <label>
-          JSON webhook (optional; signed with X-Paperboy-Signature)
-          <br />
-          <input type="url" name="webhookUrl" value={props.sub?.webhookUrl ?? ""} maxlength={2000} />
-        </label>
-        {props.sub?.webhookSecret ? (
-          <>
-            <br />
-            <small class="muted">
-              Signing secret: <code>{props.sub.webhookSecret}</code>
-            </small>
-          </>
-        ) : null}
-      </p>
-    </>
-  );
-}
-
-function SettingsPage(props: {
-  subs: Subscription[];
-  csrf: string;
-  error?: string | null;
-  info?: string | null;
-}) {
-  return (
-    <section>
-      <h1>Digests</h1>
-      <Notice text={props.error} />
-      <Notice text={props.info} kind="info" />
-      {props.subs.map((sub) => (
-        <article class="stack">
-          <h2>
-            {sub.schedule.frequency === "daily" ? "Daily" : "Weekly"} digest to {sub.email} ({sub.state})
-          </h2>
-          <p>
-            <a href={`/settings/digests/${encodeURIComponent(sub.id)}/preview`}>Preview</a>
-          </p>
-          <PostForm action={`/settings/digests/${encodeURIComponent(sub.id)}`} csrf={props.csrf}>
-            <MemberFields sub={sub} />
-            <button class="btn" type="submit">
-              Save
-            </button>
-          </PostForm>
-          {sub.state === "active" || sub.state === "pending" ? (
-            <PostForm
-              action={`/settings/digests/${encodeURIComponent(sub.id)}/unsubscribe`}
-              csrf={props.csrf}
-              class="inline"
-            >
-              <button type="submit">Unsubscribe</button>
-            </PostForm>
-          ) : null}
-        </article>
-      ))}
-      <h2>New digest</h2>
-      <PostForm action="/settings/digests" csrf={props.csrf}>
-        <MemberFields />
-        <button class="btn" type="submit">
-          Subscribe
-        </button>
-      </PostForm>
-    </section>
-  );
-}
+const NOT_SAVED = "Not saved: see the marked field.";
 
 async function ownSubscription(deps: AppDeps, user: SessionUser, id: string): Promise<Subscription | null> {
   const sub = await deps.store.digests.get(id);
@@ -138,9 +33,12 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
   const baseUrl = deps.config.web.baseUrl;
   const forYou = forYouSource(deps.store, deps.now);
 
+  const outbound = { allowHosts: deps.config.security.outboundAllowHosts };
+  const maxPerUser = deps.config.security.maxSubscriptionsPerUser;
+
   const settings = async (
     c: Context<AppEnv>,
-    state: { error?: string; info?: string } = {},
+    state: { error?: string; info?: string; rejected?: Rejected } = {},
     status: 200 | 400 = 200,
   ) => {
     const user = c.get("user") as SessionUser;
@@ -176,6 +74,10 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     const form = await parseForm(c, memberForm);
     if (!form.ok) return settings(c, { error: form.error }, 400);
     const f = form.data;
+    const errors = await channelProblems(f, user, outbound);
+    if (Object.keys(errors).length > 0) {
+      return settings(c, { error: NOT_SAVED, rejected: { form: "new", values: draftOf(f), errors } }, 400);
+    }
     if (!user.verified) {
       // An address nobody has confirmed gets one confirmation mail waiting at a time, never a stream.
       const waiting = (await deps.store.digests.ofUser(user.id)).some((s) => s.state === "pending");
@@ -199,20 +101,28 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
       );
       if (wait !== null) return tooManyRequests(c, baseUrl, wait);
     }
-    const sub = await deps.store.digests.subscribe(
-      {
-        email: user.email,
-        userId: user.id,
-        schedule: scheduleOf(f),
-        contents: contentsOf(f),
-        // A verified address needs no second confirmation; an unverified one gets the double opt-in mail.
-        confirmed: user.verified,
-        emailEnabled: f.emailEnabled,
-        slackUrl: f.slackUrl,
-        webhookUrl: f.webhookUrl,
-      },
-      deps.now(),
-    );
+    let sub: Subscription;
+    try {
+      sub = await deps.store.digests.subscribe(
+        {
+          email: user.email,
+          userId: user.id,
+          schedule: scheduleOf(f),
+          contents: contentsOf(f),
+          // A verified address needs no second confirmation; an unverified one gets the double opt-in mail.
+          confirmed: user.verified,
+          emailEnabled: f.emailEnabled,
+          slackUrl: f.slackUrl,
+          webhookUrl: f.webhookUrl,
+          maxPerUser,
+        },
+        deps.now(),
+      );
+    } catch (error) {
+      if (!(error instanceof DigestStoreError && error.code === "limit_reached")) throw error;
+      const text = `You already have ${maxPerUser} active or pending digests, the most one member may keep. Unsubscribe from one to start another.`;
+      return settings(c, { error: text, rejected: { form: "new", values: draftOf(f), errors: {} } }, 400);
+    }
     if (sub.state === "pending") {
       const mail = renderConfirmation({
         confirm: digestLinks(baseUrl, deps.secret, sub.id).confirm,
@@ -241,6 +151,14 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     const form = await parseForm(c, memberForm);
     if (!form.ok) return settings(c, { error: form.error }, 400);
     const f = form.data;
+    const errors = await channelProblems(f, user, outbound);
+    if (Object.keys(errors).length > 0) {
+      return settings(
+        c,
+        { error: NOT_SAVED, rejected: { form: sub.id, values: draftOf(f, sub), errors } },
+        400,
+      );
+    }
     try {
       await deps.store.digests.update(
         sub.id,

@@ -95,6 +95,8 @@ export function publicDigestRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.post("/digests/subscribe", async (c) => {
+    // A member's digests are made in settings, where they count towards the member's limit.
+    if (c.get("user")) return c.redirect("/settings/digests", 303);
     const form = await parseForm(c, subscribeForm);
     if (!form.ok) {
       return renderPage(

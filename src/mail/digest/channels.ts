@@ -2,16 +2,28 @@
  * Digest channels besides mail: a Slack incoming webhook and a generic JSON webhook. A webhook body is signed
  * with HMAC-SHA256 over `<timestamp>.<body>` under the subscription's own secret, sent as
  * `X-Paperboy-Signature: sha256=<hex>` with `X-Paperboy-Timestamp`, so a receiver can check who sent it and
- * refuse replays. Delivery outcome is classified for the ledger: a refusal (4xx other than 408 and 429) is
- * hard, anything else (5xx, timeouts, refused connections) is worth a retry.
+ * refuse replays. Members type these URLs, so every request goes through the guarded client (`src/net`):
+ * public addresses only unless the operator allow-listed the host, checked when the URL is saved and again
+ * when a digest is sent. Delivery outcome is classified for the ledger: a refused URL, a redirect or a
+ * refusal (4xx other than 408 and 429) is hard, anything else (5xx, timeouts, refused connections) is worth
+ * a retry.
  */
 import { createHmac } from "node:crypto";
 import type { DigestContent } from "../../core/digest.ts";
 import type { Paper } from "../../core/index.ts";
+import {
+  checkOutboundUrl,
+  guardedPost,
+  isAllowListed,
+  OutboundError,
+  type OutboundOptions,
+  type OutboundPolicy,
+} from "../../net/guarded-fetch.ts";
 
 export const SIGNATURE_HEADER = "x-paperboy-signature";
 export const TIMESTAMP_HEADER = "x-paperboy-timestamp";
-const TIMEOUT_MS = 15_000;
+/** Where Slack's incoming webhooks live. */
+export const SLACK_WEBHOOK_PREFIX = "https://hooks.slack.com/services/";
 
 export class ChannelError extends Error {
   constructor(
@@ -20,6 +32,47 @@ export class ChannelError extends Error {
   ) {
     super(message);
     this.name = "ChannelError";
+  }
+}
+
+export type UrlChannel = "slack" | "webhook";
+
+/**
+ * A Slack channel posts to Slack's incoming-webhook URLs only (https). A host in the operator's allow-list
+ * passes too, over http or https: a Slack-compatible receiver of their own (Mattermost, say), or a test's.
+ */
+function checkSlackRule(url: string, policy: OutboundPolicy): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ChannelError("That is not a URL.", true);
+  }
+  if (isAllowListed(parsed, policy)) return;
+  if (!parsed.href.startsWith(SLACK_WEBHOOK_PREFIX) || parsed.href.length === SLACK_WEBHOOK_PREFIX.length) {
+    throw new ChannelError(`A Slack webhook URL starts with ${SLACK_WEBHOOK_PREFIX}`, true);
+  }
+}
+
+function channelError(error: unknown): unknown {
+  return error instanceof OutboundError ? new ChannelError(error.message, error.hard) : error;
+}
+
+/**
+ * Checks a channel's URL as a member saves it: the channel's own rule, then where it points (see
+ * `checkOutboundUrl`). Throws ChannelError with a sentence for the member.
+ */
+export async function checkChannelUrl(
+  channel: UrlChannel,
+  url: string,
+  policy: OutboundPolicy,
+  options: Pick<OutboundOptions, "resolve"> = {},
+): Promise<void> {
+  if (channel === "slack") checkSlackRule(url, policy);
+  try {
+    await checkOutboundUrl(url, policy, options);
+  } catch (error) {
+    throw channelError(error);
   }
 }
 
@@ -86,40 +139,45 @@ export function slackPayload(input: ChannelPayloadInput, heading: string) {
   return { text: heading, blocks };
 }
 
-/** POSTs JSON; resolves on 2xx, throws ChannelError (hard or soft) otherwise. */
-export async function postJson(
+/** POSTs JSON through the guarded client; resolves on 2xx, throws ChannelError (hard or soft) otherwise. */
+async function postJson(
   url: string,
   body: string,
+  policy: OutboundPolicy,
   headers: Record<string, string> = {},
 ): Promise<void> {
-  let response: Response;
+  let status: number;
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "Paperboy digest", ...headers },
-      body,
-      redirect: "error",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
+    const response = await guardedPost(
+      url,
+      { body, headers: { "content-type": "application/json", "user-agent": "Paperboy digest", ...headers } },
+      policy,
+    );
+    status = response.status;
   } catch (error) {
-    throw new ChannelError(`could not reach the webhook: ${(error as Error).message}`, false);
+    throw channelError(error);
   }
-  await response.body?.cancel();
-  if (response.ok) return;
-  const hard =
-    response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
-  throw new ChannelError(`the webhook answered ${response.status}`, hard);
+  if (status >= 200 && status < 300) return;
+  const hard = status >= 400 && status < 500 && status !== 408 && status !== 429;
+  throw new ChannelError(`the webhook answered ${status}`, hard);
 }
 
-export async function sendWebhook(url: string, secret: string, payload: unknown, now: Date): Promise<void> {
+export async function sendWebhook(
+  url: string,
+  secret: string,
+  payload: unknown,
+  now: Date,
+  policy: OutboundPolicy,
+): Promise<void> {
   const body = JSON.stringify(payload);
   const timestamp = String(Math.floor(now.getTime() / 1000));
-  await postJson(url, body, {
+  await postJson(url, body, policy, {
     [SIGNATURE_HEADER]: signBody(secret, timestamp, body),
     [TIMESTAMP_HEADER]: timestamp,
   });
 }
 
-export async function sendSlack(url: string, payload: unknown): Promise<void> {
-  await postJson(url, JSON.stringify(payload));
+export async function sendSlack(url: string, payload: unknown, policy: OutboundPolicy): Promise<void> {
+  checkSlackRule(url, policy);
+  await postJson(url, JSON.stringify(payload), policy);
 }

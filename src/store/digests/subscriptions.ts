@@ -40,8 +40,20 @@ export async function subscribe(
   const schedule = checkSchedule(input.schedule);
   const id = newId();
   const confirmed = input.confirmed === true;
-  await ctx.write((conn) =>
-    conn
+  await ctx.write(async (conn) => {
+    const { userId, maxPerUser } = input;
+    if (userId && maxPerUser !== undefined) {
+      const kept = await conn
+        .selectFrom("digest_subscriptions")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("user_id", "=", userId)
+        .where("state", "in", ["pending", "active"])
+        .executeTakeFirst();
+      if (Number(kept?.n ?? 0) >= maxPerUser) {
+        throw new DigestStoreError("limit_reached", `the member already keeps ${maxPerUser} subscriptions`);
+      }
+    }
+    await conn
       .insertInto("digest_subscriptions")
       .values({
         id,
@@ -65,8 +77,8 @@ export async function subscribe(
         unsubscribed_at: null,
         updated_at: now,
       })
-      .execute(),
-  );
+      .execute();
+  });
   const created = await getSubscription(ctx, id);
   if (!created) throw new DigestStoreError("not_found", "the subscription vanished after it was made");
   return created;

@@ -42,6 +42,11 @@ export interface NewSubscription {
   emailEnabled?: boolean;
   slackUrl?: string | null;
   webhookUrl?: string | null;
+  /**
+   * Refuse (`limit_reached`) when the member (`userId`) already keeps this many live subscriptions, pending or
+   * active; counted in the same write transaction as the insert, so concurrent requests cannot pass it.
+   */
+  maxPerUser?: number;
 }
 
 export interface SubscriptionChange {
@@ -74,9 +79,11 @@ export interface ClaimedDelivery extends Delivery {
   subscription: Subscription;
 }
 
+export type DigestStoreErrorCode = "not_found" | "invalid_input" | "limit_reached";
+
 export class DigestStoreError extends Error {
-  readonly code: "not_found" | "invalid_input";
-  constructor(code: "not_found" | "invalid_input", message: string) {
+  readonly code: DigestStoreErrorCode;
+  constructor(code: DigestStoreErrorCode, message: string) {
     super(message);
     this.name = "DigestStoreError";
     this.code = code;

@@ -1,0 +1,181 @@
+/** The members' digest settings page: their subscriptions, each an editable form, and a form for a new one. */
+import type { Subscription } from "../../store/digests/index.ts";
+import { Notice, PostForm } from "../accounts/views.tsx";
+import type { ChannelField, ChannelFieldErrors } from "./channel-targets.ts";
+import { contentsOf, type MemberForm, scheduleOf } from "./forms.ts";
+import { ScheduleFields } from "./views.tsx";
+
+/** What a digest form shows: a saved subscription, or what the member just typed. */
+export type MemberDraft = Pick<
+  Subscription,
+  "schedule" | "contents" | "emailEnabled" | "slackUrl" | "webhookUrl"
+> & {
+  webhookSecret?: string | null;
+};
+
+export function draftOf(f: MemberForm, sub?: Subscription): MemberDraft {
+  return {
+    schedule: scheduleOf(f),
+    contents: contentsOf(f),
+    emailEnabled: f.emailEnabled,
+    slackUrl: f.slackUrl,
+    webhookUrl: f.webhookUrl,
+    webhookSecret: sub?.webhookSecret ?? null,
+  };
+}
+
+/** Marks a channel URL input that has a problem, and points to the sentence that says what it is. */
+function invalidAttrs(field: ChannelField, errors: ChannelFieldErrors | undefined) {
+  return errors?.[field] ? { "aria-invalid": "true", "aria-describedby": `${field}-error` } : {};
+}
+
+/** The problem with a channel URL, shown right below its input. */
+function FieldError(props: { field: ChannelField; errors: ChannelFieldErrors | undefined }) {
+  const text = props.errors?.[props.field];
+  if (!text) return null;
+  return (
+    <>
+      <br />
+      <small class="field-error" id={`${props.field}-error`}>
+        {text}
+      </small>
+    </>
+  );
+}
+
+function MemberFields(props: { values?: MemberDraft; errors?: ChannelFieldErrors }) {
+  const v = props.values;
+  const c = v?.contents;
+  return (
+    <>
+      <ScheduleFields {...(v ? { schedule: v.schedule, contents: v.contents } : {})} />
+      <p>
+        <label>
+          Saved searches (one per line; filters such as cat:cs.CL work)
+          <br />
+          <textarea name="searches" rows={3} maxlength={4000}>
+            {(c?.searches ?? []).map((s) => s.q).join("\n")}
+          </textarea>
+        </label>
+      </p>
+      <p>
+        <label>
+          Authors to follow (one per line)
+          <br />
+          <textarea name="authors" rows={2} maxlength={4000}>
+            {(c?.authors ?? []).join("\n")}
+          </textarea>
+        </label>
+      </p>
+      <p>
+        <label>
+          <input type="checkbox" name="recommendations" checked={c?.recommendations ?? true} />{" "}
+          Recommendations for me
+        </label>{" "}
+        <label>
+          <input type="checkbox" name="emailEnabled" checked={v?.emailEnabled ?? true} /> Send by email
+        </label>
+      </p>
+      <p>
+        <label>
+          Slack incoming webhook (optional; https://hooks.slack.com/services/…)
+          <br />
+          <input
+            type="url"
+            name="slackUrl"
+            value={v?.slackUrl ?? ""}
+            maxlength={2000}
+            {...invalidAttrs("slackUrl", props.errors)}
+          />
+        </label>
+        <FieldError field="slackUrl" errors={props.errors} />
+      </p>
+      <p>
+        <label>
+          JSON webhook (optional; signed with X-Paperboy-Signature)
+          <br />
+          <input
+            type="url"
+            name="webhookUrl"
+            value={v?.webhookUrl ?? ""}
+            maxlength={2000}
+            {...invalidAttrs("webhookUrl", props.errors)}
+          />
+        </label>
+        <FieldError field="webhookUrl" errors={props.errors} />
+        {v?.webhookSecret ? (
+          <>
+            <br />
+            <small class="muted">
+              Signing secret: <code>{v.webhookSecret}</code>
+            </small>
+          </>
+        ) : null}
+      </p>
+    </>
+  );
+}
+
+/** A form sent back to be corrected: which one ("new" or a subscription id), what was typed, what is wrong. */
+export interface Rejected {
+  form: string;
+  values: MemberDraft;
+  errors: ChannelFieldErrors;
+}
+
+export function SettingsPage(props: {
+  subs: Subscription[];
+  csrf: string;
+  error?: string | null;
+  info?: string | null;
+  rejected?: Rejected | undefined;
+}) {
+  const { rejected } = props;
+  return (
+    <section>
+      <h1>Digests</h1>
+      <Notice text={props.error} />
+      <Notice text={props.info} kind="info" />
+      {props.subs.map((sub) => (
+        <article class="stack">
+          <h2>
+            {sub.schedule.frequency === "daily" ? "Daily" : "Weekly"} digest to {sub.email} ({sub.state})
+          </h2>
+          <p>
+            <a href={`/settings/digests/${encodeURIComponent(sub.id)}/preview`}>Preview</a>
+          </p>
+          <PostForm action={`/settings/digests/${encodeURIComponent(sub.id)}`} csrf={props.csrf}>
+            {rejected?.form === sub.id ? (
+              <MemberFields values={rejected.values} errors={rejected.errors} />
+            ) : (
+              <MemberFields values={sub} />
+            )}
+            <button class="btn" type="submit">
+              Save
+            </button>
+          </PostForm>
+          {sub.state === "active" || sub.state === "pending" ? (
+            <PostForm
+              action={`/settings/digests/${encodeURIComponent(sub.id)}/unsubscribe`}
+              csrf={props.csrf}
+              class="inline"
+            >
+              <button type="submit">Unsubscribe</button>
+            </PostForm>
+          ) : null}
+        </article>
+      ))}
+      <h2>New digest</h2>
+      <PostForm action="/settings/digests" csrf={props.csrf}>
+        {rejected?.form === "new" ? (
+          <MemberFields values={rejected.values} errors={rejected.errors} />
+        ) : (
+          <MemberFields />
+        )}
+        <button class="btn" type="submit">
+          Subscribe
+        </button>
+      </PostForm>
+    </section>
+  );
+}
