@@ -22,6 +22,8 @@ export interface E2eSite {
   url: string;
   /** The fake arXiv API the site's submissions go to. */
   arxiv: FakeArxivApi;
+  /** The operator's admin account (made with `paperboy users create --admin`), who may read the outbox. */
+  operator: { email: string; password: string };
   /** What the server wrote to stderr so far (for failure messages). */
   log(): string;
   /** Stops the server (SIGTERM, as Ctrl-C would), the fake, and deletes the data folder. */
@@ -82,7 +84,9 @@ export async function startE2eSite(options: E2eSiteOptions): Promise<E2eSite> {
     PAPERBOY_SECRET: "",
     PAPERBOY_BASE_URL: "",
     PAPERBOY_OPEN_SIGNUP: "true",
+    PAPERBOY_DEV_OUTBOX: "true",
   };
+  const operator = { email: "operator@example.org", password: "keeps-the-lights-on-2024" };
   let child: Child | null = null;
   const cleanUp = async () => {
     if (child) {
@@ -96,6 +100,12 @@ export async function startE2eSite(options: E2eSiteOptions): Promise<E2eSite> {
     const files = options.hfDays.map((d) => shared("hf-daily", "raw", `${d}.json`));
     const imported = await runCli(["import", ...files], env);
     if (imported.code !== 0) throw new Error(`import failed (${imported.code}):\n${imported.stderr}`);
+    const admin = await runCli(
+      ["users", "create", operator.email, "--name", "Operator", "--admin", "--password-stdin"],
+      env,
+      { stdin: operator.password },
+    );
+    if (admin.code !== 0) throw new Error(`users create failed (${admin.code}):\n${admin.stderr}`);
 
     // The free port is found before serve binds it, so another process may take it first: then try again.
     let port = 0;
@@ -124,6 +134,7 @@ export async function startE2eSite(options: E2eSiteOptions): Promise<E2eSite> {
     return {
       url: `http://localhost:${port}`,
       arxiv,
+      operator,
       log: () => stderr,
       stop: cleanUp,
     };

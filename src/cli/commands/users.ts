@@ -96,6 +96,11 @@ export function registerUsers(program: Command): void {
   change("unsuspend", "let a suspended user sign in again", (store, user) =>
     store.accounts.setSuspended(user.id, false),
   );
+  change(
+    "verify",
+    "mark a user's email confirmed (when the confirmation mail cannot reach them)",
+    (store, user) => store.accounts.markVerified(user.id),
+  );
   change("promote", "make a user an administrator", (store, user) =>
     store.accounts.setRole(user.id, "admin"),
   );
