@@ -227,6 +227,7 @@ export function settingsRoutes(deps: AppDeps): Hono<AppEnv> {
       [
         { rule: RATE_RULES.mailPerIp, subject: clientIp(c) },
         { rule: RATE_RULES.mailPerEmail, subject: emailSubject(user.email) },
+        { rule: RATE_RULES.memberMail, subject: user.id },
       ],
       deps.now(),
     );
