@@ -14,9 +14,11 @@ type Range = [Address, number];
 
 /** Parses an address, folding IPv4-mapped IPv6 (`::ffff:1.2.3.4`) into IPv4; null when it is none. */
 function parseAddress(text: string): Address | null {
+  // Some proxies write the client's port too: `[v6]:port`, `v4:port`.
   const bare = text
     .trim()
     .replace(/^\[(.*)\](?::\d+)?$/, "$1")
+    .replace(/^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/, "$1")
     .replace(/%.*$/, "");
   if (!ipaddr.isValid(bare)) return null;
   return ipaddr.process(bare);
@@ -73,6 +75,18 @@ export function resolveClientAddress(
     if (!trusted(hop, ranges)) break;
   }
   return client.toString();
+}
+
+/**
+ * The share of the address space one client controls, as rate limits count it: an IPv4 address whole, an
+ * IPv6 address by its /64 (a home or a server gets a whole /64, so counting single addresses would hand
+ * every client 2^64 fresh counters).
+ */
+export function rateLimitBucket(address: string): string {
+  const parsed = parseAddress(address);
+  if (!parsed || parsed.kind() === "ipv4") return address;
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+  return `${parts.join(":")}::/64`;
 }
 
 /** Sets `clientIp` for every request, once; mount first. */

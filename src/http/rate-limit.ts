@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import type { Store } from "../store/store.ts";
+import { rateLimitBucket } from "./client-address.ts";
 import type { AppEnv } from "./env.ts";
 
 export interface RateRule {
@@ -45,11 +46,11 @@ export interface RateCheck {
 }
 
 /**
- * The client's address: the socket's, or behind a trusted reverse proxy the one it forwarded
- * (client-address.ts, mounted first on the app).
+ * The client as rate limits count it: the socket's address, or behind a trusted reverse proxy the one it
+ * forwarded (client-address.ts, mounted first on the app); IPv6 by its /64.
  */
 export function clientIp(c: Context<AppEnv>): string {
-  return c.get("clientIp") ?? "unknown";
+  return rateLimitBucket(c.get("clientIp") ?? "unknown");
 }
 
 export function emailSubject(email: string): string {
@@ -65,39 +66,24 @@ export async function overLimit(
   checks: readonly RateCheck[],
   now: Date,
 ): Promise<number | null> {
-  return evaluate(checks, now, (key, windowMs) => store.accounts.hitRateLimit(key, windowMs, now), 0);
-}
-
-/** Like `overLimit` without counting: whether the counts so far already reach a limit. */
-export async function peekLimit(
-  store: Store,
-  checks: readonly RateCheck[],
-  now: Date,
-): Promise<number | null> {
-  return evaluate(checks, now, (key, windowMs) => store.accounts.peekRateLimit(key, windowMs, now), 1);
-}
-
-/** Counts one hit of each check, whatever the limits say (e.g. a wrong password). */
-export async function countHits(store: Store, checks: readonly RateCheck[], now: Date): Promise<void> {
-  for (const { rule, subject } of checks) {
-    await store.accounts.hitRateLimit(`${rule.name}|${subject}`, rule.windowMs, now);
-  }
-}
-
-/** The longest wait any check imposes; `ahead` is the hit about to be made when peeking. */
-async function evaluate(
-  checks: readonly RateCheck[],
-  now: Date,
-  read: (key: string, windowMs: number) => Promise<{ count: number; resetAt: Date }>,
-  ahead: number,
-): Promise<number | null> {
   let retryAfter: number | null = null;
   for (const { rule, subject } of checks) {
-    const { count, resetAt } = await read(`${rule.name}|${subject}`, rule.windowMs);
-    if (count + ahead > rule.limit) {
+    const { count, resetAt } = await store.accounts.hitRateLimit(
+      `${rule.name}|${subject}`,
+      rule.windowMs,
+      now,
+    );
+    if (count > rule.limit) {
       const wait = Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000));
       retryAfter = Math.max(retryAfter ?? 0, wait);
     }
   }
   return retryAfter;
+}
+
+/** Takes back the hit `overLimit` counted for each check (the attempt turned out to be legitimate). */
+export async function releaseHits(store: Store, checks: readonly RateCheck[], now: Date): Promise<void> {
+  for (const { rule, subject } of checks) {
+    await store.accounts.releaseRateLimit(`${rule.name}|${subject}`, rule.windowMs, now);
+  }
 }

@@ -193,13 +193,15 @@ export function accountsContract(kind: StoreKind): void {
       assert.equal(await store.accounts.consumeToken(link, "signin", at(2000)), null);
     });
 
-    test("rate-limit counters can be read without counting", async () => {
+    test("a rate-limit hit can be taken back, never below zero", async () => {
       const now = at(0);
-      assert.equal((await store.accounts.peekRateLimit("peek|a", 60_000, now)).count, 0);
-      await store.accounts.hitRateLimit("peek|a", 60_000, now);
-      await store.accounts.hitRateLimit("peek|a", 60_000, now);
-      assert.equal((await store.accounts.peekRateLimit("peek|a", 60_000, now)).count, 2);
-      assert.equal((await store.accounts.peekRateLimit("peek|a", 60_000, now)).count, 2);
+      await store.accounts.hitRateLimit("release|a", 60_000, now);
+      await store.accounts.hitRateLimit("release|a", 60_000, now);
+      await store.accounts.releaseRateLimit("release|a", 60_000, now);
+      assert.equal((await store.accounts.hitRateLimit("release|a", 60_000, now)).count, 2);
+      await store.accounts.releaseRateLimit("release|b", 60_000, now);
+      for (let i = 0; i < 3; i++) await store.accounts.releaseRateLimit("release|a", 60_000, now);
+      assert.equal((await store.accounts.hitRateLimit("release|a", 60_000, now)).count, 1);
     });
 
     test("a suspended user's API tokens stop working", async () => {

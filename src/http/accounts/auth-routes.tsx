@@ -14,7 +14,7 @@ import type { Child } from "hono/jsx";
 import { AccountError, normaliseEmail } from "../../core/accounts.ts";
 import { tokensMatch } from "../csrf.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
-import { clientIp, countHits, emailSubject, overLimit, peekLimit, RATE_RULES } from "../rate-limit.ts";
+import { clientIp, emailSubject, overLimit, RATE_RULES, releaseHits } from "../rate-limit.ts";
 import { renderPage } from "../views/page.tsx";
 import { parseForm, safeRedirectPath, signinForm, signupForm } from "./forms.ts";
 import { sendAccountExistsMail, sendSigninLinkMail, sendVerificationMail } from "./mails.ts";
@@ -193,15 +193,20 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     const next = safeRedirectPath(form.data.next);
     const account = await deps.store.accounts.getUserByEmail(email);
     const checks = signinChecks(c, email, knownDevice(c, deps.secret, account));
-    const wait = await peekLimit(deps.store, checks, now);
+    // Every attempt is counted before the password is checked (one atomic increment each, so a burst of
+    // concurrent guesses cannot all read a count under the limit); a right password takes its hit back.
+    const wait = await overLimit(deps.store, checks, now);
     const user = await deps.store.accounts.authenticate(email, password);
     if (wait !== null) {
-      // Throttled: the same answer for a right and a wrong password. The right one gets its owner a mailed
-      // link, sent after answering so the response time does not tell either.
+      // Throttled: the same answer for a right and a wrong password. The right one takes its hit back and
+      // gets its owner a mailed link, both after answering so the response time does not tell either.
       if (user && !user.suspendedAt) {
         const owner = user;
         setImmediate(() => {
-          overLimit(deps.store, [{ rule: RATE_RULES.mailPerEmail, subject: emailSubject(email) }], now)
+          releaseHits(deps.store, checks, now)
+            .then(() =>
+              overLimit(deps.store, [{ rule: RATE_RULES.mailPerEmail, subject: emailSubject(email) }], now),
+            )
             .then((mailWait) => (mailWait === null ? sendSigninLinkMail(deps, owner) : false))
             .catch((error: unknown) =>
               deps.logger.error("could not mail a sign-in link", { error: String(error) }),
@@ -216,10 +221,8 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       );
     }
     // One message for an unknown email and a wrong password, so the form does not reveal who has an account.
-    if (!user) {
-      await countHits(deps.store, checks, now);
-      return fail("The email or password is not right.", email, next, 401);
-    }
+    if (!user) return fail("The email or password is not right.", email, next, 401);
+    await releaseHits(deps.store, checks, now);
     if (user.suspendedAt) {
       return fail("This account is suspended. Contact the site's administrator.", email, next, 403);
     }

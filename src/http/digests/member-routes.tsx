@@ -78,18 +78,13 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     if (Object.keys(errors).length > 0) {
       return settings(c, { error: NOT_SAVED, rejected: { form: "new", values: draftOf(f), errors } }, 400);
     }
+    const waitingText =
+      "A digest of yours is waiting for confirmation: follow the link we mailed you, or confirm your email address from your settings first.";
     if (!user.verified) {
-      // An address nobody has confirmed gets one confirmation mail waiting at a time, never a stream.
-      const waiting = (await deps.store.digests.ofUser(user.id)).some((s) => s.state === "pending");
-      if (waiting) {
-        return settings(
-          c,
-          {
-            error:
-              "A digest of yours is waiting for confirmation: follow the link we mailed you, or confirm your email address from your settings first.",
-          },
-          400,
-        );
+      // Asked first so a refused post costs no mail budget; the store asks again inside the insert's
+      // transaction (`onePending`), which is what holds when posts race.
+      if ((await deps.store.digests.ofUser(user.id)).some((s) => s.state === "pending")) {
+        return settings(c, { error: waitingText }, 400);
       }
       const wait = await overLimit(
         deps.store,
@@ -115,12 +110,20 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
           slackUrl: f.slackUrl,
           webhookUrl: f.webhookUrl,
           maxPerUser,
+          // An address nobody has confirmed gets one confirmation mail waiting at a time, never a stream.
+          onePending: true,
         },
         deps.now(),
       );
     } catch (error) {
-      if (!(error instanceof DigestStoreError && error.code === "limit_reached")) throw error;
-      const text = `You already have ${maxPerUser} active or pending digests, the most one member may keep. Unsubscribe from one to start another.`;
+      if (!(error instanceof DigestStoreError)) throw error;
+      const text =
+        error.code === "limit_reached"
+          ? `You already have ${maxPerUser} active or pending digests, the most one member may keep. Unsubscribe from one to start another.`
+          : error.code === "pending_exists"
+            ? waitingText
+            : null;
+      if (text === null) throw error;
       return settings(c, { error: text, rejected: { form: "new", values: draftOf(f), errors: {} } }, 400);
     }
     if (sub.state === "pending") {

@@ -128,8 +128,8 @@ export interface Accounts {
    * that window and when it ends. Shared by every process using the database.
    */
   hitRateLimit(key: string, windowMs: number, now?: Date): Promise<{ count: number; resetAt: Date }>;
-  /** The hits on `key` in the window containing `now`, without counting one. */
-  peekRateLimit(key: string, windowMs: number, now?: Date): Promise<{ count: number; resetAt: Date }>;
+  /** Takes back one hit on `key` in the window containing `now` (an attempt that turned out legitimate). */
+  releaseRateLimit(key: string, windowMs: number, now?: Date): Promise<void>;
 }
 
 export function createAccounts(ctx: RepoContext): Accounts {

@@ -2,7 +2,7 @@ import type { RepoContext } from "../repo.ts";
 import type { Accounts } from "./index.ts";
 import { iso } from "./rows.ts";
 
-type RateLimitMethods = Pick<Accounts, "hitRateLimit" | "peekRateLimit">;
+type RateLimitMethods = Pick<Accounts, "hitRateLimit" | "releaseRateLimit">;
 
 function windowOf(windowMs: number, now: Date): { start: number; resetAt: Date } {
   if (!Number.isInteger(windowMs) || windowMs <= 0)
@@ -14,14 +14,14 @@ function windowOf(windowMs: number, now: Date): { start: number; resetAt: Date }
 export function createRateLimits(ctx: RepoContext): RateLimitMethods {
   const { db } = ctx;
   return {
-    async peekRateLimit(key, windowMs, now = new Date()) {
-      const { start, resetAt } = windowOf(windowMs, now);
-      const row = await db
-        .selectFrom("rate_limits")
-        .select("count")
+    async releaseRateLimit(key, windowMs, now = new Date()) {
+      const { start } = windowOf(windowMs, now);
+      await db
+        .updateTable("rate_limits")
+        .set((eb) => ({ count: eb(eb.ref("count"), "-", 1) }))
         .where("key", "=", `${key}|${start}`)
-        .executeTakeFirst();
-      return { count: row ? Number(row.count) : 0, resetAt };
+        .where("count", ">", 0)
+        .execute();
     },
 
     async hitRateLimit(key, windowMs, now = new Date()) {

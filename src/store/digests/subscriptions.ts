@@ -53,6 +53,17 @@ export async function subscribe(
         throw new DigestStoreError("limit_reached", `the member already keeps ${maxPerUser} subscriptions`);
       }
     }
+    if (userId && !confirmed && input.onePending) {
+      const waiting = await conn
+        .selectFrom("digest_subscriptions")
+        .select("id")
+        .where("user_id", "=", userId)
+        .where("state", "=", "pending")
+        .executeTakeFirst();
+      if (waiting) {
+        throw new DigestStoreError("pending_exists", "a subscription of the member awaits confirmation");
+      }
+    }
     await conn
       .insertInto("digest_subscriptions")
       .values({

@@ -47,6 +47,12 @@ export interface NewSubscription {
    * active; counted in the same write transaction as the insert, so concurrent requests cannot pass it.
    */
   maxPerUser?: number;
+  /**
+   * For an unconfirmed subscription of a member: refuse (`pending_exists`) when one of theirs is already
+   * waiting for confirmation, so an address nobody confirmed gets one confirmation mail at a time. Checked in
+   * the insert's write transaction.
+   */
+  onePending?: boolean;
 }
 
 export interface SubscriptionChange {
@@ -79,7 +85,7 @@ export interface ClaimedDelivery extends Delivery {
   subscription: Subscription;
 }
 
-export type DigestStoreErrorCode = "not_found" | "invalid_input" | "limit_reached";
+export type DigestStoreErrorCode = "not_found" | "invalid_input" | "limit_reached" | "pending_exists";
 
 export class DigestStoreError extends Error {
   readonly code: DigestStoreErrorCode;
