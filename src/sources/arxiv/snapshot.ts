@@ -17,6 +17,8 @@ import { parseWith } from "../validation.ts";
  * authors_parsed.
  */
 const optionalText = z.string().nullish();
+/** A version label as arXiv writes it, `v1`, `v2`, ...: there is no v0, and a few digits keep it a safe number. */
+export const VERSION_LABEL = /^v[1-9]\d{0,5}$/;
 const snapshotSchema = z.looseObject({
   id: z.string().min(1),
   title: z.string().min(1, "title is empty"),
@@ -30,7 +32,7 @@ const snapshotSchema = z.looseObject({
   "report-no": optionalText,
   license: optionalText,
   versions: z.array(
-    z.object({ version: z.string().regex(/^v\d+$/, "expected v1, v2, ..."), created: z.string() }),
+    z.object({ version: z.string().regex(VERSION_LABEL, "expected v1, v2, ..."), created: z.string() }),
   ),
 });
 
