@@ -70,6 +70,16 @@ export function parseSnapshotRecord(value: unknown): PaperRecord {
     date: parseTimestamp(v.created),
   }));
   if (versions.length === 0) throw new ValidationError("invalid_record", "versions: no versions listed");
+  if (new Set(versions.map((v) => v.version)).size < versions.length) {
+    throw new ValidationError("invalid_record", "versions: a version is listed twice");
+  }
+  // A title of white space or control characters passes `min(1)` but is no title.
+  const title = normalizeText(raw.title);
+  if (title === "") throw new ValidationError("invalid_record", "title: empty");
+  const categories = parseCategoryList(raw.categories);
+  if (categories.length === 0) {
+    throw new ValidationError("invalid_record", `categories: none in "${raw.categories}"`);
+  }
   const authors =
     raw.authors_parsed && raw.authors_parsed.length > 0
       ? raw.authors_parsed.map(authorFromParsed).filter((a) => a.length > 0)
@@ -78,10 +88,10 @@ export function parseSnapshotRecord(value: unknown): PaperRecord {
     id,
     sources: ["arxiv-snapshot"],
     versions,
-    title: normalizeText(raw.title),
+    title,
     abstract: normalizeText(raw.abstract ?? ""),
     authors,
-    categories: parseCategoryList(raw.categories),
+    categories,
     comments: nullIfBlank(raw.comments),
     journalRef: nullIfBlank(raw["journal-ref"]),
     doi: nullIfBlank(raw.doi),
