@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
+import { detectFormat } from "../../src/sources/files/formats.ts";
 import { importFiles } from "../../src/sources/files/import.ts";
 import { exportPaperLine, parseExportLine } from "../../src/sources/files/paperboy-export.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -166,6 +167,22 @@ describe("import edge cases (SQLite)", () => {
       summary.problems.map((p) => p.reason),
       ["title: empty", 'categories: none in " "', "versions: a version is listed twice"],
     );
+  });
+
+  test("a first line that is no record does not take the whole file with it (found by test/fuzz)", async () => {
+    const file = join(tmp, "broken-first-line.jsonl");
+    writeFileSync(file, [(lines[402] ?? "").slice(0, 40), lines[403], "not json", lines[404]].join("\n"));
+    const summary = await importFiles(store, [file]);
+    assert.equal(summary.added + summary.updated + summary.unchanged, 2);
+    assert.deepEqual(
+      summary.problems.map((p) => p.line),
+      [1, 3],
+    );
+    // A lone `{` still opens a pretty-printed document (the wrapped daily papers), as before.
+    assert.deepEqual(detectFormat('{\n  "status": "success",\n  "data": []\n}'), {
+      format: "hf-daily",
+      layout: "wrapped-array",
+    });
   });
 
   test("export lines with a link that is not http(s) or an empty author are refused (found by test/fuzz)", async () => {
