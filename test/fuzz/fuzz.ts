@@ -18,6 +18,18 @@ export function check<Ts extends [unknown, ...unknown[]]>(property: fc.IProperty
   });
 }
 
+/** `check` for properties that await (the importer writes to a store). */
+export async function checkAsync<Ts extends [unknown, ...unknown[]]>(
+  property: fc.IAsyncProperty<Ts>,
+  numRuns: number,
+): Promise<void> {
+  await fc.assert(property, {
+    seed: FUZZ_SEED,
+    numRuns: Math.max(1, Math.round(numRuns * FACTOR)),
+    includeErrorInReport: true,
+  });
+}
+
 /** Any UTF-16 code unit, lone surrogates included: what a string can hold, not only what is well formed. */
 export const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n));
 
