@@ -24,13 +24,17 @@ export function parseIsoDate(input: string): IsoDate {
   throw new ValidationError("invalid_date", `not a date: "${input.slice(0, 40)}" (expected YYYY-MM-DD)`);
 }
 
-/** Parses any date-time string that `Date` understands (ISO 8601, RFC 2822) into a UTC timestamp. */
+/**
+ * Parses any date-time string that `Date` understands (ISO 8601, RFC 2822) into a UTC timestamp. Years outside
+ * 0000-9999 are refused: ISO writes them with a sign and six digits, which would no longer sort as text.
+ */
 export function parseTimestamp(input: string): IsoTimestamp {
   const ms = Date.parse(input);
-  if (Number.isNaN(ms)) {
+  const iso = Number.isNaN(ms) ? "" : new Date(ms).toISOString();
+  if (!/^\d{4}-/.test(iso)) {
     throw new ValidationError("invalid_date", `not a date-time: "${input.slice(0, 60)}"`);
   }
-  return new Date(ms).toISOString() as IsoTimestamp;
+  return iso as IsoTimestamp;
 }
 
 export function toTimestamp(date: Date): IsoTimestamp {

@@ -287,13 +287,17 @@ export function parseSearchQuery(
     if (chunk.excluded) {
       if (words.some((w) => !isStopWord(w))) {
         excluded.push({ words });
-        parts.push(words.length === 1 ? `-${words[0]}` : `-${quoted}`);
+        // `-2` reads as text (see `lex`), so a lone excluded word starting with a digit keeps its quotes.
+        const bare = words.length === 1 && !/^[0-9]/.test(words[0] as string);
+        parts.push(bare ? `-${words[0]}` : `-${quoted}`);
       }
     } else if (chunk.kind === "phrase" && words.length > 1 && words.some((w) => !isStopWord(w))) {
-      for (const w of words) addTerm(w);
-      // A phrase counts only with all its words searched (past the word limit it would be half a phrase).
+      const added = words.filter(addTerm);
+      // A phrase counts only with all its words searched (past the word limit it would be half a phrase);
+      // the words of half a phrase that were searched stay in the text as words.
       const complete = words.every((w) => isStopWord(w) || terms.includes(w));
-      if (complete && !phrases.some((p) => p.words.join(" ") === words.join(" "))) {
+      if (!complete) parts.push(...added);
+      else if (!phrases.some((p) => p.words.join(" ") === words.join(" "))) {
         phrases.push({ words });
         parts.push(quoted);
       }

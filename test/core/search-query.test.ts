@@ -145,6 +145,24 @@ describe("parseSearchQuery", () => {
     assert.match(many.notes.join(" "), /first 64 distinct words/);
   });
 
+  test("its text still reads back as the query where excluded words start with digits", () => {
+    // `-0` alone would read back as the word 0: the exclusion keeps its quotes (found by test/fuzz).
+    for (const input of ["papers --0", 'papers -"2abc"', "papers -_2abc"]) {
+      const q = parseSearchQuery(input);
+      assert.equal(q.excluded.length, 1, input);
+      assert.deepEqual(parseSearchQuery(q.text).excluded, q.excluded, q.text);
+    }
+    assert.equal(parseSearchQuery("papers --0").text, 'papers -"0"');
+  });
+
+  test("a phrase cut by the word limit leaves its searched words in the text", () => {
+    const words = Array.from({ length: 63 }, (_, i) => `w${i}`).join(" ");
+    const q = parseSearchQuery(`${words} "alpha beta"`);
+    assert.equal(q.terms.at(-1), "alpha");
+    assert.deepEqual(q.phrases, []);
+    assert.deepEqual(parseSearchQuery(q.text).terms, q.terms);
+  });
+
   test("a hyphen inside a word or alone is no exclusion", () => {
     const q = parseSearchQuery("state-of-the-art - models --");
     assert.deepEqual(q.terms, ["state", "art", "models"]);

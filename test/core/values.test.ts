@@ -50,6 +50,13 @@ describe("dates", () => {
     assert.equal(parseTimestamp("2024-05-27T07:54:25.329Z"), "2024-05-27T07:54:25.329Z");
     assert.throws(() => parseTimestamp("soon"), /not a date-time/);
   });
+  test("timestamps past year 9999 or before year 0 are refused: they would not sort as text", () => {
+    // Found by test/fuzz: Date reads these, and toISOString writes "+010000-01-01T...".
+    for (const t of ["Sat, 1 Jan 10000 00:00:00 GMT", "+275760-09-13T00:00:00Z", "-000001-01-01T00:00:00Z"]) {
+      assert.throws(() => parseTimestamp(t), /not a date-time/);
+    }
+    assert.equal(parseTimestamp("9999-12-31T23:59:59Z"), "9999-12-31T23:59:59.000Z");
+  });
 });
 
 describe("text", () => {

@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
+import { detectFormat } from "../../src/sources/files/formats.ts";
 import { importFiles } from "../../src/sources/files/import.ts";
+import { exportPaperLine, parseExportLine } from "../../src/sources/files/paperboy-export.ts";
 import type { Store } from "../../src/store/store.ts";
 import { runCli } from "../helpers/cli.ts";
 import { shared } from "../helpers/paths.ts";
@@ -148,6 +150,54 @@ describe("import edge cases (SQLite)", () => {
     assert.match(byLine.get(6) ?? "", /title/);
     assert.match(byLine.get(7) ?? "", /not an arXiv category/);
     assert.ok(summary.problems.every((p) => p.file === file));
+  });
+
+  test("a blank title, no category or a repeated version is a bad line (found by test/fuzz)", async () => {
+    const file = join(tmp, "blank-fields.jsonl");
+    const base = JSON.parse(lines[400] ?? "{}") as { versions: unknown[] };
+    const bad = [
+      { ...base, title: " \n\t" },
+      { ...base, categories: " " },
+      { ...base, versions: [base.versions[0], base.versions[0]] },
+    ];
+    writeFileSync(file, [...bad.map((b) => JSON.stringify(b)), lines[401]].join("\n"));
+    const summary = await importFiles(store, [file]);
+    assert.equal(summary.added + summary.updated + summary.unchanged, 1);
+    assert.deepEqual(
+      summary.problems.map((p) => p.reason),
+      ["title: empty", 'categories: none in " "', "versions: a version is listed twice"],
+    );
+  });
+
+  test("a first line that is no record does not take the whole file with it (found by test/fuzz)", async () => {
+    const file = join(tmp, "broken-first-line.jsonl");
+    writeFileSync(file, [(lines[402] ?? "").slice(0, 40), lines[403], "not json", lines[404]].join("\n"));
+    const summary = await importFiles(store, [file]);
+    assert.equal(summary.added + summary.updated + summary.unchanged, 2);
+    assert.deepEqual(
+      summary.problems.map((p) => p.line),
+      [1, 3],
+    );
+    // A lone `{` still opens a pretty-printed document (the wrapped daily papers), as before.
+    assert.deepEqual(detectFormat('{\n  "status": "success",\n  "data": []\n}'), {
+      format: "hf-daily",
+      layout: "wrapped-array",
+    });
+  });
+
+  test("export lines with a link that is not http(s) or an empty author are refused (found by test/fuzz)", async () => {
+    const paper = await store.getPaper(JSON.parse(lines[403] ?? "{}").id);
+    assert.ok(paper);
+    const line = JSON.parse(exportPaperLine(paper)) as { links: object };
+    assert.equal(parseExportLine(line).kind, "paper");
+    assert.throws(
+      () => parseExportLine({ ...line, links: { ...line.links, code: "javascript:alert(1)" } }),
+      /links\.code: expected an http\(s\) URL/,
+    );
+    assert.throws(
+      () => parseExportLine({ ...line, authors: ["Ada Lovelace", ""] }),
+      /authors\.1: empty author/,
+    );
   });
 
   test("a bulk load defers the author index and rebuilds it; a crash mid-way is mended on the next open", async () => {

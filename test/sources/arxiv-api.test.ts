@@ -6,6 +6,7 @@ import {
   createArxivLimiter,
   ID_BATCH_SIZE,
 } from "../../src/sources/arxiv/api.ts";
+import { parseAtomFeed } from "../../src/sources/arxiv/atom.ts";
 import { ManualClock } from "../../src/sources/clock.ts";
 import { SourceError } from "../../src/sources/http.ts";
 import type { IntervalLimiter } from "../../src/sources/rate-limit.ts";
@@ -499,5 +500,29 @@ describe("ArxivApiClient spacing", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("parseAtomFeed on documents arXiv should never send (found by test/fuzz)", () => {
+  const feed = (counts: string, body = "") =>
+    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">${counts}${body}</feed>`;
+  const counts = (total: string) =>
+    `<opensearch:totalResults>${total}</opensearch:totalResults><opensearch:startIndex>0</opensearch:startIndex>` +
+    "<opensearch:itemsPerPage>10</opensearch:itemsPerPage>";
+  const refused = (xml: string, why: RegExp) =>
+    assert.throws(
+      () => parseAtomFeed(xml, "http://x/api"),
+      (error: unknown) => error instanceof SourceError && error.kind === "parse" && why.test(error.message),
+    );
+
+  test("XML the parser refuses although it is well formed is a parse SourceError, not a bare Error", () => {
+    refused(feed(counts("1"), `${"<a>".repeat(200)}${"</a>".repeat(200)}`), /Maximum nested tags/);
+    refused(feed(counts("1"), "<entry><constructor/></entry>"), /unreadable XML/);
+  });
+
+  test("an empty or non-decimal paging count is refused, not read as a number", () => {
+    for (const total of ["", " ", "1e3", "0x10", "-1"])
+      refused(feed(counts(total)), /opensearch:totalResults/);
+    assert.equal(parseAtomFeed(feed(counts(" 42 ")), "http://x/api").totalResults, 42);
   });
 });

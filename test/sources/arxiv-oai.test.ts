@@ -573,6 +573,29 @@ describe("parseListRecords", () => {
     assert.equal(answer.completeListSize, 109);
   });
 
+  test("a blank title, no category or a version v0 is a problem, not a record (found by test/fuzz)", () => {
+    const good = `<id>1412.8544</id>${v1}<title>T</title><categories>cs.DM</categories>`;
+    const answer = parseListRecords(
+      page(
+        [
+          record(raw(good.replace("<title>T", "<title><![CDATA[ \t ]]>"))),
+          record(raw(good.replace("<categories>cs.DM", "<categories>,"))),
+          record(raw(good.replace('version="v1"', 'version="v0"'))),
+          record(raw(good)),
+        ].join(""),
+      ),
+      "arXivRaw",
+      "test",
+    );
+    assert.equal(answer.kind, "records");
+    if (answer.kind !== "records") return;
+    assert.deepEqual(
+      answer.problems.map((p) => p.reason),
+      ["title: empty", 'categories: none in ","', "version.0.@_version: expected v1, v2, ..."],
+    );
+    assert.equal(answer.records.length, 1);
+  });
+
   test("OAI errors, HTML, cut-off documents and DTDs", () => {
     assert.deepEqual(parseListRecords(oaiErrorBody("noRecordsMatch", "No records match"), "arXiv", "test"), {
       kind: "error",

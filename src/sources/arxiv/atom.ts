@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { z } from "zod";
 import {
   type Category,
+  describeError,
   normalizeAuthorName,
   normalizeText,
   type PaperRecord,
@@ -94,7 +95,13 @@ export function parseXmlDocument(parser: XMLParser, xml: string, url: string): R
       `malformed XML from ${url} (cut short?): ${valid.err.msg} at line ${valid.err.line}, column ${valid.err.col}`,
     );
   }
-  const doc: unknown = parser.parse(xml);
+  let doc: unknown;
+  try {
+    doc = parser.parse(xml);
+  } catch (error) {
+    // Well-formed XML the parser still refuses: nesting past its limit, a tag named `__proto__`.
+    throw new SourceError("parse", url, `unreadable XML from ${url}: ${describeError(error)}`);
+  }
   if (doc === null || typeof doc !== "object")
     throw new SourceError("parse", url, `empty XML document from ${url}`);
   return doc as Record<string, unknown>;
@@ -225,8 +232,9 @@ export function parseAtomEntry(node: unknown): ArxivApiRecord {
 
 function count(feed: Record<string, unknown>, name: string, url: string): number {
   const text = xmlText(feed[name]);
-  const n = text === undefined ? Number.NaN : Number(text);
-  if (!Number.isSafeInteger(n) || n < 0) {
+  // Digits only: Number() would read an empty element as 0, and "1e3" or "0x10" as counts.
+  const n = text !== undefined && /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n)) {
     throw new SourceError(
       "parse",
       url,

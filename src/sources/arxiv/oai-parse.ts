@@ -15,7 +15,7 @@ import {
 } from "../../core/index.ts";
 import { SourceError } from "../http.ts";
 import { parseWith, rejectionReason } from "../validation.ts";
-import { splitAuthorLine } from "./snapshot.ts";
+import { splitAuthorLine, VERSION_LABEL } from "./snapshot.ts";
 
 /**
  * Reading arXiv's OAI-PMH ListRecords responses (https://www.openarchives.org/OAI/2.0/openarchivesprotocol.htm)
@@ -133,7 +133,7 @@ const arxivRawSchema = z.looseObject({
   version: z
     .array(
       z.looseObject({
-        "@_version": z.string().regex(/^v\d+$/, "expected v1, v2, ..."),
+        "@_version": z.string().regex(VERSION_LABEL, "expected v1, v2, ..."),
         date: text,
       }),
       { error: "no versions listed" },
@@ -171,13 +171,18 @@ function baseRecord(raw: Bibliographic, headerId: ArxivId, versions: PaperVersio
   const { id, version } = parseArxivId(raw.id);
   if (version !== null) reject(`id "${raw.id}" carries a version`);
   if (id !== headerId) reject(`metadata id "${raw.id}" does not match the header identifier ${headerId}`);
+  // Text that is only white space or control characters (in a CDATA section, say) is no title either.
+  const title = normalizeText(raw.title);
+  if (title === "") reject("title: empty");
+  const categories = parseCategoryList(raw.categories);
+  if (categories.length === 0) reject(`categories: none in "${raw.categories}"`);
   return {
     id,
     sources: ["arxiv-oai"],
     versions,
-    title: normalizeText(raw.title),
+    title,
     abstract: normalizeText(raw.abstract ?? ""),
-    categories: parseCategoryList(raw.categories),
+    categories,
     comments: nullIfBlank(raw.comments),
     journalRef: nullIfBlank(raw["journal-ref"]),
     doi: nullIfBlank(raw.doi),

@@ -17,6 +17,8 @@ import { parseWith } from "../validation.ts";
  * authors_parsed.
  */
 const optionalText = z.string().nullish();
+/** A version label as arXiv writes it, `v1`, `v2`, ...: there is no v0, and a few digits keep it a safe number. */
+export const VERSION_LABEL = /^v[1-9]\d{0,5}$/;
 const snapshotSchema = z.looseObject({
   id: z.string().min(1),
   title: z.string().min(1, "title is empty"),
@@ -30,7 +32,7 @@ const snapshotSchema = z.looseObject({
   "report-no": optionalText,
   license: optionalText,
   versions: z.array(
-    z.object({ version: z.string().regex(/^v\d+$/, "expected v1, v2, ..."), created: z.string() }),
+    z.object({ version: z.string().regex(VERSION_LABEL, "expected v1, v2, ..."), created: z.string() }),
   ),
 });
 
@@ -68,6 +70,16 @@ export function parseSnapshotRecord(value: unknown): PaperRecord {
     date: parseTimestamp(v.created),
   }));
   if (versions.length === 0) throw new ValidationError("invalid_record", "versions: no versions listed");
+  if (new Set(versions.map((v) => v.version)).size < versions.length) {
+    throw new ValidationError("invalid_record", "versions: a version is listed twice");
+  }
+  // A title of white space or control characters passes `min(1)` but is no title.
+  const title = normalizeText(raw.title);
+  if (title === "") throw new ValidationError("invalid_record", "title: empty");
+  const categories = parseCategoryList(raw.categories);
+  if (categories.length === 0) {
+    throw new ValidationError("invalid_record", `categories: none in "${raw.categories}"`);
+  }
   const authors =
     raw.authors_parsed && raw.authors_parsed.length > 0
       ? raw.authors_parsed.map(authorFromParsed).filter((a) => a.length > 0)
@@ -76,10 +88,10 @@ export function parseSnapshotRecord(value: unknown): PaperRecord {
     id,
     sources: ["arxiv-snapshot"],
     versions,
-    title: normalizeText(raw.title),
+    title,
     abstract: normalizeText(raw.abstract ?? ""),
     authors,
-    categories: parseCategoryList(raw.categories),
+    categories,
     comments: nullIfBlank(raw.comments),
     journalRef: nullIfBlank(raw["journal-ref"]),
     doi: nullIfBlank(raw.doi),

@@ -30,22 +30,45 @@ export interface ImportItem {
 export function detectFormat(head: string): Detected | { error: string } {
   const text = head.replace(/^\uFEFF/, "").trimStart();
   if (text.startsWith("[")) return { format: "hf-daily", layout: "array" };
+  const lines = text.split("\n");
+  const firstLine = lines[0] ?? "";
+  const first = parseObject(firstLine);
+  // `{` (or `{"data": [`) alone on the first line opens a pretty-printed document, as the wrapped daily-papers
+  // responses are. Otherwise JSON lines are told by the first line that is an object of a known shape, so one
+  // broken or foreign line at the top does not take the whole file with it.
+  const opensDocument = first === null && /[{[]$/.test(firstLine.trimEnd());
+  if (!opensDocument) {
+    for (const line of lines) {
+      const value = line.startsWith("{") ? parseObject(line) : null;
+      const detected = value === null ? null : lineFormat(value);
+      if (detected) return detected;
+    }
+  }
   if (!text.startsWith("{")) {
     return {
       error: `unrecognised content (starts ${JSON.stringify(text.slice(0, 20))}): expected JSON lines or a JSON array`,
     };
   }
-  const newline = text.indexOf("\n");
-  const firstLine = newline === -1 ? text : text.slice(0, newline);
-  let first: unknown;
+  // Not one object a line: a single document (pretty-printed, or one line longer than the head).
+  if (first === null) return { format: "hf-daily", layout: "wrapped-array" };
+  return {
+    error: `unrecognised JSON lines: the first object has keys ${Object.keys(first).slice(0, 8).join(", ")}`,
+  };
+}
+
+function parseObject(line: string): object | null {
   try {
-    first = JSON.parse(firstLine);
+    const value: unknown = JSON.parse(line);
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? value : null;
   } catch {
-    // Not one object per line: a single pretty-printed document, as the wrapped daily-papers responses are.
-    return { format: "hf-daily", layout: "wrapped-array" };
+    return null;
   }
-  const keys = new Set(Object.keys(first as object));
-  const type = (first as { type?: unknown }).type;
+}
+
+/** The format one JSON object a line is in, told by the object's keys; null when unknown. */
+function lineFormat(object: object): Detected | null {
+  const keys = new Set(Object.keys(object));
+  const type = (object as { type?: unknown }).type;
   if (type === EXPORT_FORMAT || type === "paper" || type === "daily") {
     return { format: "paperboy-export", layout: "lines" };
   }
@@ -54,7 +77,7 @@ export function detectFormat(head: string): Detected | { error: string } {
     return { format: "arxiv-snapshot", layout: "lines" };
   }
   if (keys.has("data") && keys.has("status")) return { format: "hf-daily", layout: "wrapped-array" };
-  return { error: `unrecognised JSON lines: the first object has keys ${[...keys].slice(0, 8).join(", ")}` };
+  return null;
 }
 
 /** The day a daily-papers file is for, from a `YYYY-MM-DD` in its name. */

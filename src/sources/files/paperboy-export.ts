@@ -41,13 +41,18 @@ const timestamp = z.string().transform((s, ctx) => {
   }
 });
 const source = z.enum(SOURCE_NAMES);
+/** Links as the store keeps them: http(s) only, the rule every source's links follow (feeds write them out). */
+const link = z
+  .string()
+  .regex(/^https?:\/\/\S+$/i, "expected an http(s) URL")
+  .nullable();
 
 const paperLine = z.object({
   type: z.literal("paper"),
   id: z.string(),
   title: z.string(),
   abstract: z.string(),
-  authors: z.array(z.string()),
+  authors: z.array(z.string().min(1, "empty author name")),
   categories: z.array(z.string()),
   versions: z.array(z.object({ version: z.number().int().positive(), date: timestamp })),
   comments: z.string().nullable(),
@@ -56,7 +61,7 @@ const paperLine = z.object({
   reportNo: z.string().nullable(),
   license: z.string().nullable(),
   publishedAt: timestamp.nullable(),
-  links: z.object({ code: z.string().nullable(), project: z.string().nullable() }),
+  links: z.object({ code: link, project: link }),
   githubStars: z.number().int().min(0).nullable(),
   aiSummary: z.string().nullable(),
   aiKeywords: z.array(z.string()),
