@@ -10,6 +10,8 @@
  * The product goes through `createSearchService` (service.ts), which adds the store's filters, persistence
  * under the data directory and background rebuilds.
  */
+
+export { createAnalyzer } from "../core/text/analyzer.ts";
 export {
   type EngineOptions,
   SearchEngine,
@@ -25,7 +27,6 @@ export { type ParsedQuery, parseQuery } from "./query/parse.ts";
 export { type Bm25Params, DEFAULT_BM25 } from "./rank/bm25.ts";
 export { DEFAULT_FEEDBACK, type FeedbackParams } from "./rank/feedback.ts";
 export { DEFAULT_FUSION, type FusionParams, reciprocalRankFusion } from "./rank/fusion.ts";
-export { createAnalyzer } from "./text/analyzer.ts";
 export type { SearchDocument, SearchHit } from "./types.ts";
 export { CorpusEmbedder } from "./vector/corpus-embedder.ts";
 export { createEmbedder, describeEmbedder } from "./vector/create-embedder.ts";
