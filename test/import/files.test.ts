@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
-import { importFiles } from "../../src/sources/files/import.ts";
+import { importFiles } from "../../src/jobs/import-files.ts";
 import type { Store } from "../../src/store/store.ts";
 import { runCli } from "../helpers/cli.ts";
 import { shared } from "../helpers/paths.ts";

@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
-import { type ImportProblem, type ImportSummary, importFiles } from "../../sources/files/import.ts";
+import { type ImportProblem, type ImportSummary, importFiles } from "../../jobs/import-files.ts";
 import { contextFrom } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { formatCount } from "../format.ts";
