@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { buildInThread } from "../../search/service/build-thread.ts";
-import { EngineFiles } from "../../search/service/engine-files.ts";
-import { assessEngine } from "../../search/service/freshness.ts";
+import { assessEngine, buildInThread, EngineFiles } from "../../search/service/index.ts";
 import { describeEmbedder } from "../../search/vector/create-embedder.ts";
 import { contextFrom } from "../context.ts";
 import { formatBytes, formatCount, formatDuration } from "../format.ts";

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { type IsoDate, parseIsoDate } from "../../core/index.ts";
 import type { SearchMode } from "../../search/engine.ts";
-import { createSearchService, type PaperHit, type PaperResults } from "../../search/service.ts";
+import { createSearchService, type PaperHit, type PaperResults } from "../../search/service/index.ts";
 import type { SearchFilters, SearchSort, TextPiece } from "../../store/search/index.ts";
 import type { CliContext } from "../context.ts";
 import { contextFrom } from "../context.ts";

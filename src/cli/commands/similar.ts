@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { type ArxivId, parseArxivId } from "../../core/index.ts";
-import { createSearchService } from "../../search/service.ts";
+import { createSearchService } from "../../search/service/index.ts";
 import { contextFrom } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { positiveInt } from "./import.ts";
