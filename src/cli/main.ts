@@ -2,21 +2,21 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { describeError, isPaperboyError } from "../core/errors.ts";
 import { LOG_LEVELS } from "../log.ts";
-import { registerBench } from "./actions/bench.ts";
-import { registerDigest } from "./actions/digest.ts";
-import { registerEmbed } from "./actions/embed.ts";
-import { registerExport } from "./actions/export.ts";
-import { registerImport } from "./actions/import.ts";
-import { registerMigrate } from "./actions/migrate.ts";
-import { registerSearch } from "./actions/search.ts";
-import { registerServe } from "./actions/serve.ts";
-import { registerSimilar } from "./actions/similar.ts";
-import { registerStats } from "./actions/stats.ts";
-import { registerStatus } from "./actions/status.ts";
-import { registerSubscribers } from "./actions/subscribers.ts";
-import { registerSync } from "./actions/sync.ts";
-import { registerUsers } from "./actions/users.ts";
-import { registerWorker } from "./actions/worker.ts";
+import { registerBench } from "./commands/bench.ts";
+import { registerDigest } from "./commands/digest.ts";
+import { registerEmbed } from "./commands/embed.ts";
+import { registerExport } from "./commands/export.ts";
+import { registerImport } from "./commands/import.ts";
+import { registerMigrate } from "./commands/migrate.ts";
+import { registerSearch } from "./commands/search.ts";
+import { registerServe } from "./commands/serve.ts";
+import { registerSimilar } from "./commands/similar.ts";
+import { registerStats } from "./commands/stats.ts";
+import { registerStatus } from "./commands/status.ts";
+import { registerSubscribers } from "./commands/subscribers.ts";
+import { registerSync } from "./commands/sync.ts";
+import { registerUsers } from "./commands/users.ts";
+import { registerWorker } from "./commands/worker.ts";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes.ts";
 
 function version(): string {
@@ -26,6 +26,12 @@ function version(): string {
   return pkg.version;
 }
 
+/**
+ * Declares every command (its arguments, options and help, from `commands/`), so `--help` and a mistyped
+ * command's suggestion see them all. A command's action lives in `actions/` and is loaded with `import()` only
+ * when that command runs, so help loads neither the store nor the search engine nor the web app, and a command
+ * loads only what it uses.
+ */
 export function buildProgram(): Command {
   const program = new Command("paperboy")
     .description("Paperboy: follow new research papers. Import, sync, search and serve them.")

@@ -1,84 +1,48 @@
 import { statSync } from "node:fs";
 import { basename } from "node:path";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { type ImportProblem, type ImportSummary, importFiles } from "../../jobs/import-files.ts";
+import type { ImportOptions } from "../commands/import.ts";
 import { contextFrom } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { formatCount } from "../format.ts";
 import { createProgress } from "../progress.ts";
 
-export function registerImport(program: Command): void {
-  program
-    .command("import")
-    .summary("import papers from files (arXiv snapshot, Hugging Face daily papers, Paperboy export)")
-    .description(
-      `Import papers from files, plain or gzip-compressed. The format of each file is detected:
-  - arXiv's bulk metadata snapshot (JSON lines: id, title, abstract, versions, ...)
-  - Hugging Face daily papers API responses (a JSON array per day; the day is taken from
-    a YYYY-MM-DD in the file name, else from each entry)
-  - a Paperboy export (paperboy export)
-Importing is idempotent: papers are keyed by arXiv id, newer versions update them, the same
-file twice changes nothing. Bad records are reported with file and line; the rest imports.`,
-    )
-    .argument("<files...>", "files to import (.json, .jsonl, optionally .gz)")
-    .option("--json", "print the summary as JSON on stdout")
-    .option("--batch-size <n>", "records per transaction", (v) => positiveInt("--batch-size", v), 1000)
-    .option(
-      "--show-problems <n>",
-      "how many rejected records to list",
-      (v) => positiveInt("--show-problems", v),
-      20,
-    )
-    .action(
-      async (files: string[], opts: { json?: boolean; batchSize: number; showProblems: number }, command) => {
-        const ctx = contextFrom(command);
-        const sizes = files.map((f) => {
-          try {
-            return statSync(f).size;
-          } catch {
-            return 0;
-          }
-        });
-        const total = sizes.reduce((a, b) => a + b, 0);
-        const before = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
-        const progress = createProgress(ctx.stderr);
-        const started = performance.now();
-        const summary = await ctx.withStore((store) =>
-          importFiles(store, files, {
-            batchSize: opts.batchSize,
-            maxProblems: Math.max(opts.showProblems, 100),
-            onProgress: (p) =>
-              progress.update({
-                done: (before[p.fileIndex] ?? 0) + p.bytesRead,
-                total,
-                items: p.summary.read,
-                label:
-                  files.length === 1
-                    ? basename(p.file)
-                    : `${p.fileIndex + 1}/${files.length} ${basename(p.file)}`,
-              }),
-          }),
-        );
-        progress.stop();
-        const seconds = (performance.now() - started) / 1000;
-        if (opts.json) {
-          ctx.stdout.write(
-            `${JSON.stringify({ ...summary, seconds: Number(seconds.toFixed(3)) }, null, 2)}\n`,
-          );
-        } else {
-          ctx.stderr.write(renderSummary(summary, seconds, opts.showProblems));
-        }
-        process.exitCode = summary.rejected > 0 ? EXIT.partial : EXIT.ok;
-      },
-    );
-}
-
-export function positiveInt(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError(`${flag} must be a positive whole number, got "${value}"`);
+export async function runImport(files: string[], opts: ImportOptions, command: Command): Promise<void> {
+  const ctx = contextFrom(command);
+  const sizes = files.map((f) => {
+    try {
+      return statSync(f).size;
+    } catch {
+      return 0;
+    }
+  });
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const before = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+  const progress = createProgress(ctx.stderr);
+  const started = performance.now();
+  const summary = await ctx.withStore((store) =>
+    importFiles(store, files, {
+      batchSize: opts.batchSize,
+      maxProblems: Math.max(opts.showProblems, 100),
+      onProgress: (p) =>
+        progress.update({
+          done: (before[p.fileIndex] ?? 0) + p.bytesRead,
+          total,
+          items: p.summary.read,
+          label:
+            files.length === 1 ? basename(p.file) : `${p.fileIndex + 1}/${files.length} ${basename(p.file)}`,
+        }),
+    }),
+  );
+  progress.stop();
+  const seconds = (performance.now() - started) / 1000;
+  if (opts.json) {
+    ctx.stdout.write(`${JSON.stringify({ ...summary, seconds: Number(seconds.toFixed(3)) }, null, 2)}\n`);
+  } else {
+    ctx.stderr.write(renderSummary(summary, seconds, opts.showProblems));
   }
-  return n;
+  process.exitCode = summary.rejected > 0 ? EXIT.partial : EXIT.ok;
 }
 
 function renderSummary(s: ImportSummary, seconds: number, showProblems: number): string {

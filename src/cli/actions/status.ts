@@ -1,39 +1,30 @@
 import type { Command } from "commander";
 import { describeDatabase } from "../../config/config.ts";
 import { assessFreshness, type Freshness } from "../../core/index.ts";
+import type { StatusOptions } from "../commands/status.ts";
 import { contextFrom } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { formatDuration } from "../format.ts";
 
-export function registerStatus(program: Command): void {
-  program
-    .command("status")
-    .summary("freshness of every source (last sync, newest item, lag, last error) and the job queue")
-    .option("--json", "print as JSON")
-    .option(
-      "--check",
-      "exit with 4 when a source is flagged (failing for longer than PAPERBOY_FLAG_FAILING_AFTER)",
-    )
-    .action(async (opts: { json?: boolean; check?: boolean }, command: Command) => {
-      const ctx = contextFrom(command);
-      const now = Date.now();
-      const { sources, jobs, failed } = await ctx.withStore(async (store) => ({
-        sources: (await store.listSourceStates()).map((s) =>
-          assessFreshness(s, now, ctx.config.worker.flagFailingAfterMs),
-        ),
-        jobs: await store.jobCounts(),
-        failed: await store.listJobs({ states: ["failed"], limit: 10 }),
-      }));
-      const flagged = sources.filter((s) => s.flagged);
-      if (opts.json) {
-        ctx.stdout.write(
-          `${JSON.stringify({ sources, jobs, failedJobs: failed, flagged: flagged.length }, null, 2)}\n`,
-        );
-      } else {
-        ctx.stdout.write(render(describeDatabase(ctx.config.db), sources, jobs, failed, now));
-      }
-      if (opts.check && flagged.length > 0) process.exitCode = EXIT.partial;
-    });
+export async function runStatus(opts: StatusOptions, command: Command): Promise<void> {
+  const ctx = contextFrom(command);
+  const now = Date.now();
+  const { sources, jobs, failed } = await ctx.withStore(async (store) => ({
+    sources: (await store.listSourceStates()).map((s) =>
+      assessFreshness(s, now, ctx.config.worker.flagFailingAfterMs),
+    ),
+    jobs: await store.jobCounts(),
+    failed: await store.listJobs({ states: ["failed"], limit: 10 }),
+  }));
+  const flagged = sources.filter((s) => s.flagged);
+  if (opts.json) {
+    ctx.stdout.write(
+      `${JSON.stringify({ sources, jobs, failedJobs: failed, flagged: flagged.length }, null, 2)}\n`,
+    );
+  } else {
+    ctx.stdout.write(render(describeDatabase(ctx.config.db), sources, jobs, failed, now));
+  }
+  if (opts.check && flagged.length > 0) process.exitCode = EXIT.partial;
 }
 
 function ago(iso: string | null, now: number): string {

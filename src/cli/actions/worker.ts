@@ -14,69 +14,56 @@ import {
 import { Worker } from "../../jobs/worker.ts";
 import { createMailer } from "../../mail/index.ts";
 import { systemClock } from "../../sources/clock.ts";
+import type { WorkerOptions } from "../commands/worker.ts";
 import { contextFrom } from "../context.ts";
 
-export function registerWorker(program: Command): void {
-  program
-    .command("worker")
-    .summary("run scheduled syncs and queued jobs until stopped (Ctrl-C or SIGTERM)")
-    .description(
-      "Runs the durable job queue: enqueues the scheduled syncs (PAPERBOY_SCHEDULE_HF, _ARXIV, _STARS; " +
-        "the search engine rebuild check on PAPERBOY_SCHEDULE_SEARCH; due digests every 10 minutes; " +
-        "categories from PAPERBOY_CATEGORIES), claims due jobs, retries failures with back-off and gives up " +
-        "after a job's attempts into a failed state shown by `paperboy status`. Any number of workers can " +
-        "share one PostgreSQL database; they split the jobs between them.",
-    )
-    .option("--once", "run the jobs that are due now, then exit")
-    .option("--no-schedule", "only run queued jobs; do not enqueue scheduled ones")
-    .action(async (opts: { once?: boolean; schedule: boolean }, command: Command) => {
-      const ctx = contextFrom(command);
-      await ctx.withStore(async (store) => {
-        const clients = createSourceClients(ctx.config.sources, systemClock, ctx.logger);
-        const mailer = createMailer(ctx.config, ctx.logger);
-        const worker = new Worker({
+export async function runWorker(opts: WorkerOptions, command: Command): Promise<void> {
+  const ctx = contextFrom(command);
+  await ctx.withStore(async (store) => {
+    const clients = createSourceClients(ctx.config.sources, systemClock, ctx.logger);
+    const mailer = createMailer(ctx.config, ctx.logger);
+    const worker = new Worker({
+      store,
+      handlers: {
+        ...syncHandlers({ store, clients, clock: systemClock }),
+        [REBUILD_SEARCH]: rebuildSearchHandler({
           store,
-          handlers: {
-            ...syncHandlers({ store, clients, clock: systemClock }),
-            [REBUILD_SEARCH]: rebuildSearchHandler({
-              store,
-              database: ctx.config.db,
-              dataDir: ctx.config.dataDir,
-              search: ctx.config.search,
-            }),
-            [SEND_DIGESTS]: digestHandler({
-              store,
-              mailer,
-              secret: loadSecret(ctx.config),
-              baseUrl: ctx.config.web.baseUrl,
-            }),
-          },
-          schedules: opts.schedule
-            ? [
-                ...syncSchedules(ctx.config.worker, ctx.config.sources.categories),
-                ...rebuildSearchSchedules(ctx.config.search),
-                ...digestSchedules(),
-              ]
-            : [],
-          logger: ctx.logger,
-        });
-        const controller = new AbortController();
-        const stop = () => controller.abort(new Error("stopping"));
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-        try {
-          if (opts.once) {
-            while (!controller.signal.aborted && (await worker.runOnce(controller.signal))) {
-              // keep going while jobs are due
-            }
-          } else {
-            await worker.run(controller.signal);
-          }
-        } finally {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
-          await mailer.close();
-        }
-      });
+          database: ctx.config.db,
+          dataDir: ctx.config.dataDir,
+          search: ctx.config.search,
+        }),
+        [SEND_DIGESTS]: digestHandler({
+          store,
+          mailer,
+          secret: loadSecret(ctx.config),
+          baseUrl: ctx.config.web.baseUrl,
+        }),
+      },
+      schedules: opts.schedule
+        ? [
+            ...syncSchedules(ctx.config.worker, ctx.config.sources.categories),
+            ...rebuildSearchSchedules(ctx.config.search),
+            ...digestSchedules(),
+          ]
+        : [],
+      logger: ctx.logger,
     });
+    const controller = new AbortController();
+    const stop = () => controller.abort(new Error("stopping"));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    try {
+      if (opts.once) {
+        while (!controller.signal.aborted && (await worker.runOnce(controller.signal))) {
+          // keep going while jobs are due
+        }
+      } else {
+        await worker.run(controller.signal);
+      }
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      await mailer.close();
+    }
+  });
 }
