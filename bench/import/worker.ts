@@ -6,7 +6,7 @@
  * Prints one JSON line (a WorkerReport) on stdout.
  */
 import { parseArgs } from "node:util";
-import { type ImportProgress, importFiles } from "../../src/sources/files/import.ts";
+import { type ImportProgress, importFiles } from "../../src/jobs/import-files.ts";
 import { openPostgresStore } from "../../src/store/postgres.ts";
 import { openSqliteStore } from "../../src/store/sqlite.ts";
 import type { Store } from "../../src/store/store.ts";

@@ -9,11 +9,11 @@
 import { create, insertMultiple, search } from "@orama/orama";
 import { Charset, Index } from "flexsearch";
 import MiniSearch from "minisearch";
+import { createAnalyzer } from "../../src/core/text/analyzer.ts";
 import { buildIndex } from "../../src/search/index/build.ts";
 import type { InvertedIndex } from "../../src/search/index/inverted-index.ts";
 import { keywordTopK } from "../../src/search/keyword.ts";
 import { parseQuery } from "../../src/search/query/parse.ts";
-import { createAnalyzer } from "../../src/search/text/analyzer.ts";
 import type { SearchDocument } from "../../src/search/types.ts";
 
 export interface Contender {

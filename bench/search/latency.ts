@@ -9,10 +9,10 @@
  * engine-latency.ts.
  */
 import { parseArgs } from "node:util";
+import { createAnalyzer } from "../../src/core/text/analyzer.ts";
 import { buildIndex } from "../../src/search/index/build.ts";
 import { topKExhaustive, topKMaxScore } from "../../src/search/index/retrieve.ts";
 import { weightTerms } from "../../src/search/keyword.ts";
-import { createAnalyzer } from "../../src/search/text/analyzer.ts";
 import type { SearchDocument } from "../../src/search/types.ts";
 import { Random } from "../../src/search/vector/random.ts";
 import { percentile } from "./timing.ts";

@@ -16,7 +16,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { parseArxivId } from "../../src/core/index.ts";
-import { createSearchService } from "../../src/search/service.ts";
+import { createSearchService } from "../../src/search/service/index.ts";
 import { Random } from "../../src/search/vector/random.ts";
 import { openStore } from "../../src/store/open.ts";
 import { timeEach } from "./timing.ts";

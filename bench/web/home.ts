@@ -18,7 +18,7 @@ import { createApp } from "../../src/http/app.ts";
 import type { AppDeps } from "../../src/http/env.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createMailer } from "../../src/mail/index.ts";
-import { createSearchService } from "../../src/search/service/create.ts";
+import { createSearchService } from "../../src/search/service/index.ts";
 import { weekOf } from "../../src/store/listings/periods.ts";
 import { openStore } from "../../src/store/open.ts";
 import { seedLibrary } from "./seed.ts";

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from "node:path";
 import { repoRoot, sharedData } from "../../scripts/paths.ts";
 import type { ArxivId, DailyEntryRecord, IsoDate, IsoTimestamp, PaperRecord } from "../../src/core/index.ts";
-import { importFiles } from "../../src/sources/files/import.ts";
+import { importFiles } from "../../src/jobs/import-files.ts";
 import { parseHfDailyEntry } from "../../src/sources/hf/entry.ts";
 import { openSqliteStore } from "../../src/store/sqlite.ts";
 import type { StarObservation } from "../../src/store/store.ts";

@@ -26,6 +26,12 @@ function version(): string {
   return pkg.version;
 }
 
+/**
+ * Declares every command (its arguments, options and help, from `commands/`), so `--help` and a mistyped
+ * command's suggestion see them all. A command's action lives in `actions/` and is loaded with `import()` only
+ * when that command runs, so help loads neither the store nor the search engine nor the web app, and a command
+ * loads only what it uses.
+ */
 export function buildProgram(): Command {
   const program = new Command("paperboy")
     .description("Paperboy: follow new research papers. Import, sync, search and serve them.")

@@ -6,4 +6,4 @@ export * from "./freshness.ts";
 export * from "./jobs.ts";
 export * from "./merge.ts";
 export * from "./paper.ts";
-export * from "./text.ts";
+export * from "./text/normalize.ts";

@@ -8,14 +8,15 @@
  * only split into words, so no input reaches a database as syntax. Bad filter values are dropped with a note
  * saying why, so a typo narrows nothing instead of failing the search.
  *
- * Words are found with the search engine's tokenizer and stop words (src/search/text), which are pure
- * functions: the store, the engine and the highlighter then agree on what a word is.
+ * Words are found with the search engine's tokenizer and stop words (`text/`), which are pure functions: the
+ * store, the engine and the highlighter then agree on what a word is.
  */
-import { ENGLISH_STOP_WORDS } from "../search/text/stopwords.ts";
-import { tokenize } from "../search/text/tokenize.ts";
+
 import { archiveOf, parseCategory } from "./category.ts";
 import { type IsoDate, parseIsoDate } from "./dates.ts";
-import { authorKey } from "./text.ts";
+import { authorKey } from "./text/normalize.ts";
+import { ENGLISH_STOP_WORDS } from "./text/stopwords.ts";
+import { tokenize } from "./text/tokenize.ts";
 
 /** Filters a search (or a listing) can carry; `author:`, `cat:`, `since:`, `until:`, `year:` in a query. */
 export interface SearchFilters {

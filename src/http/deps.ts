@@ -2,7 +2,7 @@ import type { Config } from "../config/config.ts";
 import { createSourceClients } from "../jobs/clients.ts";
 import type { Logger } from "../log.ts";
 import { createMailer } from "../mail/index.ts";
-import { createSearchService } from "../search/service/create.ts";
+import { createSearchService } from "../search/service/index.ts";
 import { systemClock } from "../sources/clock.ts";
 import { openStore } from "../store/open.ts";
 import type { AppDeps } from "./env.ts";

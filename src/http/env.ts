@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../log.ts";
 import type { Mailer } from "../mail/mailer.ts";
-import type { SearchService } from "../search/service.ts";
+import type { SearchService } from "../search/service/index.ts";
 import type { ArxivApiClient } from "../sources/arxiv/api.ts";
 import type { ApiScope } from "../store/accounts/index.ts";
 import type { Store } from "../store/store.ts";

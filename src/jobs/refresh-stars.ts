@@ -1,5 +1,5 @@
+import { type GitHubRepo, parseGitHubRepo, repoKey } from "../core/github-repo.ts";
 import type { ArxivId, PaperRecord } from "../core/index.ts";
-import { type GitHubRepo, parseGitHubRepo, repoKey } from "../sources/github/repo.ts";
 import type { StarObservation } from "../store/store.ts";
 import {
   checkAborted,

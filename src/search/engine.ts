@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
+import { type Analyzer, createAnalyzer } from "../core/text/analyzer.ts";
 import type { Logger } from "../log.ts";
 import { buildIndex } from "./index/build.ts";
 import type { InvertedIndex } from "./index/inverted-index.ts";
@@ -9,7 +10,6 @@ import { type ParsedQuery, parseQuery } from "./query/parse.ts";
 import { type Bm25Params, DEFAULT_BM25 } from "./rank/bm25.ts";
 import { DEFAULT_FEEDBACK, type FeedbackParams, rocchio } from "./rank/feedback.ts";
 import { DEFAULT_FUSION, type FusionParams, fuseScores } from "./rank/fusion.ts";
-import { type Analyzer, createAnalyzer } from "./text/analyzer.ts";
 import type { SearchDocument, SearchHit } from "./types.ts";
 import { CorpusEmbedder } from "./vector/corpus-embedder.ts";
 import type { Embedder } from "./vector/embedder.ts";

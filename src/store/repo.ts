@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.ts";
-import type { Dialect } from "./store.ts";
+
+/** The two databases a store runs on; only transaction start, job-claim locking and parameter limits differ. */
+export type Dialect = "sqlite" | "postgres";
 
 /**
  * What a store module (search, listings, accounts, community, ...) is built from. Each module lives in its own

@@ -16,12 +16,11 @@ import type { Community } from "./community/index.ts";
 import type { Digests } from "./digests/index.ts";
 import type { JobOutcome } from "./jobs.ts";
 import type { Listings } from "./listings/index.ts";
+import type { Dialect } from "./repo.ts";
 import type { PaperSearch } from "./search/index.ts";
 import type { SourceStateUpdate } from "./source-state.ts";
 
-export type { JobOutcome, SourceStateUpdate };
-
-export type Dialect = "sqlite" | "postgres";
+export type { Dialect, JobOutcome, SourceStateUpdate };
 
 export interface OutcomeCounts {
   added: number;

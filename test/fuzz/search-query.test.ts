@@ -10,11 +10,11 @@ import {
   type SearchFilters,
   type SearchQueryLimits,
 } from "../../src/core/search-query.ts";
-import { authorKey } from "../../src/core/text.ts";
+import { createAnalyzer } from "../../src/core/text/analyzer.ts";
+import { authorKey } from "../../src/core/text/normalize.ts";
+import { ENGLISH_STOP_WORDS } from "../../src/core/text/stopwords.ts";
+import { tokenize } from "../../src/core/text/tokenize.ts";
 import { type ParsedQuery, parseQuery } from "../../src/search/query/parse.ts";
-import { createAnalyzer } from "../../src/search/text/analyzer.ts";
-import { ENGLISH_STOP_WORDS } from "../../src/search/text/stopwords.ts";
-import { tokenize } from "../../src/search/text/tokenize.ts";
 import { check, edgeStrings, textOf } from "./fuzz.ts";
 
 /** The query language's syntax, things people paste, and input meant for other query languages. */

@@ -8,8 +8,7 @@ import { signedOutToken } from "../../src/http/csrf.ts";
 import type { AppDeps, AppEnv } from "../../src/http/env.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { Mailer, MailMessage } from "../../src/mail/mailer.ts";
-import { createSearchService } from "../../src/search/service/create.ts";
-import type { SearchService } from "../../src/search/service.ts";
+import { createSearchService, type SearchService } from "../../src/search/service/index.ts";
 import type { Store } from "../../src/store/store.ts";
 
 /** A secret long enough for the config rules; fixed so signed values are reproducible across a test file. */

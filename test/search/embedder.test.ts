@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { createAnalyzer } from "../../src/search/text/analyzer.ts";
+import { createAnalyzer } from "../../src/core/text/analyzer.ts";
 import { dot } from "../../src/search/vector/embedder.ts";
 import { trainCorpusEmbedder, trainingPairs } from "../../src/search/vector/train.ts";
 import { embedderContract } from "./embedder-contract.ts";

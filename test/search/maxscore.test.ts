@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { createAnalyzer } from "../../src/core/text/analyzer.ts";
 import { buildIndex } from "../../src/search/index/build.ts";
 import { END } from "../../src/search/index/inverted-index.ts";
 import {
@@ -8,7 +9,6 @@ import {
   topKMaxScore,
   type WeightedTerm,
 } from "../../src/search/index/retrieve.ts";
-import { createAnalyzer } from "../../src/search/text/analyzer.ts";
 import { Random } from "../../src/search/vector/random.ts";
 import { buildDoc } from "./fixtures.ts";
 

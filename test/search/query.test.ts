@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
+import { createAnalyzer } from "../../src/core/text/analyzer.ts";
 import { SearchEngine, type SearchMode } from "../../src/search/engine.ts";
 import { parseQuery } from "../../src/search/query/parse.ts";
-import { createAnalyzer } from "../../src/search/text/analyzer.ts";
 import { SMALL_CORPUS } from "./fixtures.ts";
 
 const analyzer = createAnalyzer();

@@ -17,8 +17,8 @@ import { REBUILD_SEARCH, rebuildSearchHandler, rebuildSearchSchedules } from "..
 import { Worker } from "../../src/jobs/worker.ts";
 import { silentLogger } from "../../src/log.ts";
 import { EngineFiles, type EngineManifest } from "../../src/search/service/engine-files.ts";
+import { createSearchService } from "../../src/search/service/index.ts";
 import { ENGINE_STATE } from "../../src/search/service/store-identity.ts";
-import { createSearchService } from "../../src/search/service.ts";
 import type { Store } from "../../src/store/store.ts";
 import { newerPaper, searchPapers, TEST_ENGINE } from "../helpers/search-papers.ts";
 import { createTestDatabase, type StoreKind, type TestDatabase } from "../helpers/stores.ts";

@@ -7,7 +7,7 @@ import type { ArxivId } from "../../src/core/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { buildSearchEngine } from "../../src/search/service/build.ts";
 import { EngineFiles } from "../../src/search/service/engine-files.ts";
-import { createSearchService, type SearchService } from "../../src/search/service.ts";
+import { createSearchService, type SearchService } from "../../src/search/service/index.ts";
 import type { Store } from "../../src/store/store.ts";
 import { buildArxivRecord, id, ts } from "../helpers/factories.ts";
 import { newerPaper, searchPapers, TEST_ENGINE } from "../helpers/search-papers.ts";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { type GitHubRepo, parseGitHubRepo } from "../../src/core/github-repo.ts";
 import { ManualClock } from "../../src/sources/clock.ts";
 import {
   GitHubClient,
@@ -8,7 +9,6 @@ import {
   RateLimitedError,
   type StarsOutcome,
 } from "../../src/sources/github/client.ts";
-import { type GitHubRepo, parseGitHubRepo } from "../../src/sources/github/repo.ts";
 import { HttpClient } from "../../src/sources/http.ts";
 import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from "../fakes/github.ts";
 import { shared } from "../helpers/paths.ts";

@@ -3,30 +3,24 @@
  * worker's `send-digests` job does, run once from the shell).
  */
 import type { Command } from "commander";
-import { DEFAULT_CONTENTS } from "../../core/digest.ts";
-import { loadSecret } from "../../http/secret.ts";
-import { runDigests } from "../../jobs/digests.ts";
-import { previewDigest } from "../../mail/digest/preview.ts";
-import { createMailer } from "../../mail/index.ts";
-import type { Subscription } from "../../store/digests/index.ts";
-import { contextFrom } from "../context.ts";
 
-function parseMoment(value: string | undefined): Date {
-  if (value === undefined) return new Date();
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new Error(`--period must be an ISO 8601 date-time, e.g. 2026-11-26T08:00:00Z`);
-  return new Date(ms);
+export interface DigestPreviewOptions {
+  user: string;
+  html?: boolean;
+  period?: string;
 }
 
-function positive(value: string, name: string): number {
-  const n = Number.parseInt(value, 10);
-  if (!Number.isInteger(n) || n < 1 || String(n) !== value.trim())
-    throw new Error(`${name} must be a positive integer`);
-  return n;
+export interface DigestSendOptions {
+  period?: string;
+  dryRun?: boolean;
+  leaseMs: string;
+  concurrency: string;
+  json?: boolean;
 }
 
 export function registerDigest(program: Command): void {
   const digest = program.command("digest").summary("preview and send email digests");
+  const actions = () => import("../actions/digest.ts");
 
   digest
     .command("preview")
@@ -34,41 +28,9 @@ export function registerDigest(program: Command): void {
     .requiredOption("--user <email>", "the subscriber's (or member's) email address")
     .option("--html", "print the HTML part instead of the text part")
     .option("--period <time>", "render as of this moment (ISO 8601; default now)")
-    .action(async (opts: { user: string; html?: boolean; period?: string }, command: Command) => {
-      const ctx = contextFrom(command);
-      const now = parseMoment(opts.period);
-      const secret = loadSecret(ctx.config);
-      const out = await ctx.withStore(async (store) => {
-        const [sub] = await store.digests.list({ email: opts.user, limit: 1 });
-        let subscription: Subscription | undefined = sub;
-        if (!subscription) {
-          const user = await store.accounts.getUserByEmail(opts.user);
-          if (!user) throw new Error(`no subscriber or member "${opts.user.slice(0, 254)}"`);
-          // A member without a subscription: show what the default digest would hold for them.
-          subscription = {
-            id: "preview",
-            email: user.email,
-            userId: user.id,
-            state: "active",
-            schedule: { frequency: "daily", hour: 8, weekday: 1, timeZone: "UTC" },
-            contents: { ...DEFAULT_CONTENTS },
-            emailEnabled: true,
-            slackUrl: null,
-            webhookUrl: null,
-            webhookSecret: null,
-            hardFailures: 0,
-            lastFailure: null,
-            nextDueAt: null,
-            createdAt: now.toISOString(),
-            confirmedAt: null,
-            unsubscribedAt: null,
-          };
-        }
-        return previewDigest(store, subscription, { baseUrl: ctx.config.web.baseUrl, secret, now });
-      });
-      const { rendered } = out;
-      ctx.stdout.write(`Subject: ${rendered.subject}\n\n${opts.html ? rendered.html : rendered.text}\n`);
-    });
+    .action(async (opts: DigestPreviewOptions, command: Command) =>
+      (await actions()).runDigestPreview(opts, command),
+    );
 
   digest
     .command("send")
@@ -78,53 +40,7 @@ export function registerDigest(program: Command): void {
     .option("--lease-ms <ms>", "how long a claimed digest is held before another run may resend it", "600000")
     .option("--concurrency <n>", "digests in flight at once", "4")
     .option("--json", "print the outcome as JSON")
-    .action(
-      async (
-        opts: { period?: string; dryRun?: boolean; leaseMs: string; concurrency: string; json?: boolean },
-        command: Command,
-      ) => {
-        const ctx = contextFrom(command);
-        const at = parseMoment(opts.period);
-        const leaseMs = positive(opts.leaseMs, "--lease-ms");
-        const concurrency = positive(opts.concurrency, "--concurrency");
-        const secret = loadSecret(ctx.config);
-        await ctx.withStore(async (store) => {
-          if (opts.dryRun) {
-            const active = await store.digests.list({ state: "active", limit: 10_000 });
-            const due = active.filter((s) => s.nextDueAt !== null && s.nextDueAt <= at.toISOString());
-            for (const sub of due) {
-              const { periodKey, rendered } = await previewDigest(store, sub, {
-                baseUrl: ctx.config.web.baseUrl,
-                secret,
-                now: at,
-              });
-              ctx.stdout.write(`${sub.email}\t${periodKey}\t${rendered.subject}\n`);
-            }
-            ctx.stdout.write(`${due.length} digest(s) due; nothing sent (dry run).\n`);
-            return;
-          }
-          const mailer = createMailer(ctx.config, ctx.logger);
-          try {
-            const result = await runDigests(
-              {
-                store,
-                mailer,
-                secret,
-                baseUrl: ctx.config.web.baseUrl,
-                outbound: { allowHosts: ctx.config.security.outboundAllowHosts },
-                logger: ctx.logger,
-              },
-              { leaseMs, concurrency, at },
-            );
-            ctx.stdout.write(
-              opts.json
-                ? `${JSON.stringify(result)}\n`
-                : `planned ${result.planned}, sent ${result.sent}, retrying ${result.retried}, failed ${result.failed}, skipped ${result.skipped + result.superseded}\n`,
-            );
-          } finally {
-            await mailer.close();
-          }
-        });
-      },
+    .action(async (opts: DigestSendOptions, command: Command) =>
+      (await actions()).runDigestSend(opts, command),
     );
 }

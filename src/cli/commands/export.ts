@@ -1,10 +1,9 @@
-import { once } from "node:events";
-import { createWriteStream } from "node:fs";
-import { createGzip } from "node:zlib";
 import type { Command } from "commander";
-import { exportDailyLine, exportHeader, exportPaperLine } from "../../sources/files/paperboy-export.ts";
-import { contextFrom } from "../context.ts";
-import { formatCount } from "../format.ts";
+
+export interface ExportOptions {
+  output?: string;
+  papersOnly?: boolean;
+}
 
 export function registerExport(program: Command): void {
   program
@@ -12,45 +11,7 @@ export function registerExport(program: Command): void {
     .summary("write every paper (and daily entry) as JSON lines that `paperboy import` reads back")
     .option("-o, --output <file>", "write to a file instead of stdout (.gz compresses)")
     .option("--papers-only", "leave out the daily entries")
-    .action(async (opts: { output?: string; papersOnly?: boolean }, command) => {
-      const ctx = contextFrom(command);
-      let out: NodeJS.WritableStream = ctx.stdout;
-      let file: NodeJS.WritableStream | null = null;
-      if (opts.output) {
-        file = createWriteStream(opts.output);
-        if (opts.output.endsWith(".gz")) {
-          const gzip = createGzip();
-          gzip.pipe(file);
-          out = gzip;
-        } else {
-          out = file;
-        }
-      }
-      const write = async (line: string) => {
-        if (!out.write(`${line}\n`)) await once(out, "drain");
-      };
-      const counts = await ctx.withStore(async (store) => {
-        let papers = 0;
-        let daily = 0;
-        await write(exportHeader(new Date()));
-        for await (const paper of store.iteratePapers()) {
-          await write(exportPaperLine(paper));
-          papers++;
-        }
-        if (!opts.papersOnly) {
-          for await (const entry of store.iterateDailyEntries()) {
-            await write(exportDailyLine(entry));
-            daily++;
-          }
-        }
-        return { papers, daily };
-      });
-      if (file) {
-        out.end();
-        await once(file, "finish");
-        ctx.stderr.write(
-          `Exported ${formatCount(counts.papers)} papers and ${formatCount(counts.daily)} daily entries to ${opts.output}\n`,
-        );
-      }
-    });
+    .action(async (opts: ExportOptions, command: Command) =>
+      (await import("../actions/export.ts")).runExport(opts, command),
+    );
 }

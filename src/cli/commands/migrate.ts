@@ -1,19 +1,10 @@
 import type { Command } from "commander";
-import { describeDatabase } from "../../config/config.ts";
-import { contextFrom } from "../context.ts";
 
 export function registerMigrate(program: Command): void {
   program
     .command("migrate")
     .summary("bring the database schema up to date (other commands do this on start too)")
-    .action(async (_opts: unknown, command) => {
-      const ctx = contextFrom(command);
-      const applied = await ctx.withStore((store) => store.migrate(), { migrate: false });
-      const where = describeDatabase(ctx.config.db);
-      ctx.stdout.write(
-        applied.length === 0
-          ? `${where}: schema already up to date.\n`
-          : `${where}: applied ${applied.join(", ")}.\n`,
-      );
-    });
+    .action(async (_opts: unknown, command: Command) =>
+      (await import("../actions/migrate.ts")).runMigrate(command),
+    );
 }

@@ -1,22 +1,11 @@
 /** `paperboy subscribers`: who gets digests, in what state, when next. */
 import type { Command } from "commander";
-import { SUBSCRIPTION_STATES, type Subscription, type SubscriptionState } from "../../store/digests/index.ts";
-import { contextFrom } from "../context.ts";
+import { SUBSCRIPTION_STATES } from "../../store/digests/types.ts";
 
-function channels(s: Subscription): string {
-  return [s.emailEnabled ? "email" : null, s.slackUrl ? "slack" : null, s.webhookUrl ? "webhook" : null]
-    .filter(Boolean)
-    .join("+");
-}
-
-function describe(s: Subscription): string {
-  const when =
-    s.schedule.frequency === "daily"
-      ? `daily ${s.schedule.hour}:00`
-      : `weekly day ${s.schedule.weekday} ${s.schedule.hour}:00`;
-  return [s.email, s.state, `${when} ${s.schedule.timeZone}`, channels(s), s.nextDueAt ?? "-", s.id].join(
-    "\t",
-  );
+export interface SubscribersOptions {
+  state?: string;
+  limit: string;
+  json?: boolean;
 }
 
 export function registerSubscribers(program: Command): void {
@@ -26,32 +15,7 @@ export function registerSubscribers(program: Command): void {
     .option("--state <state>", `only this state (${SUBSCRIPTION_STATES.join(", ")})`)
     .option("--limit <n>", "at most this many", "100")
     .option("--json", "print as JSON")
-    .action(async (opts: { state?: string; limit: string; json?: boolean }, command: Command) => {
-      const ctx = contextFrom(command);
-      if (opts.state && !(SUBSCRIPTION_STATES as readonly string[]).includes(opts.state)) {
-        throw new Error(`--state must be one of ${SUBSCRIPTION_STATES.join(", ")}`);
-      }
-      const limit = Number.parseInt(opts.limit, 10);
-      if (!Number.isInteger(limit) || limit < 1) throw new Error("--limit must be a positive integer");
-      const { list, counts, deliveries } = await ctx.withStore(async (store) => ({
-        list: await store.digests.list({
-          limit,
-          ...(opts.state ? { state: opts.state as SubscriptionState } : {}),
-        }),
-        counts: await store.digests.counts(),
-        deliveries: await store.digests.deliveryCounts(),
-      }));
-      if (opts.json) {
-        ctx.stdout.write(`${JSON.stringify({ counts, deliveries, subscriptions: list }, null, 2)}\n`);
-        return;
-      }
-      if (list.length > 0) ctx.stdout.write(`${list.map(describe).join("\n")}\n`);
-      const summary = Object.entries(counts)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ");
-      const sent = Object.entries(deliveries)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ");
-      ctx.stdout.write(`Subscriptions: ${summary}. Deliveries: ${sent}.\n`);
-    });
+    .action(async (opts: SubscribersOptions, command: Command) =>
+      (await import("../actions/subscribers.ts")).runSubscribers(opts, command),
+    );
 }

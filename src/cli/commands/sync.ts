@@ -1,11 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { parseIsoDate } from "../../core/index.ts";
-import { refreshStars } from "../../jobs/refresh-stars.ts";
-import { syncArxivCategory, syncArxivIds, syncArxivListing } from "../../jobs/sync-arxiv.ts";
-import { syncHfDays } from "../../jobs/sync-hf.ts";
-import { syncOai } from "../../jobs/sync-oai.ts";
-import { contextFrom } from "../context.ts";
-import { runSyncCommand } from "../sync-context.ts";
 
 function date(flag: string) {
   return (value: string) => {
@@ -17,7 +11,32 @@ function date(flag: string) {
   };
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+export interface SyncArxivOptions {
+  ids?: string;
+  category?: string;
+  since?: string;
+  json?: boolean;
+}
+
+export interface SyncListingOptions {
+  category: string;
+  json?: boolean;
+}
+
+export interface SyncOaiOptions {
+  set?: string;
+  from?: string;
+  until?: string;
+  format: "arXiv" | "arXivRaw";
+  json?: boolean;
+}
+
+export interface SyncHfOptions {
+  date?: string;
+  from?: string;
+  to?: string;
+  json?: boolean;
+}
 
 export function registerSync(program: Command): void {
   const sync = program
@@ -27,6 +46,7 @@ export function registerSync(program: Command): void {
       "Fetch papers from the live sources now. The worker (paperboy worker) runs the same syncs on a " +
         "schedule. Every sync saves its progress with its records: interrupted, it continues where it stopped.",
     );
+  const actions = () => import("../actions/sync.ts");
 
   sync
     .command("arxiv")
@@ -35,27 +55,8 @@ export function registerSync(program: Command): void {
     .option("--category <cat>", "an arXiv category, e.g. cs.LG (with --since)")
     .option("--since <date>", "with --category: papers submitted on or after this date", date("--since"))
     .option("--json", "print the summary as JSON")
-    .action(
-      async (opts: { ids?: string; category?: string; since?: string; json?: boolean }, command: Command) => {
-        if (!opts.ids === !opts.category)
-          command.error("give either --ids or --category with --since", { exitCode: 2 });
-        if (opts.category && !opts.since) command.error("--category needs --since DATE", { exitCode: 2 });
-        const ctx = contextFrom(command);
-        await runSyncCommand(ctx, opts, (s) =>
-          opts.ids
-            ? syncArxivIds(
-                s,
-                opts.ids
-                  .split(",")
-                  .map((id) => id.trim())
-                  .filter(Boolean),
-              )
-            : syncArxivCategory(s, {
-                category: opts.category ?? "",
-                since: new Date(`${opts.since}T00:00:00Z`),
-              }),
-        );
-      },
+    .action(async (opts: SyncArxivOptions, command: Command) =>
+      (await actions()).runSyncArxiv(opts, command),
     );
 
   sync
@@ -64,9 +65,9 @@ export function registerSync(program: Command): void {
     .summary("a category's latest daily arXiv listing (new, cross-lists, replacements)")
     .requiredOption("--category <cat>", "an arXiv category, e.g. cs.LG")
     .option("--json", "print the summary as JSON")
-    .action(async (opts: { category: string; json?: boolean }, command: Command) => {
-      await runSyncCommand(contextFrom(command), opts, (s) => syncArxivListing(s, opts.category));
-    });
+    .action(async (opts: SyncListingOptions, command: Command) =>
+      (await actions()).runSyncListing(opts, command),
+    );
 
   sync
     .command("oai")
@@ -82,22 +83,7 @@ export function registerSync(program: Command): void {
       new Option("--format <prefix>", "metadata format").choices(["arXivRaw", "arXiv"]).default("arXivRaw"),
     )
     .option("--json", "print the summary as JSON")
-    .action(
-      async (
-        opts: { set?: string; from?: string; until?: string; format: "arXiv" | "arXivRaw"; json?: boolean },
-        command: Command,
-      ) => {
-        if (opts.until && !opts.from) command.error("--until needs --from", { exitCode: 2 });
-        await runSyncCommand(contextFrom(command), opts, (s) =>
-          syncOai(s, {
-            set: opts.set ?? null,
-            metadataPrefix: opts.format,
-            ...(opts.from ? { from: opts.from } : {}),
-            ...(opts.until ? { until: opts.until } : {}),
-          }),
-        );
-      },
-    );
+    .action(async (opts: SyncOaiOptions, command: Command) => (await actions()).runSyncOai(opts, command));
 
   sync
     .command("hf")
@@ -106,19 +92,13 @@ export function registerSync(program: Command): void {
     .option("--from <date>", "first day of a range", date("--from"))
     .option("--to <date>", "last day of a range (default: today)", date("--to"))
     .option("--json", "print the summary as JSON")
-    .action(async (opts: { date?: string; from?: string; to?: string; json?: boolean }, command: Command) => {
-      if (opts.date && (opts.from || opts.to))
-        command.error("give --date or --from/--to, not both", { exitCode: 2 });
-      const from = opts.date ?? opts.from ?? today();
-      const to = opts.date ?? opts.to ?? today();
-      await runSyncCommand(contextFrom(command), opts, (s) => syncHfDays(s, { from, to }));
-    });
+    .action(async (opts: SyncHfOptions, command: Command) => (await actions()).runSyncHf(opts, command));
 
   sync
     .command("stars")
     .summary("refresh GitHub star counts of papers with a code repository")
     .option("--json", "print the summary as JSON")
-    .action(async (opts: { json?: boolean }, command: Command) => {
-      await runSyncCommand(contextFrom(command), opts, (s) => refreshStars(s));
-    });
+    .action(async (opts: { json?: boolean }, command: Command) =>
+      (await actions()).runSyncStars(opts, command),
+    );
 }

@@ -8,7 +8,7 @@ import {
   type ParsedArxivId,
   parseArxivId,
 } from "../../core/index.ts";
-import type { SimilarPaper } from "../../search/service.ts";
+import type { SimilarPaper } from "../../search/service/index.ts";
 import type { PaperActivity } from "../../store/listings/index.ts";
 import type { AppEnv } from "../env.ts";
 import { bibtexFor } from "../views/bibtex.ts";

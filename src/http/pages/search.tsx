@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { describeError, parseCategory, parseIsoDate } from "../../core/index.ts";
-import type { PaperResults } from "../../search/service.ts";
+import type { PaperResults } from "../../search/service/index.ts";
 import type { SearchFilters } from "../../store/search/index.ts";
 import type { AppEnv } from "../env.ts";
 import { feeds } from "../views/feeds.ts";

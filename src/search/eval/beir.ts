@@ -66,6 +66,9 @@ export async function readBeirQrels(path: string): Promise<Map<string, Map<strin
   return qrels;
 }
 
+/** Results per query, as the harness asks the service for them (its largest page). */
+export const RUN_DEPTH = 100;
+
 /** A TREC run file: `query Q0 doc rank score tag`, one line per result. */
 export function formatTrecRun(
   run: ReadonlyMap<string, readonly { id: string; score: number }[]>,

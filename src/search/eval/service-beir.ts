@@ -6,11 +6,9 @@ import type { Logger } from "../../log.ts";
 import { openSqliteStore } from "../../store/sqlite.ts";
 import type { Store } from "../../store/store.ts";
 import type { EngineOptions, SearchMode } from "../engine.ts";
-import { buildSearchEngine } from "../service/build.ts";
-import { createSearchService } from "../service/create.ts";
-import { EngineFiles } from "../service/engine-files.ts";
+import { buildSearchEngine, createSearchService, EngineFiles } from "../service/index.ts";
 import type { SearchDocument, SearchHit } from "../types.ts";
-import { readBeirCorpus, readBeirQrels, readBeirQueries } from "./beir.ts";
+import { RUN_DEPTH, readBeirCorpus, readBeirQrels, readBeirQueries } from "./beir.ts";
 import { evaluateRun, type MetricSummary } from "./metrics.ts";
 
 /**
@@ -67,9 +65,6 @@ export interface ServiceBeirReport {
   buildMs: number;
   results: ServiceBeirResult[];
 }
-
-/** Results per query, as the harness asks the service for them (its largest page). */
-export const RUN_DEPTH = 100;
 
 /**
  * Runs a BEIR set through the product: the corpus is imported into a fresh temporary SQLite store, the engine

@@ -1,3 +1,4 @@
+import type { Analyzer } from "../../core/text/analyzer.ts";
 import {
   type Bm25Params,
   DEFAULT_BM25,
@@ -7,7 +8,6 @@ import {
   quantizeImpact,
   saturate,
 } from "../rank/bm25.ts";
-import type { Analyzer } from "../text/analyzer.ts";
 import type { SearchDocument } from "../types.ts";
 import { Growable, pushVarint } from "./growable.ts";
 import { BLOCK_SIZE, InvertedIndex } from "./inverted-index.ts";

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { createAnalyzer } from "../../core/text/analyzer.ts";
 import { SearchEngine } from "../engine.ts";
 import type { InvertedIndexData } from "../index/inverted-index.ts";
 import { InvertedIndex } from "../index/inverted-index.ts";
 import type { Bm25Params, Field } from "../rank/bm25.ts";
 import type { FeedbackParams } from "../rank/feedback.ts";
 import type { FusionParams } from "../rank/fusion.ts";
-import { createAnalyzer } from "../text/analyzer.ts";
 import { CorpusEmbedder } from "../vector/corpus-embedder.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import { FlatVectorIndex } from "../vector/flat-index.ts";

@@ -1,5 +1,5 @@
-import type { Analyzer } from "../text/analyzer.ts";
-import { tokenize } from "../text/tokenize.ts";
+import type { Analyzer } from "../../core/text/analyzer.ts";
+import { tokenize } from "../../core/text/tokenize.ts";
 
 /** A quoted phrase: its terms and their offsets from the first one (stop words inside leave gaps). */
 export interface QueryPhrase {

@@ -5,7 +5,6 @@ import { type Logger, silentLogger } from "../../log.ts";
 import type { StoreSearchResult } from "../../store/search/index.ts";
 import type { Store } from "../../store/store.ts";
 import type { SearchMode } from "../engine.ts";
-import type { PaperQuery, PaperResults, SearchService, SearchStatus, SimilarPaper } from "../service.ts";
 import { createEmbedder, describeEmbedder } from "../vector/create-embedder.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import { EngineFiles } from "./engine-files.ts";
@@ -16,6 +15,7 @@ import { fromStoreHit, hydrateHits } from "./hits.ts";
 import { LiveEngine, type LoadedEngine } from "./live-engine.ts";
 import { findSimilar } from "./similar.ts";
 import { suggestSpelling } from "./suggest.ts";
+import type { PaperQuery, PaperResults, SearchService, SearchStatus, SimilarPaper } from "./types.ts";
 
 export interface SearchServiceOptions {
   store: Store;

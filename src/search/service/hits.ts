@@ -1,9 +1,9 @@
 import type { ArxivId } from "../../core/index.ts";
+import { type HighlightQuery, highlight, snippet } from "../../core/text/highlight.ts";
 import type { StoreSearchHit } from "../../store/search/index.ts";
 import type { Store } from "../../store/store.ts";
-import type { PaperHit } from "../service.ts";
-import { type HighlightQuery, highlight, snippet } from "../text/highlight.ts";
 import type { RankedId } from "./merge.ts";
+import type { PaperHit } from "./types.ts";
 
 /**
  * Turns ranked ids into hits: the papers (one round trip), their upvotes (one more, for those the store's

@@ -1,7 +1,7 @@
 import { type ArxivId, authorKey, type Paper, parseArxivId } from "../../core/index.ts";
 import type { Store } from "../../store/store.ts";
-import type { SimilarPaper } from "../service.ts";
 import type { LoadedEngine } from "./live-engine.ts";
+import type { SimilarPaper } from "./types.ts";
 
 /** Neighbours fetched beyond the limit, to fill the list after other versions are left out. */
 const SPARE = 5;

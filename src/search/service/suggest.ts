@@ -1,9 +1,9 @@
 import type { ArxivId } from "../../core/index.ts";
 import type { ParsedSearchQuery } from "../../core/search-query.ts";
+import { tokenize } from "../../core/text/tokenize.ts";
 import type { Store } from "../../store/store.ts";
 import type { SearchEngine } from "../engine.ts";
 import { END } from "../index/inverted-index.ts";
-import { tokenize } from "../text/tokenize.ts";
 
 /** Query words checked at most (each unknown one costs a pass over the vocabulary). */
 const MAX_WORDS = 4;

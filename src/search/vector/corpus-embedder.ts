@@ -1,4 +1,4 @@
-import type { Analyzer } from "../text/analyzer.ts";
+import type { Analyzer } from "../../core/text/analyzer.ts";
 import { type Embedder, normalize } from "./embedder.ts";
 
 /** A text as a sparse tf-idf vector over the embedder's vocabulary: term numbers and weights, unit length. */

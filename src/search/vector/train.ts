@@ -1,6 +1,6 @@
+import type { Analyzer } from "../../core/text/analyzer.ts";
 import type { Logger } from "../../log.ts";
 import { idf as bm25Idf } from "../rank/bm25.ts";
-import type { Analyzer } from "../text/analyzer.ts";
 import { CorpusEmbedder, type SparseVector, sparseTfIdf } from "./corpus-embedder.ts";
 import { Random } from "./random.ts";
 

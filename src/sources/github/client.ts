@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { isPaperboyError, ValidationError } from "../../core/errors.ts";
+import { type GitHubRepo, isValidRepo, repoKey } from "../../core/github-repo.ts";
 import { type IsoTimestamp, toTimestamp } from "../../core/index.ts";
 import type { Logger } from "../../log.ts";
 import { silentLogger } from "../../log.ts";
 import type { Clock } from "../clock.ts";
 import { type HttpClient, type HttpResponse, retryAfterMs, SourceError } from "../http.ts";
 import { firstIssue, rejectionReason } from "../validation.ts";
-import { type GitHubRepo, isValidRepo, repoKey } from "./repo.ts";
 
 export interface GitHubClientOptions {
   /** Default `https://api.github.com`. */

@@ -1,6 +1,6 @@
+import { parseGitHubRepo, repoKey } from "../../core/github-repo.ts";
 import type { ArxivId, DailyEntry } from "../../core/index.ts";
 import { starsGained, type TrendingParams, trendingScore } from "../../core/trending.ts";
-import { parseGitHubRepo, repoKey } from "../../sources/github/repo.ts";
 import type { ListingSort, LocalActivitySource, PaperActivity } from "./types.ts";
 
 const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { IsoDate } from "../../core/dates.ts";
 import type { SearchFilters } from "../../core/search-query.ts";
-import { authorKey } from "../../core/text.ts";
+import { authorKey } from "../../core/text/normalize.ts";
 import type { Database } from "../schema.ts";
 
 /** Query builders here read papers under the alias `p`. */

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
 import type { ParsedSearchQuery, SearchPhrase } from "../../core/search-query.ts";
-import type { Dialect } from "../store.ts";
+import type { Dialect } from "../repo.ts";
 
 /**
  * Field weights of the relevance score, in the order title, authors, abstract: a word in the title counts

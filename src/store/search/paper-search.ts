@@ -4,7 +4,7 @@ import { parseCategory } from "../../core/category.ts";
 import { parseIsoDate } from "../../core/dates.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { type ParsedSearchQuery, parseSearchQuery, type SearchFilters } from "../../core/search-query.ts";
-import { type HighlightQuery, highlight, snippet } from "../../search/text/highlight.ts";
+import { type HighlightQuery, highlight, snippet } from "../../core/text/highlight.ts";
 import type { RepoContext } from "../repo.ts";
 import { rowToPaper } from "../rows.ts";
 import type { Database, PapersTable } from "../schema.ts";

@@ -1,6 +1,6 @@
 import type { ArxivId, Paper } from "../../core/index.ts";
 import type { SearchFilters } from "../../core/search-query.ts";
-import type { TextPiece } from "../../search/text/highlight.ts";
+import type { TextPiece } from "../../core/text/highlight.ts";
 
 /**
  * How results are ordered. `relevance`: the keyword score with field weights (title 2, authors 1.5, abstract 1;
@@ -10,7 +10,7 @@ import type { TextPiece } from "../../search/text/highlight.ts";
 export type SearchSort = "relevance" | "date" | "upvotes";
 
 export type { SearchFilters } from "../../core/search-query.ts";
-export type { TextPiece } from "../../search/text/highlight.ts";
+export type { TextPiece } from "../../core/text/highlight.ts";
 
 export interface StoreSearchRequest {
   /**

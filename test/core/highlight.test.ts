@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseSearchQuery } from "../../src/core/search-query.ts";
-import { highlight, snippet, type TextPiece } from "../../src/search/text/highlight.ts";
+import { highlight, snippet, type TextPiece } from "../../src/core/text/highlight.ts";
 
 const marked = (pieces: TextPiece[]) => pieces.filter((p) => p.match).map((p) => p.text);
 const joined = (pieces: TextPiece[]) => pieces.map((p) => p.text).join("");

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { createAnalyzer } from "../../src/search/text/analyzer.ts";
-import { stem } from "../../src/search/text/stem.ts";
-import { tokenize } from "../../src/search/text/tokenize.ts";
+import { createAnalyzer } from "../../src/core/text/analyzer.ts";
+import { stem } from "../../src/core/text/stem.ts";
+import { tokenize } from "../../src/core/text/tokenize.ts";
 
 describe("Porter2 stemmer", () => {
   const cases: Record<string, string> = {

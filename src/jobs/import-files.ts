@@ -4,12 +4,18 @@ import { Readable } from "node:stream";
 import { parser } from "stream-json";
 import { pick } from "stream-json/filters/pick.js";
 import { streamArray } from "stream-json/streamers/stream-array.js";
-import { describeError, ValidationError } from "../../core/errors.ts";
-import type { DailyEntryRecord, IsoTimestamp, PaperRecord } from "../../core/index.ts";
-import type { OutcomeCounts, Store } from "../../store/store.ts";
-import { rejectionReason } from "../validation.ts";
-import { type Detected, dayFromFileName, detectFormat, type ImportItem, recordParser } from "./formats.ts";
-import { type ImportInput, openInput } from "./input.ts";
+import { describeError, ValidationError } from "../core/errors.ts";
+import type { DailyEntryRecord, IsoTimestamp, PaperRecord } from "../core/index.ts";
+import {
+  type Detected,
+  dayFromFileName,
+  detectFormat,
+  type ImportItem,
+  recordParser,
+} from "../sources/files/formats.ts";
+import { type ImportInput, openInput } from "../sources/files/input.ts";
+import { rejectionReason } from "../sources/validation.ts";
+import type { OutcomeCounts, Store } from "../store/store.ts";
 
 export interface ImportProblem {
   file: string;

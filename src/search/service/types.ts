@@ -1,6 +1,6 @@
-import type { ArxivId, Paper } from "../core/index.ts";
-import type { SearchFilters, SearchSort, TextPiece } from "../store/search/index.ts";
-import type { SearchMode } from "./engine.ts";
+import type { ArxivId, Paper } from "../../core/index.ts";
+import type { SearchFilters, SearchSort, TextPiece } from "../../store/search/index.ts";
+import type { SearchMode } from "../engine.ts";
 
 /** One search as a reader types it: the query may carry `author:`, `cat:`, `since:`, `until:`, `year:`. */
 export interface PaperQuery {
@@ -87,5 +87,3 @@ export interface SearchService {
   similar(id: ArxivId, limit?: number): Promise<SimilarPaper[]>;
   status(): Promise<SearchStatus>;
 }
-
-export { createSearchService, type SearchServiceOptions } from "./service/create.ts";

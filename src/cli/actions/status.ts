@@ -1,0 +1,69 @@
+import type { Command } from "commander";
+import { describeDatabase } from "../../config/config.ts";
+import { assessFreshness, type Freshness } from "../../core/index.ts";
+import type { StatusOptions } from "../commands/status.ts";
+import { contextFrom } from "../context.ts";
+import { EXIT } from "../exit-codes.ts";
+import { formatDuration } from "../format.ts";
+
+export async function runStatus(opts: StatusOptions, command: Command): Promise<void> {
+  const ctx = contextFrom(command);
+  const now = Date.now();
+  const { sources, jobs, failed } = await ctx.withStore(async (store) => ({
+    sources: (await store.listSourceStates()).map((s) =>
+      assessFreshness(s, now, ctx.config.worker.flagFailingAfterMs),
+    ),
+    jobs: await store.jobCounts(),
+    failed: await store.listJobs({ states: ["failed"], limit: 10 }),
+  }));
+  const flagged = sources.filter((s) => s.flagged);
+  if (opts.json) {
+    ctx.stdout.write(
+      `${JSON.stringify({ sources, jobs, failedJobs: failed, flagged: flagged.length }, null, 2)}\n`,
+    );
+  } else {
+    ctx.stdout.write(render(describeDatabase(ctx.config.db), sources, jobs, failed, now));
+  }
+  if (opts.check && flagged.length > 0) process.exitCode = EXIT.partial;
+}
+
+function ago(iso: string | null, now: number): string {
+  return iso ? `${formatDuration((now - Date.parse(iso)) / 1000)} ago` : "never";
+}
+
+function render(
+  where: string,
+  sources: Freshness[],
+  jobs: Record<string, number>,
+  failed: { id: string; kind: string; lastError: string | null; attempts: number }[],
+  now: number,
+): string {
+  const lines = [`Store: ${where}`, ""];
+  if (sources.length === 0) {
+    lines.push("No source has been synced yet. Try: paperboy sync hf, or start the worker: paperboy worker");
+  } else {
+    lines.push("Sources:");
+    const width = Math.max(...sources.map((s) => s.source.length));
+    for (const s of sources) {
+      const mark = s.flagged
+        ? "FLAGGED"
+        : s.status === "failing"
+          ? "failing"
+          : s.status === "ok"
+            ? "ok"
+            : s.status;
+      lines.push(
+        `  ${s.source.padEnd(width)}  ${mark.padEnd(12)} last success ${ago(s.lastSuccessAt, now)}, ` +
+          `newest item ${ago(s.newestItemAt, now)}` +
+          (s.lastError && s.status !== "ok" ? `\n  ${" ".repeat(width)}  last error: ${s.lastError}` : ""),
+      );
+    }
+  }
+  lines.push(
+    "",
+    `Jobs: ${jobs.queued ?? 0} queued, ${jobs.running ?? 0} running, ${jobs.succeeded ?? 0} succeeded, ${jobs.failed ?? 0} failed`,
+  );
+  for (const j of failed)
+    lines.push(`  failed ${j.kind} (${j.id}) after ${j.attempts} attempts: ${j.lastError ?? "?"}`);
+  return `${lines.join("\n")}\n`;
+}

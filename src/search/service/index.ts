@@ -1,0 +1,18 @@
+/**
+ * The search service's one entry: what pages, the API, feeds, the CLI, jobs and the BEIR harness use. Modules
+ * inside `service/` import each other directly (and their shared types from `types.ts`), never this file.
+ */
+export { type BuildOptions, buildSearchEngine, type RebuildDecision, rebuildIfStale } from "./build.ts";
+export { buildInThread } from "./build-thread.ts";
+export { createSearchService, type SearchServiceOptions } from "./create.ts";
+export { EngineFiles, type EngineManifest } from "./engine-files.ts";
+export { assessEngine } from "./freshness.ts";
+export type {
+  PaperHit,
+  PaperQuery,
+  PaperResults,
+  SearchService,
+  SearchStatus,
+  SimilarPaper,
+  SpellingHelp,
+} from "./types.ts";
