@@ -1,6 +1,6 @@
 import type { RepoContext } from "../repo.ts";
-import type { Accounts } from "./index.ts";
 import { iso } from "./rows.ts";
+import type { Accounts } from "./types.ts";
 
 type RateLimitMethods = Pick<Accounts, "hitRateLimit" | "releaseRateLimit">;
 

@@ -1,9 +1,9 @@
 import type { IsoTimestamp } from "../../core/dates.ts";
 import type { RepoContext } from "../repo.ts";
-import type { Accounts, Session } from "./index.ts";
 import { SESSION_RENEW_AFTER_MS, SESSION_TTL_MS } from "./policy.ts";
 import { iso, rowToUser } from "./rows.ts";
 import { hashToken, newToken } from "./secrets.ts";
+import type { Accounts, Session } from "./types.ts";
 
 type SessionMethods = Pick<Accounts, "createSession" | "resolveSession" | "endSession" | "endUserSessions">;
 

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { AccountError } from "../../core/accounts.ts";
 import type { IsoTimestamp } from "../../core/dates.ts";
 import type { RepoContext } from "../repo.ts";
-import type { Accounts, ApiScope, ApiTokenInfo } from "./index.ts";
 import { TOKEN_TTL_MS } from "./policy.ts";
 import { iso, rowToUser } from "./rows.ts";
 import { hashToken, newToken } from "./secrets.ts";
+import type { Accounts, ApiScope, ApiTokenInfo } from "./types.ts";
 
 type TokenMethods = Pick<
   Accounts,

@@ -9,9 +9,9 @@ import {
   type User,
 } from "../../core/accounts.ts";
 import type { RepoContext } from "../repo.ts";
-import type { Accounts } from "./index.ts";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "./password.ts";
 import { iso, rowToUser } from "./rows.ts";
+import type { Accounts } from "./types.ts";
 
 type UserMethods = Pick<
   Accounts,
