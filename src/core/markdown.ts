@@ -7,6 +7,7 @@
  * Work is linear in the input (no backtracking regular expressions, bounded nesting), so a hostile 100 KB
  * comment renders as fast as a friendly one.
  */
+import { escapeHtml } from "./text/html.ts";
 
 /** How deep blockquotes and lists may nest; deeper markers are shown as text. */
 export const MAX_BLOCK_DEPTH = 8;
@@ -15,21 +16,6 @@ const MAX_LINK_TEXT = 500;
 const MAX_URL = 2_000;
 /** Open emphasis markers remembered per paragraph; older ones become plain text. */
 const MAX_OPENERS = 64;
-
-const NEEDS_ESCAPE = /[&<>"']/;
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Escapes text for an HTML element body or a double-quoted attribute. */
-export function escapeHtml(text: string): string {
-  // Most pieces of a comment have nothing to escape; skipping the replace for them halves rendering time.
-  return NEEDS_ESCAPE.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c) : text;
-}
 
 /** Renders `markdown` to an HTML fragment that is safe to insert into a page as is. */
 export function renderMarkdown(markdown: string): string {

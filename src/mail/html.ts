@@ -2,17 +2,7 @@
  * The HTML frame of every Paperboy mail: inline styles only (mail clients drop style sheets), one column,
  * and escaping for everything interpolated. Templates build their body with `escapeHtml`, then wrap it.
  */
-const ENTITIES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ENTITIES[ch] ?? ch);
-}
+import { escapeHtml } from "../core/text/html.ts";
 
 /** A button-like link; only http(s) URLs are linked, anything else is shown as text. */
 export function linkButton(href: string, label: string): string {

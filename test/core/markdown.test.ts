@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { escapeHtml, MAX_BLOCK_DEPTH, renderMarkdown, safeHttpUrl } from "../../src/core/markdown.ts";
+import { MAX_BLOCK_DEPTH, renderMarkdown, safeHttpUrl } from "../../src/core/markdown.ts";
+import { escapeHtml } from "../../src/core/text/html.ts";
 
 /** Tags the renderer may write; anything else in the output would be input leaking through as HTML. */
 const ALLOWED_TAGS = new Set(["p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a"]);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { escapeHtml, MAX_BLOCK_DEPTH, renderMarkdown, safeHttpUrl } from "../../src/core/markdown.ts";
+import { MAX_BLOCK_DEPTH, renderMarkdown, safeHttpUrl } from "../../src/core/markdown.ts";
+import { escapeHtml } from "../../src/core/text/html.ts";
 import { MAX_COMMENT_LENGTH } from "../../src/store/community/types.ts";
 import { check, edgeStrings, textOf } from "./fuzz.ts";
 

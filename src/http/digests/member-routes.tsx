@@ -3,10 +3,8 @@
  * `/api/for-you`, and "not interested" (a negative signal for recommendations).
  */
 import { type Context, Hono } from "hono";
-import { describeError, parseArxivId } from "../../core/index.ts";
-import { digestLinks } from "../../mail/digest/links.ts";
+import { parseArxivId } from "../../core/index.ts";
 import { previewDigest } from "../../mail/digest/preview.ts";
-import { renderConfirmation } from "../../mail/digest/render.ts";
 import { DigestStoreError, type Subscription } from "../../store/digests/index.ts";
 import { parseForm } from "../accounts/forms.ts";
 import { messagePage } from "../accounts/message.tsx";
@@ -17,6 +15,7 @@ import type { AppDeps, AppEnv, SessionUser } from "../env.ts";
 import { emailSubject, overLimit, RATE_RULES } from "../rate-limit.ts";
 import { renderPage } from "../views/page.tsx";
 import { channelProblems } from "./channel-targets.ts";
+import { sendConfirmation } from "./confirmation.ts";
 import { forYouSource, presentRecommendation } from "./for-you.ts";
 import { contentsOf, memberForm, scheduleOf } from "./forms.ts";
 import { draftOf, type Rejected, SettingsPage } from "./settings-view.tsx";
@@ -127,15 +126,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
       return settings(c, { error: text, rejected: { form: "new", values: draftOf(f), errors: {} } }, 400);
     }
     if (sub.state === "pending") {
-      const mail = renderConfirmation({
-        confirm: digestLinks(baseUrl, deps.secret, sub.id).confirm,
-        siteUrl: baseUrl,
-        frequency: sub.schedule.frequency,
-      });
-      try {
-        await deps.mailer.send({ to: sub.email, ...mail });
-      } catch (error) {
-        deps.logger.warn("could not send a digest confirmation", { error: describeError(error) });
+      if (!(await sendConfirmation(deps, sub))) {
         return settings(
           c,
           { error: "Saved, but the confirmation mail could not be sent; try again later." },

@@ -6,15 +6,14 @@
  */
 import { type Context, Hono } from "hono";
 import { DEFAULT_CONTENTS } from "../../core/digest.ts";
-import { describeError } from "../../core/index.ts";
-import { digestLinks, verifyToken } from "../../mail/digest/links.ts";
-import { renderConfirmation } from "../../mail/digest/render.ts";
+import { verifyToken } from "../../mail/digest/links.ts";
 import { parseForm } from "../accounts/forms.ts";
 import { messagePage } from "../accounts/message.tsx";
 import { Notice, PostForm } from "../accounts/views.tsx";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { clientIp, emailSubject, overLimit, RATE_RULES } from "../rate-limit.ts";
 import { renderPage } from "../views/page.tsx";
+import { sendConfirmation } from "./confirmation.ts";
 import { contentsOf, scheduleOf, subscribeForm } from "./forms.ts";
 import { ScheduleFields } from "./views.tsx";
 
@@ -136,15 +135,7 @@ export function publicDigestRoutes(deps: AppDeps): Hono<AppEnv> {
       },
       deps.now(),
     );
-    const mail = renderConfirmation({
-      confirm: digestLinks(baseUrl, deps.secret, sub.id).confirm,
-      siteUrl: baseUrl,
-      frequency: sub.schedule.frequency,
-    });
-    try {
-      await deps.mailer.send({ to: sub.email, ...mail });
-    } catch (error) {
-      deps.logger.warn("could not send a digest confirmation", { error: describeError(error) });
+    if (!(await sendConfirmation(deps, sub))) {
       return messagePage(c, baseUrl, 503, {
         code: "mail_failed",
         title: "Mail could not be sent",

@@ -1,5 +1,5 @@
 import temml from "temml";
-import { escapeHtml } from "./escape.ts";
+import { escapeHtml } from "../../core/text/html.ts";
 
 /**
  * LaTeX math in titles and abstracts, rendered on the server to MathML with temml, so readers need no script.

@@ -5,7 +5,7 @@
  */
 import type { DigestContent, DigestSection, Frequency } from "../../core/digest.ts";
 import type { Paper } from "../../core/index.ts";
-import { escapeHtml } from "../html.ts";
+import { escapeHtml } from "../../core/text/html.ts";
 import type { RenderedMail } from "../message.ts";
 
 export interface DigestRenderInput {

@@ -2,7 +2,8 @@
  * The mails of the account flows, as text and HTML parts. Rendering only: the route decides the recipient
  * and sends through the Mailer.
  */
-import { escapeHtml, linkButton, mailDocument, paragraph } from "../html.ts";
+import { escapeHtml } from "../../core/text/html.ts";
+import { linkButton, mailDocument, paragraph } from "../html.ts";
 import type { RenderedMail } from "../message.ts";
 
 export interface AccountMailInput {
