@@ -22,7 +22,7 @@ import { messagePage } from "./message.tsx";
 import { endSession, startSession } from "./session.ts";
 import { knownDevice, rememberDevice, signinChecks } from "./signin-throttle.ts";
 import { tooManyRequests } from "./too-many.tsx";
-import { Field, NewPasswordField, Notice, PostForm, Submit } from "./views.tsx";
+import { EmailField, Field, NewPasswordField, Notice, PostForm, Submit } from "./views.tsx";
 
 const SIGNUP_COOKIE = "pb_signup";
 
@@ -36,14 +36,7 @@ function SignupForm(props: { csrf: string; values?: Record<string, string>; erro
       <h1>Sign up</h1>
       <Notice text={props.error} />
       <PostForm action="/signup" csrf={props.csrf}>
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          value={props.values?.email}
-          autocomplete="email"
-          maxlength={254}
-        />
+        <EmailField value={props.values?.email} />
         <Field
           label="Name"
           name="name"
@@ -76,14 +69,7 @@ function SigninForm(props: {
       <Notice text={props.error} />
       <PostForm action="/signin" csrf={props.csrf}>
         <input type="hidden" name="next" value={props.next ?? "/"} />
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          value={props.email}
-          autocomplete="email"
-          maxlength={254}
-        />
+        <EmailField value={props.email} />
         <Field
           label="Password"
           name="password"

@@ -13,7 +13,7 @@ import { parseForm, resetRequestForm, resetSetForm } from "./forms.ts";
 import { sendResetMail } from "./mails.ts";
 import { messagePage } from "./message.tsx";
 import { tooManyRequests } from "./too-many.tsx";
-import { Field, NewPasswordField, Notice, PostForm, Submit } from "./views.tsx";
+import { EmailField, NewPasswordField, Notice, PostForm, Submit } from "./views.tsx";
 
 function RequestForm(props: { csrf: string; email?: string; error?: string | null; info?: string | null }) {
   return (
@@ -22,14 +22,7 @@ function RequestForm(props: { csrf: string; email?: string; error?: string | nul
       <Notice text={props.info} kind="info" />
       <Notice text={props.error} />
       <PostForm action="/reset" csrf={props.csrf}>
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          value={props.email}
-          autocomplete="email"
-          maxlength={254}
-        />
+        <EmailField value={props.email} />
         <Submit label="Send me a link" />
       </PostForm>
     </section>

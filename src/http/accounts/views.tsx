@@ -48,6 +48,13 @@ export function Field(props: {
   );
 }
 
+/** The account forms' email field (sign up, sign in, reset). */
+export function EmailField(props: { value?: string | undefined }) {
+  return (
+    <Field label="Email" name="email" type="email" value={props.value} autocomplete="email" maxlength={254} />
+  );
+}
+
 /** A problem or an outcome shown above a form. */
 export function Notice(props: { text: string | null | undefined; kind?: "error" | "info" }) {
   if (!props.text) return null;
