@@ -109,11 +109,12 @@ export async function paperPage(site: Site, c: Context<AppEnv>): Promise<Respons
   }
   const user = c.get("user");
   const { community } = store;
-  const [activity, similar, hidden, upvotes, comments, voted, saved] = await Promise.all([
+  // Activity (upvotes and comment counts, Hugging Face's plus local) is read once, from the listings'
+  // snapshot of this database version, and feeds both the header and the vote button.
+  const [activity, similar, hidden, comments, voted, saved] = await Promise.all([
     store.listings.activity([paper.id]).then((m) => m.get(paper.id) ?? null),
     similarWithin(site, paper.id),
     community.hiddenAmong([paper.id]).then((set) => set.has(paper.id)),
-    community.upvoteTotals([paper.id]).then((m) => m.get(paper.id) ?? 0),
     community.comments(paper.id),
     user ? community.votedBy(user.id, [paper.id]).then((set) => set.has(paper.id)) : false,
     user ? community.savedItems(user.id, [paper.id]).then((m) => m.get(paper.id) ?? null) : null,
@@ -146,7 +147,7 @@ export async function paperPage(site: Site, c: Context<AppEnv>): Promise<Respons
           <>
             <PaperModeration paperId={paper.id} hidden={hidden} user={user} csrf={csrf} />
             <div class="actions">
-              <VoteButton paperId={paper.id} count={upvotes} voted={voted} user={user} csrf={csrf} />
+              <VoteButton paperId={paper.id} count={activity?.upvotes ?? 0} voted={voted} user={user} csrf={csrf} />
               <SaveToLibrary paperId={paper.id} item={saved} user={user} csrf={csrf} />
             </div>
           </>
