@@ -134,7 +134,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       return fromStore(await store.search.filter({ filters, sort, offset, limit: perPage }));
     }
     const keywordOnly = () =>
-      store.search.search({ text: parsed.text, filters, sort, offset, limit: perPage });
+      store.search.search({ text: parsed.text, parsed, filters, sort, offset, limit: perPage });
     if (sort !== "relevance") return fromStore(await keywordOnly());
 
     const loaded = await live.current();

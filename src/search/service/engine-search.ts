@@ -74,6 +74,7 @@ export async function rankWithEngine(request: EngineRankRequest): Promise<Engine
   if (!request.newerMayExist) return { ranked: hits, fromStore, problem: null };
   const keyword = await store.search.search({
     text: parsed.text,
+    parsed,
     filters,
     sort: "relevance",
     limit: NEWER_DEPTH,

@@ -88,7 +88,7 @@ export class KyselyPaperSearch implements PaperSearch {
   async search(request: StoreSearchRequest): Promise<StoreSearchResult> {
     const page = validate(request);
     const text = typeof request.text === "string" ? request.text : "";
-    const query = parseSearchQuery(text);
+    const query = request.parsed ?? parseSearchQuery(text);
     const requestFilters = request.filters ?? {};
     // Filters the caller passed and filters written in the text must all hold.
     const filters = [requestFilters, query.filters];

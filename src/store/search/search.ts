@@ -1,5 +1,5 @@
 import type { ArxivId, Paper } from "../../core/index.ts";
-import type { SearchFilters } from "../../core/search-query.ts";
+import type { ParsedSearchQuery, SearchFilters } from "../../core/search-query.ts";
 import type { TextPiece } from "../../core/text/highlight.ts";
 
 /**
@@ -19,6 +19,8 @@ export interface StoreSearchRequest {
    * already passes its `text`, which has none.
    */
   text: string;
+  /** `text` as the caller already parsed it (`parseSearchQuery(text)`), so the store does not parse it again. */
+  parsed?: ParsedSearchQuery;
   filters?: SearchFilters;
   sort?: SearchSort;
   /** Results skipped (pagination). Default 0. */
