@@ -23,7 +23,11 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   // Reading is open to any origin (no credentials), so browser clients elsewhere can use the API.
   api.use(
     "*",
-    cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["X-Total-Count"] }),
+    cors({
+      origin: "*",
+      allowMethods: ["GET", "HEAD", "OPTIONS"],
+      exposeHeaders: ["X-Total-Count", "X-Request-Id"],
+    }),
   );
 
   api.get("/openapi.json", (c) =>
