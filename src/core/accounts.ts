@@ -5,6 +5,7 @@
 
 import { isCommonPassword } from "./common-passwords.ts";
 import type { IsoTimestamp } from "./dates.ts";
+import { PaperboyError } from "./errors.ts";
 
 export const ROLES = ["member", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -32,12 +33,11 @@ export type AccountErrorCode =
   | "invalid_token";
 
 /** A rule an account field broke, with a message fit to show the user who typed it. */
-export class AccountError extends Error {
-  readonly code: AccountErrorCode;
+export class AccountError extends PaperboyError {
+  declare readonly code: AccountErrorCode;
   constructor(code: AccountErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = "AccountError";
-    this.code = code;
   }
 }
 

@@ -8,6 +8,8 @@
  * subscription's local hour on that day; it covers everything since the previous period was due.
  */
 
+import { PaperboyError } from "./errors.ts";
+
 export const FREQUENCIES = ["daily", "weekly"] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
@@ -58,9 +60,11 @@ export interface DigestPeriod {
   since: Date;
 }
 
-export class DigestScheduleError extends Error {
+/** A delivery schedule that breaks a rule; always the code `invalid_schedule`, the message names the field. */
+export class DigestScheduleError extends PaperboyError {
+  declare readonly code: "invalid_schedule";
   constructor(message: string) {
-    super(message);
+    super("invalid_schedule", message);
     this.name = "DigestScheduleError";
   }
 }

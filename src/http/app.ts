@@ -6,10 +6,12 @@ import { clientAddress } from "./client-address.ts";
 import { communityRoutes } from "./community/routes.tsx";
 import { digestRoutes, oneClickRoutes } from "./digests/routes.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
+import { errorHandler } from "./errors.ts";
 import { countRequests } from "./feeds/metrics.ts";
 import { feedRoutes } from "./feeds/routes.ts";
 import { pageCache } from "./page-cache.ts";
 import { pageRoutes } from "./pages/routes.tsx";
+import { assignRequestId } from "./request-id.ts";
 
 export type { AppDeps, AppEnv };
 
@@ -20,6 +22,9 @@ export type { AppDeps, AppEnv };
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const https = deps.config.web.baseUrl.startsWith("https:");
+  // The one error handler: no sub-app has its own, so every route's errors come here (errors.ts).
+  app.onError(errorHandler(deps));
+  app.use("*", assignRequestId);
   app.use("*", clientAddress(deps.config.security.trustedProxies));
   app.use("*", async (c, next) => {
     const started = performance.now();

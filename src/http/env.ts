@@ -42,5 +42,7 @@ export interface AppEnv {
     apiScope: ApiScope | null;
     /** The client's address, read through trusted proxies (client-address.ts). */
     clientIp: string;
+    /** Names this request in logs and in the `X-Request-Id` response header (request-id.ts). */
+    requestId: string;
   };
 }

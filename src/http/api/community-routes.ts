@@ -46,7 +46,7 @@ function presentLibraryItem(item: LibraryItem): z.infer<typeof libraryItemSchema
 /** The signed-in user's id; routes declared with `auth` never run without one. */
 function userId(c: { get(key: "user"): AppEnv["Variables"]["user"] }): string {
   const user = c.get("user");
-  if (!user) throw new ApiError(401, "unauthorized", "sign in or send Authorization: Bearer <API token>");
+  if (!user) throw new ApiError("unauthorized", "sign in or send Authorization: Bearer <API token>");
   return user.id;
 }
 
@@ -54,7 +54,7 @@ function userId(c: { get(key: "user"): AppEnv["Variables"]["user"] }): string {
 function writerId(c: { get(key: "user"): AppEnv["Variables"]["user"] }): string {
   const id = userId(c);
   if (!c.get("user")?.verified) {
-    throw new ApiError(403, "forbidden", "verify your email address first (see the link we mailed you)");
+    throw new ApiError("forbidden", "verify your email address first (see the link we mailed you)");
   }
   return id;
 }
@@ -63,7 +63,7 @@ function writerId(c: { get(key: "user"): AppEnv["Variables"]["user"] }): string 
 async function requireVisiblePaper(deps: AppDeps, id: ArxivId) {
   const paper = await requirePaper(deps, id);
   if ((await deps.store.community.hiddenAmong([paper.id])).size > 0) {
-    throw new ApiError(404, "not_found", `no paper ${paper.id}`);
+    throw new ApiError("not_found", `no paper ${paper.id}`);
   }
   return paper;
 }

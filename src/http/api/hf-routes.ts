@@ -67,7 +67,7 @@ function periodOf(query: { date?: string; week?: string; month?: string }): Peri
 /** The stored paper, or a 404 in the API's error shape. */
 export async function requirePaper(deps: AppDeps, id: ArxivId) {
   const paper = await deps.store.getPaper(id);
-  if (!paper) throw new ApiError(404, "not_found", `no paper ${id}`);
+  if (!paper) throw new ApiError("not_found", `no paper ${id}`);
   return paper;
 }
 

@@ -71,7 +71,7 @@ export function defineRoute<
     auth: def.auth ?? false,
     async handle(c) {
       if (def.auth && !c.get("user")) {
-        throw new ApiError(401, "unauthorized", "sign in or send Authorization: Bearer <API token>");
+        throw new ApiError("unauthorized", "sign in or send Authorization: Bearer <API token>");
       }
       const params = parse(def.params, c.req.param(), "path") as Input<P>;
       const query = parse(def.query, queryObject(c), "query") as Input<Q>;
@@ -81,7 +81,7 @@ export function defineRoute<
         try {
           raw = await c.req.json();
         } catch {
-          throw new ApiError(400, "invalid_request", "the body must be JSON");
+          throw new ApiError("invalid_request", "the body must be JSON");
         }
         body = parse(def.body, raw, "body");
       }

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { communityApiRoutes } from "./community-routes.ts";
-import { ApiError, errorResponse } from "./errors.ts";
+import { ApiError } from "./errors.ts";
 import { hfRoutes } from "./hf-routes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { ownRoutes } from "./own-routes.ts";
@@ -16,16 +16,19 @@ export function apiRouteTable(deps: AppDeps): ApiRoute[] {
   return [...ownRoutes(deps), ...communityApiRoutes(deps), ...hfRoutes(deps)];
 }
 
-/** The JSON API (Hugging Face shaped, plus Paperboy's own), mounted at /api. */
+/** The JSON API (Hugging Face shaped, plus Paperboy's own), mounted at /api; its errors go to the app's handler. */
 export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   const routes = apiRouteTable(deps);
   // Reading is open to any origin (no credentials), so browser clients elsewhere can use the API.
   api.use(
     "*",
-    cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["X-Total-Count"] }),
+    cors({
+      origin: "*",
+      allowMethods: ["GET", "HEAD", "OPTIONS"],
+      exposeHeaders: ["X-Total-Count", "X-Request-Id"],
+    }),
   );
-  api.onError((error, c) => errorResponse(c, error, deps.logger));
 
   api.get("/openapi.json", (c) =>
     c.json(openApiDocument(routes, `${deps.config.web.baseUrl.replace(/\/+$/, "")}/api`)),
@@ -34,7 +37,7 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
     api.on(route.method.toUpperCase(), route.path, (c) => route.handle(c));
   }
   api.all("*", () => {
-    throw new ApiError(404, "not_found", "no such API endpoint; see /api/openapi.json");
+    throw new ApiError("not_found", "no such API endpoint; see /api/openapi.json");
   });
   return api;
 }

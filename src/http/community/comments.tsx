@@ -1,10 +1,12 @@
 import type { Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { type Paper, toTimestamp } from "../../core/index.ts";
 import { isCommunityError, MAX_COMMENT_LENGTH } from "../../store/community/index.ts";
 import { wantsJson } from "../accounts/message.tsx";
 import { requireAdmin, requireUser, requireVerified } from "../accounts/session.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
+import { statusOf } from "../errors.ts";
 import { commentAnchor, paperActionPath } from "../views/community.tsx";
 import { renderPage } from "../views/page.tsx";
 import { paperPath } from "../views/paper-card.tsx";
@@ -34,7 +36,7 @@ function retryPage(
     parentId: string | null;
     body: string;
     message: string;
-    status: 400 | 404 | 409;
+    status: ContentfulStatusCode;
   },
 ) {
   const back = spec.paper ? paperPath(spec.paper.id) : "/";
@@ -103,14 +105,13 @@ export function mountComments(app: Hono<AppEnv>, deps: AppDeps): void {
     } catch (error) {
       if (!isCommunityError(error) || error.code === "forbidden" || wantsJson(c))
         return refuseError(c, deps, error);
-      const status = error.code === "not_found" ? 404 : error.code === "conflict" ? 409 : 400;
       return retryPage(c, deps, {
         paper,
         action: paperActionPath(paper.id, "comments"),
         parentId,
         body,
         message: error.message,
-        status,
+        status: statusOf(error.code),
       });
     }
   });

@@ -8,6 +8,7 @@ import { type ArxivId, describeError, type Paper, parseArxivId } from "../../cor
 import { type CommunityError, isCommunityError } from "../../store/community/index.ts";
 import { messagePage, wantsJson } from "../accounts/message.tsx";
 import type { AppDeps, AppEnv, SessionUser } from "../env.ts";
+import { statusOf } from "../errors.ts";
 import { overLimit, type RateRule } from "../rate-limit.ts";
 
 const MINUTE = 60_000;
@@ -31,14 +32,10 @@ export function refuse(c: Context<AppEnv>, deps: AppDeps, refusal: Refusal): Pro
   return messagePage(c, deps.config.web.baseUrl, status, message);
 }
 
-const STATUS: Record<CommunityError["code"], ContentfulStatusCode> = {
-  not_found: 404,
-  forbidden: 403,
-  invalid_input: 400,
-  conflict: 409,
-};
-
-/** A `CommunityError` as a refusal; anything else is rethrown (Hono answers 500 and logs). */
+/**
+ * A `CommunityError` as a refusal with a title for its code (the status from the app's table); anything else is
+ * rethrown to the app's error handler.
+ */
 export function refuseError(c: Context<AppEnv>, deps: AppDeps, error: unknown): Promise<Response> | Response {
   if (!isCommunityError(error)) throw error;
   const titles: Record<CommunityError["code"], string> = {
@@ -48,7 +45,7 @@ export function refuseError(c: Context<AppEnv>, deps: AppDeps, error: unknown): 
     conflict: "Not possible any more",
   };
   return refuse(c, deps, {
-    status: STATUS[error.code],
+    status: statusOf(error.code),
     code: error.code,
     title: titles[error.code],
     text: error.message,

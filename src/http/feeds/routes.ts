@@ -1,7 +1,9 @@
 import { type Context, Hono } from "hono";
-import { describeError, isPaperboyError, parseCategory } from "../../core/index.ts";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { describeError, parseCategory } from "../../core/index.ts";
 import { tokensMatch } from "../csrf.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
+import { isRefusal, statusOf } from "../errors.ts";
 import { renderAtom } from "./atom.ts";
 import { renderMetrics } from "./metrics.ts";
 import type { FeedFormat } from "./model.ts";
@@ -26,7 +28,7 @@ function splitFormat(file: string): { name: string; format: FeedFormat } {
   return m ? { name: m[1] ?? "", format: m[2] as FeedFormat } : { name: file, format: "rss" };
 }
 
-function plainError(c: Context<AppEnv>, status: 400 | 401 | 404 | 500 | 503, message: string): Response {
+function plainError(c: Context<AppEnv>, status: ContentfulStatusCode, message: string): Response {
   return c.text(message, status);
 }
 
@@ -46,9 +48,10 @@ export function feedRoutes(deps: AppDeps): Hono<AppEnv> {
     try {
       feed = await build();
     } catch (error) {
-      if (isPaperboyError(error)) return plainError(c, 400, describeError(error));
-      deps.logger.error("feed failed", { path: selfPath, error: describeError(error) });
-      return plainError(c, 500, "internal error");
+      // A refused request is told so in plain text, like the feeds' other refusals; a fault goes to the app's
+      // error handler, which logs it.
+      if (!isRefusal(error)) throw error;
+      return plainError(c, statusOf(error.code), error.message);
     }
     const full = { ...feed, selfUrl: `${base}${selfPath}` };
     c.header("Content-Type", CONTENT_TYPE[format]);

@@ -79,14 +79,5 @@ export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
       message: "There is nothing at this address.",
     });
   });
-
-  app.onError((error, c) => {
-    deps.logger.error("page failed", { method: c.req.method, path: c.req.path, error: describeError(error) });
-    return site.problem(c, {
-      status: 500,
-      title: "Something went wrong",
-      message: "The page could not be shown. The error has been logged; please try again in a moment.",
-    });
-  });
   return app;
 }

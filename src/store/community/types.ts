@@ -1,15 +1,14 @@
-import type { ArxivId, IsoDate, IsoTimestamp } from "../../core/index.ts";
+import { type ArxivId, type IsoDate, type IsoTimestamp, PaperboyError } from "../../core/index.ts";
 
-/** Why a community action was refused; routes map each code to an HTTP status and a message. */
+/** Why a community action was refused; the web app maps each code to an HTTP status (`src/http/errors.ts`). */
 export type CommunityErrorCode = "not_found" | "forbidden" | "invalid_input" | "conflict";
 
-export class CommunityError extends Error {
-  readonly code: CommunityErrorCode;
+export class CommunityError extends PaperboyError {
+  declare readonly code: CommunityErrorCode;
 
   constructor(code: CommunityErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = "CommunityError";
-    this.code = code;
   }
 }
 

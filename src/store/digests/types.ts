@@ -1,4 +1,5 @@
 import type { DeliverySchedule, DigestContent, DigestContents } from "../../core/digest.ts";
+import { PaperboyError } from "../../core/errors.ts";
 
 export const SUBSCRIPTION_STATES = ["pending", "active", "unsubscribed", "disabled"] as const;
 export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
@@ -87,11 +88,10 @@ export interface ClaimedDelivery extends Delivery {
 
 export type DigestStoreErrorCode = "not_found" | "invalid_input" | "limit_reached" | "pending_exists";
 
-export class DigestStoreError extends Error {
-  readonly code: DigestStoreErrorCode;
+export class DigestStoreError extends PaperboyError {
+  declare readonly code: DigestStoreErrorCode;
   constructor(code: DigestStoreErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = "DigestStoreError";
-    this.code = code;
   }
 }
