@@ -147,7 +147,13 @@ export async function paperPage(site: Site, c: Context<AppEnv>): Promise<Respons
           <>
             <PaperModeration paperId={paper.id} hidden={hidden} user={user} csrf={csrf} />
             <div class="actions">
-              <VoteButton paperId={paper.id} count={activity?.upvotes ?? 0} voted={voted} user={user} csrf={csrf} />
+              <VoteButton
+                paperId={paper.id}
+                count={activity?.upvotes ?? 0}
+                voted={voted}
+                user={user}
+                csrf={csrf}
+              />
               <SaveToLibrary paperId={paper.id} item={saved} user={user} csrf={csrf} />
             </div>
           </>
