@@ -1,6 +1,6 @@
 import { createSourceClients } from "../jobs/clients.ts";
 import type { SyncContext, SyncReport } from "../jobs/sync-context.ts";
-import { systemClock } from "../sources/clock.ts";
+import { systemClock } from "../net/clock.ts";
 import type { Store } from "../store/store.ts";
 import type { CliContext } from "./context.ts";
 import { EXIT } from "./exit-codes.ts";

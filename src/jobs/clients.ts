@@ -1,13 +1,13 @@
 import type { SourcesConfig } from "../config/config.ts";
 import type { Logger } from "../log.ts";
+import type { Clock } from "../net/clock.ts";
+import { HttpClient } from "../net/http-client.ts";
+import { IntervalLimiter } from "../net/interval-limiter.ts";
 import { ArxivApiClient } from "../sources/arxiv/api.ts";
 import { OaiHarvester } from "../sources/arxiv/oai.ts";
 import { ArxivListingClient } from "../sources/arxiv/rss.ts";
-import type { Clock } from "../sources/clock.ts";
 import { GitHubClient } from "../sources/github/client.ts";
 import { HfDailyClient } from "../sources/hf/client.ts";
-import { HttpClient } from "../sources/http.ts";
-import { IntervalLimiter } from "../sources/rate-limit.ts";
 
 /** The outside sources, configured once per process; every arXiv client shares one rate limiter. */
 export interface SourceClients {

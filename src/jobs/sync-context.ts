@@ -1,6 +1,6 @@
 import { describeError, type IsoTimestamp, toTimestamp } from "../core/index.ts";
 import type { Logger } from "../log.ts";
-import type { Clock } from "../sources/clock.ts";
+import type { Clock } from "../net/clock.ts";
 import type { IngestBatch, OutcomeCounts, SourceStateUpdate, Store } from "../store/store.ts";
 import type { SourceClients } from "./clients.ts";
 

@@ -9,7 +9,7 @@ import {
   toTimestamp,
 } from "../core/index.ts";
 import { type Logger, silentLogger } from "../log.ts";
-import { type Clock, systemClock } from "../sources/clock.ts";
+import { type Clock, systemClock } from "../net/clock.ts";
 import type { Store } from "../store/store.ts";
 import { enqueueDueJobs, type Schedule } from "./schedule.ts";
 

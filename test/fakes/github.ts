@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/sources/clock.ts";
+import type { Clock } from "../../src/net/clock.ts";
 import { type FakeReply, type FakeServer, startFakeServer } from "./server.ts";
 
 /**

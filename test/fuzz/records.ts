@@ -9,7 +9,7 @@ import {
   parseIsoDate,
   toArxivId,
 } from "../../src/core/index.ts";
-import { SourceError } from "../../src/sources/http.ts";
+import { SourceError } from "../../src/net/http-client.ts";
 
 /**
  * What every parsed record must be, whichever source it came from: the types the core declares, with the

@@ -2,7 +2,7 @@ import { loadConfig } from "../../src/config/config.ts";
 import { createSourceClients } from "../../src/jobs/clients.ts";
 import type { SyncContext } from "../../src/jobs/sync-context.ts";
 import { silentLogger } from "../../src/log.ts";
-import { ManualClock } from "../../src/sources/clock.ts";
+import { ManualClock } from "../../src/net/clock.ts";
 import type { Store } from "../../src/store/store.ts";
 
 /** Source URLs for a test: every source points at a fake (or at a closed port, so nothing leaks out). */

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ArxivId } from "../../src/core/index.ts";
+import { systemClock } from "../../src/net/clock.ts";
+import { IntervalLimiter } from "../../src/net/interval-limiter.ts";
 import { ArxivApiClient } from "../../src/sources/arxiv/api.ts";
-import { systemClock } from "../../src/sources/clock.ts";
-import { IntervalLimiter } from "../../src/sources/rate-limit.ts";
 import type { Store } from "../../src/store/store.ts";
 import { ARXIV_API_PATH, type FakeArxivApi, recordedBody, startFakeArxivApi } from "../fakes/arxiv-api.ts";
 import { type Browser, formPost, getAs, makeUser, seedPapers, signIn } from "../helpers/community.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { refreshStars } from "../../src/jobs/refresh-stars.ts";
 import { syncArxivIds, syncArxivListing } from "../../src/jobs/sync-arxiv.ts";
-import { ManualClock } from "../../src/sources/clock.ts";
+import { ManualClock } from "../../src/net/clock.ts";
 import type { Store } from "../../src/store/store.ts";
 import { ARXIV_API_PATH, type FakeArxivApi, startFakeArxivApi } from "../fakes/arxiv-api.ts";
 import { FEED, LISTED } from "../fakes/arxiv-rss.ts";

@@ -3,7 +3,7 @@ import { after, describe, test } from "node:test";
 import { toTimestamp } from "../../src/core/index.ts";
 import { enqueueDueJobs, latestSlot } from "../../src/jobs/schedule.ts";
 import { type JobHandler, Worker } from "../../src/jobs/worker.ts";
-import { ManualClock } from "../../src/sources/clock.ts";
+import { ManualClock } from "../../src/net/clock.ts";
 import { createTestDatabase, type StoreKind, type TestDatabase } from "../helpers/stores.ts";
 
 const dbs: TestDatabase[] = [];

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { ManualClock } from "../../src/net/clock.ts";
 import { dot } from "../../src/search/vector/embedder.ts";
 import { OpenAiEmbedder, type OpenAiEmbedderOptions } from "../../src/search/vector/openai-embedder.ts";
-import { ManualClock } from "../../src/sources/clock.ts";
 import { type FakeEmbeddingServer, startFakeEmbeddingServer } from "../fakes/openai-embeddings.ts";
 import { hashEmbedding } from "../helpers/hash-embedding.ts";
 import { embedderContract } from "./embedder-contract.ts";

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { ManualClock } from "../../src/net/clock.ts";
+import { SourceError } from "../../src/net/http-client.ts";
+import type { IntervalLimiter } from "../../src/net/interval-limiter.ts";
 import {
   ArxivApiClient,
   type ArxivApiClientOptions,
@@ -7,9 +10,6 @@ import {
   ID_BATCH_SIZE,
 } from "../../src/sources/arxiv/api.ts";
 import { parseAtomFeed } from "../../src/sources/arxiv/atom.ts";
-import { ManualClock } from "../../src/sources/clock.ts";
-import { SourceError } from "../../src/sources/http.ts";
-import type { IntervalLimiter } from "../../src/sources/rate-limit.ts";
 import { ARXIV_API_PATH, type FakeArxivApi, recordedBody, startFakeArxivApi } from "../fakes/arxiv-api.ts";
 import { type FakeServer, startFakeServer } from "../fakes/server.ts";
 

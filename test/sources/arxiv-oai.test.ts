@@ -8,6 +8,9 @@ import {
   type PaperRecord,
   ValidationError,
 } from "../../src/core/index.ts";
+import { ManualClock } from "../../src/net/clock.ts";
+import { HttpClient, SourceError } from "../../src/net/http-client.ts";
+import { IntervalLimiter } from "../../src/net/interval-limiter.ts";
 import {
   type OaiCursor,
   OaiHarvester,
@@ -17,9 +20,6 @@ import {
 } from "../../src/sources/arxiv/oai.ts";
 import { parseListRecords } from "../../src/sources/arxiv/oai-parse.ts";
 import { parseSnapshotRecord } from "../../src/sources/arxiv/snapshot.ts";
-import { ManualClock } from "../../src/sources/clock.ts";
-import { HttpClient, SourceError } from "../../src/sources/http.ts";
-import { IntervalLimiter } from "../../src/sources/rate-limit.ts";
 import { type FakeOaiOptions, recorded503Reply, type StartedFakeOai, startFakeOai } from "../fakes/oai.ts";
 import { shared } from "../helpers/paths.ts";
 

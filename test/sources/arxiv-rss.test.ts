@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ValidationError } from "../../src/core/errors.ts";
+import { ManualClock } from "../../src/net/clock.ts";
+import { SourceError } from "../../src/net/http-client.ts";
 import { ArxivApiClient, createArxivLimiter } from "../../src/sources/arxiv/api.ts";
 import { ArxivListingClient, parseListingFeed } from "../../src/sources/arxiv/rss.ts";
-import { ManualClock } from "../../src/sources/clock.ts";
-import { SourceError } from "../../src/sources/http.ts";
 import { ARXIV_API_PATH, startFakeArxivApi } from "../fakes/arxiv-api.ts";
 import { FEED, LISTED } from "../fakes/arxiv-rss.ts";
 import { type FakeServer, startFakeServer } from "../fakes/server.ts";

@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { type GitHubRepo, parseGitHubRepo } from "../../src/core/github-repo.ts";
-import { ManualClock } from "../../src/sources/clock.ts";
+import { ManualClock } from "../../src/net/clock.ts";
+import { HttpClient } from "../../src/net/http-client.ts";
 import {
   GitHubClient,
   type GitHubClientOptions,
   RateLimitedError,
   type StarsOutcome,
 } from "../../src/sources/github/client.ts";
-import { HttpClient } from "../../src/sources/http.ts";
 import { type FakeGitHub, type FakeGitHubOptions, startFakeGitHub } from "../fakes/github.ts";
 import { shared } from "../helpers/paths.ts";
 

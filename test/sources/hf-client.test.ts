@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import type { IsoDate } from "../../src/core/index.ts";
-import { ManualClock } from "../../src/sources/clock.ts";
+import { ManualClock } from "../../src/net/clock.ts";
+import { HttpClient, SourceError } from "../../src/net/http-client.ts";
 import { HfDailyClient, type HfDay } from "../../src/sources/hf/client.ts";
-import { HttpClient, SourceError } from "../../src/sources/http.ts";
 import {
   type FakeHf,
   forDay,

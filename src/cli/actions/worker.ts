@@ -13,7 +13,7 @@ import {
 } from "../../jobs/handlers.ts";
 import { Worker } from "../../jobs/worker.ts";
 import { createMailer } from "../../mail/index.ts";
-import { systemClock } from "../../sources/clock.ts";
+import { systemClock } from "../../net/clock.ts";
 import type { WorkerOptions } from "../commands/worker.ts";
 import { contextFrom } from "../context.ts";
 

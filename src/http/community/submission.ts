@@ -14,7 +14,7 @@ import {
   parseArxivId,
   toTimestamp,
 } from "../../core/index.ts";
-import { SourceError } from "../../sources/http.ts";
+import { SourceError } from "../../net/http-client.ts";
 import type { Submission } from "../../store/community/index.ts";
 import type { AppDeps, SessionUser } from "../env.ts";
 

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import type { Logger } from "../../log.ts";
-import type { Clock } from "../../sources/clock.ts";
-import type { RetryPolicy } from "../../sources/http.ts";
+import type { Clock } from "../../net/clock.ts";
+import { HttpClient, type RetryPolicy } from "../../net/http-client.ts";
 import { type Embedder, normalize } from "./embedder.ts";
-import { postJson } from "./post-json.ts";
 
 export interface OpenAiEmbedderOptions {
   /** The server, e.g. `https://api.openai.com` or `http://localhost:11434`; a URL ending in `/v1` works too. */
@@ -65,6 +64,7 @@ export class OpenAiEmbedder implements Embedder {
   private readonly endpoint: string;
   private readonly batchSize: number;
   private readonly maxChars: number;
+  private readonly http: HttpClient;
   private known: number | null;
 
   private constructor(private readonly options: OpenAiEmbedderOptions) {
@@ -76,6 +76,13 @@ export class OpenAiEmbedder implements Embedder {
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 64));
     this.maxChars = Math.max(1, Math.floor(options.maxChars ?? 8192));
     this.known = options.dimensions;
+    this.http = new HttpClient({
+      userAgent: "Paperboy embedder",
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
   }
 
   /**
@@ -117,15 +124,13 @@ export class OpenAiEmbedder implements Embedder {
 
   private async request(input: string[]): Promise<Float32Array[]> {
     const { apiKey, model } = this.options;
-    const response = await postJson(
+    const response = await this.http.postJson(
       this.endpoint,
       { model, input, encoding_format: "float" },
       {
         headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
-        timeoutMs: this.options.timeoutMs,
-        retry: this.options.retry,
-        clock: this.options.clock,
-        logger: this.options.logger,
+        // The server explains a refusal (a wrong model, a bad key) in its body: read it, do not retry.
+        acceptStatus: (status) => status < 500 && status !== 429,
       },
     );
     if (response.status >= 400) throw this.refusal(response.status, response.body);

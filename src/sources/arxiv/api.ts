@@ -1,9 +1,9 @@
 import { parseArxivId } from "../../core/index.ts";
 import type { Logger } from "../../log.ts";
 import { silentLogger } from "../../log.ts";
-import { type Clock, systemClock } from "../clock.ts";
-import { HttpClient, type HttpClientOptions, SourceError } from "../http.ts";
-import { IntervalLimiter } from "../rate-limit.ts";
+import { type Clock, systemClock } from "../../net/clock.ts";
+import { HttpClient, type HttpClientOptions, SourceError } from "../../net/http-client.ts";
+import { IntervalLimiter } from "../../net/interval-limiter.ts";
 import {
   type ArxivApiRecord,
   type AtomFeed,

@@ -13,7 +13,7 @@ import {
   parseTimestamp,
   ValidationError,
 } from "../../core/index.ts";
-import { SourceError } from "../http.ts";
+import { SourceError } from "../../net/http-client.ts";
 import { parseWith, rejectionReason } from "../validation.ts";
 import { splitAuthorLine, VERSION_LABEL } from "./snapshot.ts";
 

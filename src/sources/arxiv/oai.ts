@@ -2,9 +2,9 @@ import { z } from "zod";
 import { type ArxivId, type PaperRecord, parseIsoDate, ValidationError } from "../../core/index.ts";
 import type { Logger } from "../../log.ts";
 import { silentLogger } from "../../log.ts";
-import type { Clock } from "../clock.ts";
-import { systemClock } from "../clock.ts";
-import { type HttpClient, SourceError } from "../http.ts";
+import type { Clock } from "../../net/clock.ts";
+import { systemClock } from "../../net/clock.ts";
+import { type HttpClient, SourceError } from "../../net/http-client.ts";
 import { firstIssue } from "../validation.ts";
 import {
   type OaiListAnswer,

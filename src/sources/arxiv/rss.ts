@@ -8,8 +8,8 @@ import {
   parseTimestamp,
   ValidationError,
 } from "../../core/index.ts";
-import { HttpClient, type HttpClientOptions, SourceError } from "../http.ts";
-import type { IntervalLimiter } from "../rate-limit.ts";
+import { HttpClient, type HttpClientOptions, SourceError } from "../../net/http-client.ts";
+import type { IntervalLimiter } from "../../net/interval-limiter.ts";
 import { parseWith, rejectionReason } from "../validation.ts";
 import {
   arxivCategories,

@@ -4,8 +4,8 @@ import { type GitHubRepo, isValidRepo, repoKey } from "../../core/github-repo.ts
 import { type IsoTimestamp, toTimestamp } from "../../core/index.ts";
 import type { Logger } from "../../log.ts";
 import { silentLogger } from "../../log.ts";
-import type { Clock } from "../clock.ts";
-import { type HttpClient, type HttpResponse, retryAfterMs, SourceError } from "../http.ts";
+import type { Clock } from "../../net/clock.ts";
+import { type HttpClient, type HttpResponse, retryAfterMs, SourceError } from "../../net/http-client.ts";
 import { firstIssue, rejectionReason } from "../validation.ts";
 
 export interface GitHubClientOptions {

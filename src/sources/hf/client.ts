@@ -2,7 +2,7 @@ import { ValidationError } from "../../core/errors.ts";
 import { type IsoDate, parseIsoDate } from "../../core/index.ts";
 import type { Logger } from "../../log.ts";
 import { silentLogger } from "../../log.ts";
-import { type HttpClient, type HttpResponse, SourceError } from "../http.ts";
+import { type HttpClient, type HttpResponse, SourceError } from "../../net/http-client.ts";
 import { rejectionReason } from "../validation.ts";
 import { type HfDailyItem, parseHfDailyEntry } from "./entry.ts";
 

@@ -2,9 +2,9 @@ import type { Logger } from "../log.ts";
 import { silentLogger } from "../log.ts";
 import type { Clock } from "./clock.ts";
 import { systemClock } from "./clock.ts";
-import type { IntervalLimiter } from "./rate-limit.ts";
+import type { IntervalLimiter } from "./interval-limiter.ts";
 
-export type SourceErrorKind = "http" | "timeout" | "network" | "parse";
+export type SourceErrorKind = "http" | "timeout" | "network" | "parse" | "too_large";
 
 /** A source could not be read. `retryable` says whether trying again later may help. */
 export class SourceError extends Error {
@@ -58,12 +58,17 @@ export interface HttpClientOptions {
   limiter?: IntervalLimiter;
   /** For tests: a deterministic stand-in for Math.random in the back-off jitter. */
   random?: () => number;
+  /** The largest answer read, in bytes; a larger one is refused. Default 256 MiB (a bulk listing). */
+  maxBodyBytes?: number;
 }
 
 export interface RequestOptions {
   headers?: Record<string, string>;
-  /** Statuses returned to the caller as responses instead of raising (e.g. 400 for arXiv's error feed). */
-  acceptStatus?: readonly number[];
+  /**
+   * Statuses returned to the caller as responses instead of raising (e.g. 400 for arXiv's error feed, or every
+   * refusal an embedding server explains in its body).
+   */
+  acceptStatus?: readonly number[] | ((status: number) => boolean);
 }
 
 const USER_AGENT = "Paperboy/0.1 (+https://github.com/paperboy; self-hosted research paper reader)";
@@ -78,8 +83,10 @@ export function retryAfterMs(value: string | null, now: number): number | null {
 }
 
 /**
- * A polite HTTP client for the sources: a timeout on every request, retries with exponential back-off and
- * jitter on timeouts, network errors, 429 and 5xx, honouring Retry-After, and an optional shared rate limiter.
+ * Paperboy's client for the services the operator configured (arXiv, Hugging Face, GitHub, an embedding
+ * server): a timeout on every request, retries with exponential back-off and jitter on timeouts, network
+ * errors, 429 and 5xx, honouring Retry-After, an optional shared rate limiter, and a cap on the size of an
+ * answer. URLs that members type go through `guarded-fetch.ts` instead, which also checks where they point.
  */
 export class HttpClient {
   private readonly retry: RetryPolicy;
@@ -87,6 +94,7 @@ export class HttpClient {
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   private readonly random: () => number;
+  private readonly maxBodyBytes: number;
 
   constructor(private readonly options: HttpClientOptions = {}) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -94,15 +102,36 @@ export class HttpClient {
     this.logger = options.logger ?? silentLogger;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.random = options.random ?? Math.random;
+    this.maxBodyBytes = options.maxBodyBytes ?? 256 * 1024 * 1024;
   }
 
   async get(url: string, request: RequestOptions = {}): Promise<HttpResponse> {
+    return this.send("GET", url, null, request);
+  }
+
+  /** POSTs `body` as JSON, with the same timeouts, retries and limits as `get`. */
+  async postJson(url: string, body: unknown, request: RequestOptions = {}): Promise<HttpResponse> {
+    return this.send("POST", url, JSON.stringify(body), {
+      ...request,
+      headers: { "content-type": "application/json", accept: "application/json", ...request.headers },
+    });
+  }
+
+  private async send(
+    method: "GET" | "POST",
+    url: string,
+    body: string | null,
+    request: RequestOptions,
+  ): Promise<HttpResponse> {
+    const accepted = request.acceptStatus;
+    const accepts = (status: number) =>
+      typeof accepted === "function" ? accepted(status) : (accepted?.includes(status) ?? false);
     for (let attempt = 1; ; attempt++) {
       let failure: SourceError;
       let retryAfter: number | null = null;
       try {
-        const response = await this.once(url, request);
-        if (response.status < 400 || request.acceptStatus?.includes(response.status)) return response;
+        const response = await this.once(method, url, body, request);
+        if (response.status < 400 || accepts(response.status)) return response;
         failure = new SourceError("http", url, `HTTP ${response.status} from ${url}`, response.status);
         retryAfter = retryAfterMs(response.headers.get("retry-after"), this.clock.now());
       } catch (error) {
@@ -120,7 +149,7 @@ export class HttpClient {
       }
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
       const wait = retryAfter ?? backoff * (0.5 + this.random() / 2);
-      this.logger.warn("source request failed, retrying", {
+      this.logger.warn("outbound request failed, retrying", {
         url,
         attempt,
         error: failure.message,
@@ -130,19 +159,27 @@ export class HttpClient {
     }
   }
 
-  private async once(url: string, request: RequestOptions): Promise<HttpResponse> {
+  private async once(
+    method: "GET" | "POST",
+    url: string,
+    body: string | null,
+    request: RequestOptions,
+  ): Promise<HttpResponse> {
     const send = async (): Promise<HttpResponse> => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), this.timeoutMs);
       try {
         const response = await fetch(url, {
+          method,
           headers: { "user-agent": this.options.userAgent ?? USER_AGENT, ...request.headers },
+          ...(body === null ? {} : { body }),
           signal: controller.signal,
           redirect: "follow",
         });
-        const body = await response.text();
-        return { status: response.status, headers: response.headers, body, url: response.url || url };
+        const text = await readCapped(response, this.maxBodyBytes, url);
+        return { status: response.status, headers: response.headers, body: text, url: response.url || url };
       } catch (error) {
+        if (error instanceof SourceError) throw error;
         if (controller.signal.aborted) {
           throw new SourceError("timeout", url, `no answer from ${url} within ${this.timeoutMs} ms`);
         }
@@ -158,4 +195,29 @@ export class HttpClient {
     };
     return this.options.limiter ? this.options.limiter.run(send) : send();
   }
+}
+
+/** The body as text, refusing (and cancelling) one larger than `limit` bytes. */
+async function readCapped(response: Response, limit: number, url: string): Promise<string> {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel();
+    throw tooLarge(url, limit);
+  }
+  if (!response.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      await response.body.cancel().catch(() => undefined);
+      throw tooLarge(url, limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function tooLarge(url: string, limit: number): SourceError {
+  return new SourceError("too_large", url, `the answer from ${url} is larger than ${limit} bytes`);
 }
