@@ -18,7 +18,7 @@ import { clientIp, emailSubject, overLimit, RATE_RULES, releaseHits } from "../r
 import { renderPage } from "../views/page.tsx";
 import { parseForm, safeRedirectPath, signinForm, signupForm } from "./forms.ts";
 import { sendAccountExistsMail, sendSigninLinkMail, sendVerificationMail } from "./mails.ts";
-import { messagePage } from "./message.tsx";
+import { linkExpired, messagePage } from "./message.tsx";
 import { endSession, startSession } from "./session.ts";
 import { knownDevice, rememberDevice, signinChecks } from "./signin-throttle.ts";
 import { tooManyRequests } from "./too-many.tsx";
@@ -228,11 +228,11 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     const token = c.req.query("token") ?? "";
     const user = await deps.store.accounts.consumeToken(token, "verify", deps.now());
     if (!user) {
-      return messagePage(c, baseUrl, 400, {
-        code: "invalid_token",
-        title: "Link expired",
-        text: "This confirmation link is unknown, expired or already used. Sign in and send a new one from your settings.",
-        link: { href: "/settings", label: "Settings" },
+      return linkExpired(c, baseUrl, {
+        what: "confirmation",
+        instead: "Sign in and send a new one from your settings.",
+        href: "/settings",
+        label: "Settings",
       });
     }
     const verified = await deps.store.accounts.markVerified(user.id, deps.now());
@@ -284,11 +284,11 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   const expiredSigninLink = (c: Context<AppEnv>) =>
-    messagePage(c, baseUrl, 400, {
-      code: "invalid_token",
-      title: "Link expired",
-      text: "This sign-in link is unknown, expired or already used. Sign in with your password, or reset it.",
-      link: { href: "/signin", label: "Sign in" },
+    linkExpired(c, baseUrl, {
+      what: "sign-in",
+      instead: "Sign in with your password, or reset it.",
+      href: "/signin",
+      label: "Sign in",
     });
 
   return app;

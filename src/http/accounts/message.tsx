@@ -40,3 +40,17 @@ export function messagePage(
     status,
   );
 }
+
+/** The 400 for a mailed link that is unknown, expired or used: which link it was, and what to do instead. */
+export function linkExpired(
+  c: Context<AppEnv>,
+  baseUrl: string,
+  link: { what: string; instead: string; href: string; label: string },
+): Promise<Response> | Response {
+  return messagePage(c, baseUrl, 400, {
+    code: "invalid_token",
+    title: "Link expired",
+    text: `This ${link.what} link is unknown, expired or already used. ${link.instead}`,
+    link: { href: link.href, label: link.label },
+  });
+}

@@ -11,7 +11,7 @@ import { clientIp, emailSubject, overLimit, RATE_RULES } from "../rate-limit.ts"
 import { renderPage } from "../views/page.tsx";
 import { parseForm, resetRequestForm, resetSetForm } from "./forms.ts";
 import { sendResetMail } from "./mails.ts";
-import { messagePage } from "./message.tsx";
+import { linkExpired } from "./message.tsx";
 import { tooManyRequests } from "./too-many.tsx";
 import { EmailField, NewPasswordField, Notice, PostForm, Submit } from "./views.tsx";
 
@@ -52,11 +52,11 @@ export function resetRoutes(deps: AppDeps): Hono<AppEnv> {
   const page = (c: Context<AppEnv>, children: Child, status: 200 | 400 = 200) =>
     renderPage(c, baseUrl, { title: "Reset password", noindex: true, children }, status);
   const expired = (c: Context<AppEnv>) =>
-    messagePage(c, baseUrl, 400, {
-      code: "invalid_token",
-      title: "Link expired",
-      text: "This reset link is unknown, expired or already used. Ask for a new one.",
-      link: { href: "/reset", label: "Reset password" },
+    linkExpired(c, baseUrl, {
+      what: "reset",
+      instead: "Ask for a new one.",
+      href: "/reset",
+      label: "Reset password",
     });
 
   app.get("/reset", async (c) => {

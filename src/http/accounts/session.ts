@@ -175,27 +175,30 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   });
 };
 
+/** Lets through signed-in users `allowed` accepts and refuses the others (403); visitors sign in first. */
+function requireSignedIn(
+  allowed: (user: SessionUser) => boolean,
+  refusal: Parameters<typeof messagePage>[3],
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const user = c.get("user");
+    if (!user) return requireUser(c, next);
+    if (allowed(user)) return next();
+    return messagePage(c, "", 403, refusal);
+  };
+}
+
 /** Lets through signed-in users who have verified their email. */
-export const requireVerified: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const user = c.get("user");
-  if (!user) return requireUser(c, next);
-  if (user.verified) return next();
-  return messagePage(c, "", 403, {
-    code: "unverified",
-    title: "Verify your email first",
-    text: "Follow the link we mailed you to verify your email address; you can send a new one from your settings.",
-    link: { href: "/settings", label: "Settings" },
-  });
-};
+export const requireVerified = requireSignedIn((user) => user.verified, {
+  code: "unverified",
+  title: "Verify your email first",
+  text: "Follow the link we mailed you to verify your email address; you can send a new one from your settings.",
+  link: { href: "/settings", label: "Settings" },
+});
 
 /** Lets admins through; members get 403, visitors are sent to sign in. */
-export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const user = c.get("user");
-  if (!user) return requireUser(c, next);
-  if (user.role === "admin") return next();
-  return messagePage(c, "", 403, {
-    code: "forbidden",
-    title: "Admins only",
-    text: "Only an administrator can do that.",
-  });
-};
+export const requireAdmin = requireSignedIn((user) => user.role === "admin", {
+  code: "forbidden",
+  title: "Admins only",
+  text: "Only an administrator can do that.",
+});

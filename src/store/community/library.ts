@@ -162,21 +162,29 @@ export async function listLibrary(
     .limit(limit)
     .offset(offset)
     .execute();
+  return { total: Number(total.n), items: await withTags(ctx, userId, rows) };
+}
+
+type LibraryRow = { arxiv_id: string; saved_at: string; read_at: string | null };
+
+/** Library rows as items, each with its tags (one tag query per chunk of rows). */
+async function withTags(
+  ctx: RepoContext,
+  userId: string,
+  rows: readonly LibraryRow[],
+): Promise<LibraryItem[]> {
   const tags = await tagsOf(
     ctx.db,
     userId,
     rows.map((r) => r.arxiv_id),
     ctx.maxParams,
   );
-  return {
-    total: Number(total.n),
-    items: rows.map((r) => ({
-      paperId: r.arxiv_id as ArxivId,
-      savedAt: r.saved_at as IsoTimestamp,
-      readAt: r.read_at as IsoTimestamp | null,
-      tags: tags.get(r.arxiv_id) ?? [],
-    })),
-  };
+  return rows.map((r) => ({
+    paperId: r.arxiv_id as ArxivId,
+    savedAt: r.saved_at as IsoTimestamp,
+    readAt: r.read_at as IsoTimestamp | null,
+    tags: tags.get(r.arxiv_id) ?? [],
+  }));
 }
 
 /** The member's tags with how many papers carry each, by tag. */
@@ -209,20 +217,7 @@ export async function savedItems(
       .where("user_id", "=", userId)
       .where("arxiv_id", "in", part)
       .execute();
-    const tags = await tagsOf(
-      ctx.db,
-      userId,
-      rows.map((r) => r.arxiv_id),
-      ctx.maxParams,
-    );
-    for (const r of rows) {
-      out.set(r.arxiv_id as ArxivId, {
-        paperId: r.arxiv_id as ArxivId,
-        savedAt: r.saved_at as IsoTimestamp,
-        readAt: r.read_at as IsoTimestamp | null,
-        tags: tags.get(r.arxiv_id) ?? [],
-      });
-    }
+    for (const item of await withTags(ctx, userId, rows)) out.set(item.paperId, item);
   }
   return out;
 }
