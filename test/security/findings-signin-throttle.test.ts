@@ -15,7 +15,7 @@ import type { WebClient } from "../helpers/web-client.ts";
 /** The answer to a throttled sign-in, minus what differs between any two answers (cookies, CSRF, timing). */
 async function comparable(res: Response) {
   const headers = [...res.headers]
-    .filter(([name]) => !["set-cookie", "server-timing"].includes(name))
+    .filter(([name]) => !["set-cookie", "server-timing", "x-request-id"].includes(name))
     .sort(([a], [b]) => a.localeCompare(b));
   const body = (await res.text())
     .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""')
