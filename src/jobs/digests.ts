@@ -28,11 +28,12 @@ import {
   slackPayload,
   webhookPayload,
 } from "../mail/digest/channels.ts";
-import { composeDigest, RecommendationCorpus, recentPapers } from "../mail/digest/compose.ts";
+import { composeDigest } from "../mail/digest/compose.ts";
 import { digestLinks } from "../mail/digest/links.ts";
 import { type RenderedDigest, renderDigest } from "../mail/digest/render.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { OutboundPolicy } from "../net/guarded-fetch.ts";
+import { buildCorpus, type RecommendationCorpus } from "../search/recommend/index.ts";
 import type { ClaimedDelivery, Subscription } from "../store/digests/index.ts";
 import type { Store } from "../store/store.ts";
 
@@ -132,9 +133,7 @@ export class DigestSender {
   }
 
   private recommendations(): Promise<RecommendationCorpus> {
-    this.corpus ??= recentPapers(this.deps.store, this.options.at ?? this.now()).then(
-      (papers) => new RecommendationCorpus(papers),
-    );
+    this.corpus ??= buildCorpus(this.deps.store, this.options.at ?? this.now());
     return this.corpus;
   }
 
