@@ -16,7 +16,7 @@ import { PostForm } from "../accounts/views.tsx";
 import type { AppDeps, AppEnv, SessionUser } from "../env.ts";
 import { emailSubject, overLimit, RATE_RULES } from "../rate-limit.ts";
 import { renderPage } from "../views/page.tsx";
-import { channelProblems } from "./channel-targets.ts";
+import { checkTargets } from "./channel-targets.ts";
 import { forYouSource, presentRecommendation } from "./for-you.ts";
 import { contentsOf, memberForm, scheduleOf } from "./forms.ts";
 import { draftOf, type Rejected, SettingsPage } from "./settings-view.tsx";
@@ -74,7 +74,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     const form = await parseForm(c, memberForm);
     if (!form.ok) return settings(c, { error: form.error }, 400);
     const f = form.data;
-    const errors = await channelProblems(f, user, outbound);
+    const { targets, errors } = await checkTargets(f.channels, user, outbound);
     if (Object.keys(errors).length > 0) {
       return settings(c, { error: NOT_SAVED, rejected: { form: "new", values: draftOf(f), errors } }, 400);
     }
@@ -112,8 +112,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
           // A verified address needs no second confirmation; an unverified one gets the double opt-in mail.
           confirmed: user.verified,
           emailEnabled: f.emailEnabled,
-          slackUrl: f.slackUrl,
-          webhookUrl: f.webhookUrl,
+          targets,
           maxPerUser,
         },
         deps.now(),
@@ -151,7 +150,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     const form = await parseForm(c, memberForm);
     if (!form.ok) return settings(c, { error: form.error }, 400);
     const f = form.data;
-    const errors = await channelProblems(f, user, outbound);
+    const { targets, errors } = await checkTargets(f.channels, user, outbound);
     if (Object.keys(errors).length > 0) {
       return settings(
         c,
@@ -166,8 +165,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
           schedule: scheduleOf(f),
           contents: contentsOf(f),
           emailEnabled: f.emailEnabled,
-          slackUrl: f.slackUrl,
-          webhookUrl: f.webhookUrl,
+          targets,
         },
         deps.now(),
       );
