@@ -21,18 +21,13 @@ import { hostname } from "node:os";
 import { type DigestContent, type DigestSection, digestPaperIds } from "../core/digest.ts";
 import { describeError, type Paper } from "../core/index.ts";
 import type { Logger } from "../log.ts";
-import {
-  ChannelError,
-  sendSlack,
-  sendWebhook,
-  slackPayload,
-  webhookPayload,
-} from "../mail/digest/channels.ts";
-import { composeDigest, RecommendationCorpus, recentPapers } from "../mail/digest/compose.ts";
+import { ChannelError, channelOf } from "../mail/digest/channels/index.ts";
+import { composeDigest } from "../mail/digest/compose.ts";
 import { digestLinks } from "../mail/digest/links.ts";
 import { type RenderedDigest, renderDigest } from "../mail/digest/render.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { OutboundPolicy } from "../net/guarded-fetch.ts";
+import { buildCorpus, type RecommendationCorpus } from "../search/recommend/index.ts";
 import type { ClaimedDelivery, Subscription } from "../store/digests/index.ts";
 import type { Store } from "../store/store.ts";
 
@@ -132,9 +127,7 @@ export class DigestSender {
   }
 
   private recommendations(): Promise<RecommendationCorpus> {
-    this.corpus ??= recentPapers(this.deps.store, this.options.at ?? this.now()).then(
-      (papers) => new RecommendationCorpus(papers),
-    );
+    this.corpus ??= buildCorpus(this.deps.store, this.options.at ?? this.now());
     return this.corpus;
   }
 
@@ -171,8 +164,7 @@ export class DigestSender {
   async contentFor(delivery: ClaimedDelivery): Promise<DigestContent> {
     const { store } = this.deps;
     const sub = delivery.subscription;
-    const channels =
-      Number(sub.emailEnabled) + Number(sub.slackUrl !== null) + Number(sub.webhookUrl !== null);
+    const channels = Number(sub.emailEnabled) + sub.targets.length;
     // A first attempt of a one-channel digest cannot have content yet; fixContent still checks in its write.
     if (delivery.attempts > 1 || channels > 1) {
       const fixed = await store.digests.fixedContent(delivery.subscriptionId, delivery.periodKey);
@@ -249,27 +241,24 @@ export class DigestSender {
       });
       return;
     }
-    const links = digestLinks(this.deps.baseUrl, this.deps.secret, sub.id);
-    const input = {
-      subscriptionId: sub.id,
-      periodKey: delivery.periodKey,
-      content,
-      papers,
-      paperUrl: links.paper,
-    };
-    if (delivery.channel === "slack" && sub.slackUrl) {
-      await sendSlack(sub.slackUrl, slackPayload(input, rendered.subject), this.deps.outbound);
-    } else if (delivery.channel === "webhook" && sub.webhookUrl && sub.webhookSecret) {
-      await sendWebhook(
-        sub.webhookUrl,
-        sub.webhookSecret,
-        webhookPayload(input),
-        this.now(),
-        this.deps.outbound,
-      );
-    } else {
+    const target = sub.targets.find((t) => t.kind === delivery.channel);
+    const channel = channelOf(delivery.channel);
+    if (!target || !channel) {
       throw new ChannelError(`the subscription no longer has a ${delivery.channel} channel`, true);
     }
+    const links = digestLinks(this.deps.baseUrl, this.deps.secret, sub.id);
+    await channel.send(
+      target,
+      {
+        subscriptionId: sub.id,
+        periodKey: delivery.periodKey,
+        heading: rendered.subject,
+        content,
+        papers,
+        paperUrl: links.paper,
+      },
+      { policy: this.deps.outbound, now: this.now() },
+    );
   }
 
   private async recordFailure(delivery: ClaimedDelivery, error: unknown): Promise<DeliveryOutcome> {

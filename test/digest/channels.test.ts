@@ -4,7 +4,13 @@ import { after, before, describe, test } from "node:test";
 import { loadConfig } from "../../src/config/config.ts";
 import { runDigests } from "../../src/jobs/digests.ts";
 import { silentLogger } from "../../src/log.ts";
-import { ChannelError, checkChannelUrl } from "../../src/mail/digest/channels.ts";
+import {
+  channelOf,
+  type DeliveryChannel,
+  SLACK_WEBHOOK_PREFIX,
+  slackTarget,
+  webhookTarget,
+} from "../../src/mail/digest/channels/index.ts";
 import type { MailMessage } from "../../src/mail/mailer.ts";
 import type { Store } from "../../src/store/store.ts";
 import { type FakeWebhook, startFakeWebhook } from "../fakes/webhook.ts";
@@ -59,8 +65,7 @@ describe("Slack and JSON webhook channels", () => {
         contents: { trending: 25, searches: [], categories: [], authors: [], recommendations: false },
         confirmed: true,
         emailEnabled: false,
-        slackUrl: `${hook.url}/slack`,
-        webhookUrl: `${hook.url}/hook`,
+        targets: [slackTarget(`${hook.url}/slack`), webhookTarget(`${hook.url}/hook`)],
       },
       new Date("2026-11-20T00:00:00Z"),
     );
@@ -86,7 +91,7 @@ describe("Slack and JSON webhook channels", () => {
 
     const signature = webhook.headers["x-paperboy-signature"];
     const timestamp = webhook.headers["x-paperboy-timestamp"] ?? "";
-    const secret = (await store.digests.get(sub.id))?.webhookSecret ?? "";
+    const secret = (await store.digests.get(sub.id))?.targets.find((t) => t.kind === "webhook")?.secret ?? "";
     const expected = `sha256=${createHmac("sha256", secret).update(`${timestamp}.${webhook.body}`).digest("hex")}`;
     assert.equal(signature, expected, "the body is signed with the subscription's secret");
     const payload = JSON.parse(webhook.body) as {
@@ -111,8 +116,7 @@ describe("Slack and JSON webhook channels", () => {
         contents: { trending: 3, searches: [], categories: [], authors: [], recommendations: false },
         confirmed: true,
         emailEnabled: false,
-        webhookUrl: `${hook.url}/gone`,
-        slackUrl: `${hook.url}/busy`,
+        targets: [webhookTarget(`${hook.url}/gone`), slackTarget(`${hook.url}/busy`)],
       },
       new Date("2026-11-25T00:00:00Z"),
     );
@@ -143,8 +147,10 @@ describe("Slack and JSON webhook channels", () => {
         confirmed: true,
         emailEnabled: false,
         // Stored by something other than the settings form (an old row, a database edit): refused anyway.
-        webhookUrl: `http://localhost:${port}/forced`,
-        slackUrl: `https://slack.example.org/services/T0/B0/x`,
+        targets: [
+          webhookTarget(`http://localhost:${port}/forced`),
+          slackTarget(`https://slack.example.org/services/T0/B0/x`),
+        ],
       },
       new Date("2026-11-26T10:00:00Z"),
     );
@@ -168,9 +174,15 @@ describe("Slack and JSON webhook channels", () => {
   });
 
   test("Slack targets are Slack's incoming webhooks over https, or a host the operator allow-listed", async () => {
+    const slack = channelOf("slack") as DeliveryChannel;
+    const webhook = channelOf("webhook") as DeliveryChannel;
     const publicDns = { resolve: async () => ["54.230.1.1"] };
-    const none = { allowHosts: [] };
-    await checkChannelUrl("slack", "https://hooks.slack.com/services/T0/B0/xyz", none, publicDns);
+    const none = { policy: { allowHosts: [] }, ...publicDns };
+    const good = "https://hooks.slack.com/services/T0/B0/xyz";
+    assert.deepEqual(await slack.validateTarget({ url: good }, none), {
+      ok: true,
+      target: slackTarget(good),
+    });
     for (const url of [
       "http://hooks.slack.com/services/T0/B0/xyz",
       "https://hooks.slack.com/",
@@ -180,14 +192,24 @@ describe("Slack and JSON webhook channels", () => {
       "https://evil.example/services/T0/B0/xyz",
       "https://user@hooks.slack.com/services/T0/B0/xyz",
     ]) {
-      await assert.rejects(checkChannelUrl("slack", url, none, publicDns), (error: unknown) => {
-        assert.ok(error instanceof ChannelError && error.hard, url);
-        return true;
-      });
+      assert.deepEqual(
+        await slack.validateTarget({ url }, none),
+        { ok: false, problems: { url: `A Slack webhook URL starts with ${SLACK_WEBHOOK_PREFIX}` } },
+        url,
+      );
     }
     // A webhook may be any public URL; neither channel reaches loopback unless its host is allow-listed.
-    await checkChannelUrl("webhook", "https://example.org/hook", none, publicDns);
-    await assert.rejects(checkChannelUrl("webhook", `${hook.url}/x`, none), /does not call/);
-    await checkChannelUrl("slack", `${hook.url}/slack`, outbound);
+    const hookUrl = "https://example.org/hook";
+    assert.deepEqual(await webhook.validateTarget({ url: hookUrl }, none), {
+      ok: true,
+      target: webhookTarget(hookUrl),
+    });
+    const inside = await webhook.validateTarget({ url: `${hook.url}/x` }, { policy: { allowHosts: [] } });
+    assert.match(inside.ok ? "accepted" : (inside.problems.url ?? ""), /does not call/);
+    const allowed = `${hook.url}/slack`;
+    assert.deepEqual(await slack.validateTarget({ url: allowed }, { policy: outbound }), {
+      ok: true,
+      target: slackTarget(allowed),
+    });
   });
 });

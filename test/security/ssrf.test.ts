@@ -10,6 +10,7 @@ import { loadConfig } from "../../src/config/config.ts";
 import { UNVERIFIED_CHANNELS } from "../../src/http/digests/channel-targets.ts";
 import { runDigests } from "../../src/jobs/digests.ts";
 import { silentLogger } from "../../src/log.ts";
+import { slackTarget, webhookTarget } from "../../src/mail/digest/channels/index.ts";
 import type { Store } from "../../src/store/store.ts";
 import { type FakeWebhook, startFakeWebhook } from "../fakes/webhook.ts";
 import { seedDigestPapers } from "../helpers/digest-seed.ts";
@@ -141,7 +142,7 @@ describe("SSRF through digest channels (security review finding)", () => {
     );
     assert.equal(res.status, 400);
     assert.match(await res.text(), /The URL points at a loopback address \(127\.0\.0\.1\)/);
-    assert.equal((await store.digests.get(sub.id))?.webhookUrl, null);
+    assert.deepEqual((await store.digests.get(sub.id))?.targets, []);
   });
 
   test("an unverified member may not send digests to Slack or a webhook", async () => {
@@ -188,8 +189,7 @@ describe("SSRF through digest channels (security review finding)", () => {
             contents: { trending: 3, searches: [], categories: [], authors: [], recommendations: false },
             confirmed: true,
             emailEnabled: false,
-            webhookUrl: url,
-            slackUrl: url,
+            targets: [webhookTarget(url), slackTarget(url)],
           },
           new Date("2026-11-25T12:00:00Z"),
         ),
@@ -211,7 +211,7 @@ describe("SSRF through digest channels (security review finding)", () => {
         ["webhook", "failed"],
       ]);
       const webhook = rows.find((r) => r.channel === "webhook");
-      assert.match(webhook?.reason ?? "", /which Paperboy does not call/, sub.webhookUrl ?? "");
+      assert.match(webhook?.reason ?? "", /which Paperboy does not call/, JSON.stringify(sub.targets));
       assert.equal((await store.digests.get(sub.id))?.hardFailures, 2, "refusals are hard failures");
     }
     assert.equal(hook.connections, 0, "not one connection to the receiver");

@@ -1,13 +1,22 @@
 /** `paperboy subscribers`: who gets digests, in what state, when next. */
 import type { Command } from "commander";
-import { SUBSCRIPTION_STATES, type Subscription, type SubscriptionState } from "../../store/digests/index.ts";
+import { channelOf } from "../../mail/digest/channels/index.ts";
+import {
+  SUBSCRIPTION_STATES,
+  type Subscription,
+  type SubscriptionState,
+  type SubscriptionTarget,
+} from "../../store/digests/index.ts";
 import type { SubscribersOptions } from "../commands/subscribers.ts";
 import { contextFrom } from "../context.ts";
 
 function channels(s: Subscription): string {
-  return [s.emailEnabled ? "email" : null, s.slackUrl ? "slack" : null, s.webhookUrl ? "webhook" : null]
-    .filter(Boolean)
-    .join("+");
+  return [...(s.emailEnabled ? ["email"] : []), ...s.targets.map((t) => t.kind)].join("+");
+}
+
+/** A target for the JSON listing: its channel's description, never its secret. */
+function presentTarget(t: SubscriptionTarget) {
+  return { kind: t.kind, description: channelOf(t.kind)?.describe(t) ?? t.kind, createdAt: t.createdAt };
 }
 
 function describe(s: Subscription): string {
@@ -36,7 +45,8 @@ export async function runSubscribers(opts: SubscribersOptions, command: Command)
     deliveries: await store.digests.deliveryCounts(),
   }));
   if (opts.json) {
-    ctx.stdout.write(`${JSON.stringify({ counts, deliveries, subscriptions: list }, null, 2)}\n`);
+    const subscriptions = list.map((s) => ({ ...s, targets: s.targets.map(presentTarget) }));
+    ctx.stdout.write(`${JSON.stringify({ counts, deliveries, subscriptions }, null, 2)}\n`);
     return;
   }
   if (list.length > 0) ctx.stdout.write(`${list.map(describe).join("\n")}\n`);

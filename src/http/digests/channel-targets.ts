@@ -1,42 +1,60 @@
 /**
- * Whether a member may send digests to the Slack and webhook URLs they typed: only a verified member may,
- * and each URL must pass its channel's check (Slack's host; an address Paperboy calls). The answer is a
- * sentence per field, shown next to it.
+ * Whether a member may send digests where the channel inputs of their form say: only a verified member may,
+ * and each channel checks what was typed for it (Slack's host; an address Paperboy calls). The answer is the
+ * targets to store, or a sentence per input, shown next to it.
  */
-import { ChannelError, checkChannelUrl, type UrlChannel } from "../../mail/digest/channels.ts";
+import { DELIVERY_CHANNELS, type DeliveryChannel } from "../../mail/digest/channels/index.ts";
 import type { OutboundPolicy } from "../../net/guarded-fetch.ts";
+import type { NewTarget } from "../../store/digests/index.ts";
 import type { SessionUser } from "../env.ts";
 
-export type ChannelField = "slackUrl" | "webhookUrl";
-export type ChannelFieldErrors = Partial<Record<ChannelField, string>>;
+/** Problems by input name. */
+export type ChannelFieldErrors = Partial<Record<string, string>>;
 
-const FIELDS: [ChannelField, UrlChannel][] = [
-  ["slackUrl", "slack"],
-  ["webhookUrl", "webhook"],
-];
+function inWords(labels: readonly string[]): string {
+  return labels.length > 1 ? `${labels.slice(0, -1).join(", ")} and ${labels.at(-1)}` : (labels[0] ?? "");
+}
 
-export const UNVERIFIED_CHANNELS =
-  "Confirm your email address first (follow the link we mailed you): Slack and webhook digests are for verified members.";
+export const UNVERIFIED_CHANNELS = `Confirm your email address first (follow the link we mailed you): ${inWords(
+  DELIVERY_CHANNELS.map((c) => c.label),
+)} digests are for verified members.`;
 
-export async function channelProblems(
-  targets: Record<ChannelField, string | null>,
+/** What was typed for `channel`, by setting key; empty when nothing was. */
+export function typedConfig(
+  channel: DeliveryChannel,
+  inputs: Readonly<Record<string, string | null>>,
+): Record<string, string> {
+  const config: Record<string, string> = {};
+  for (const field of channel.fields) {
+    const value = inputs[field.name];
+    if (value) config[field.key] = value;
+  }
+  return config;
+}
+
+export async function checkTargets(
+  inputs: Readonly<Record<string, string | null>>,
   user: Pick<SessionUser, "verified">,
   policy: OutboundPolicy,
-): Promise<ChannelFieldErrors> {
-  const problems: ChannelFieldErrors = {};
-  for (const [field, channel] of FIELDS) {
-    const url = targets[field];
-    if (!url) continue;
+): Promise<{ targets: NewTarget[]; errors: ChannelFieldErrors }> {
+  const targets: NewTarget[] = [];
+  const errors: ChannelFieldErrors = {};
+  for (const channel of DELIVERY_CHANNELS) {
+    const config = typedConfig(channel, inputs);
+    if (Object.keys(config).length === 0) continue;
     if (!user.verified) {
-      problems[field] = UNVERIFIED_CHANNELS;
+      for (const field of channel.fields) if (config[field.key]) errors[field.name] = UNVERIFIED_CHANNELS;
       continue;
     }
-    try {
-      await checkChannelUrl(channel, url, policy);
-    } catch (error) {
-      if (!(error instanceof ChannelError)) throw error;
-      problems[field] = error.message;
+    const check = await channel.validateTarget(config, { policy });
+    if (check.ok) {
+      targets.push(check.target);
+      continue;
+    }
+    for (const [key, problem] of Object.entries(check.problems)) {
+      const field = channel.fields.find((f) => f.key === key) ?? channel.fields[0];
+      if (field) errors[field.name] = problem;
     }
   }
-  return problems;
+  return { targets, errors };
 }

@@ -7,6 +7,7 @@ import {
   isTimeZone,
   MAX_SECTION_ITEMS,
 } from "../../core/digest.ts";
+import { type ChannelField, DELIVERY_CHANNELS } from "../../mail/digest/channels/index.ts";
 
 const SIMPLE_EMAIL = /^[^\s<>,;:"()\\@]+@[^\s<>,;:"()\\@]+\.[^\s<>,;:"()\\@]+$/;
 const MAX_LIST = 20;
@@ -27,14 +28,19 @@ const list = (label: string, split: RegExp, max: number) =>
     .refine((items) => items.length <= MAX_LIST, `At most ${MAX_LIST} ${label.toLowerCase()}.`)
     .refine((items) => items.every((s) => s.length <= max), `${label}: each at most ${max} characters.`);
 
-/** A channel URL's shape only; where it may point is checked afterwards (`channelProblems`). */
-const channelUrl = (label: string) =>
+/** A channel input's shape only; what it names is checked afterwards (`checkTargets`). */
+const channelInput = (field: ChannelField) =>
   z
     .string()
     .trim()
-    .max(2000, `${label} is too long.`)
+    .max(field.maxLength, `${field.label} is too long.`)
     .optional()
     .transform((v) => (v ? v : null));
+
+/** Every channel's inputs (src/mail/digest/channels), by input name; empty ones are null. */
+const channelInputs = z.object(
+  Object.fromEntries(DELIVERY_CHANNELS.flatMap((c) => c.fields.map((f) => [f.name, channelInput(f)]))),
+);
 
 export const scheduleFields = {
   frequency: z.enum(["daily", "weekly"], { message: "Choose daily or weekly." }),
@@ -67,21 +73,24 @@ export const subscribeForm = z.object({
   ...scheduleFields,
 });
 
-export const memberForm = z.object({
-  ...scheduleFields,
-  searches: list("Saved searches", /\r?\n/, 200),
-  authors: list("Authors", /\r?\n|,/, 100),
-  recommendations: z
-    .string()
-    .optional()
-    .transform((v) => v === "on"),
-  emailEnabled: z
-    .string()
-    .optional()
-    .transform((v) => v === "on"),
-  slackUrl: channelUrl("Slack webhook"),
-  webhookUrl: channelUrl("Webhook URL"),
-});
+/** The member's form; the channels' inputs, whatever the channels are, come out together as `channels`. */
+export const memberForm = z.preprocess(
+  (form) => ({ ...(form as object), channels: form }),
+  z.object({
+    ...scheduleFields,
+    searches: list("Saved searches", /\r?\n/, 200),
+    authors: list("Authors", /\r?\n|,/, 100),
+    recommendations: z
+      .string()
+      .optional()
+      .transform((v) => v === "on"),
+    emailEnabled: z
+      .string()
+      .optional()
+      .transform((v) => v === "on"),
+    channels: channelInputs,
+  }),
+);
 
 export type SubscribeForm = z.infer<typeof subscribeForm>;
 export type MemberForm = z.infer<typeof memberForm>;

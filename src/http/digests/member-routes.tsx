@@ -14,7 +14,7 @@ import { PostForm } from "../accounts/views.tsx";
 import type { AppDeps, AppEnv, SessionUser } from "../env.ts";
 import { emailSubject, overLimit, RATE_RULES } from "../rate-limit.ts";
 import { renderPage } from "../views/page.tsx";
-import { channelProblems } from "./channel-targets.ts";
+import { checkTargets } from "./channel-targets.ts";
 import { sendConfirmation } from "./confirmation.ts";
 import { forYouSource, presentRecommendation } from "./for-you.ts";
 import { contentsOf, memberForm, scheduleOf } from "./forms.ts";
@@ -73,7 +73,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     const form = await parseForm(c, memberForm);
     if (!form.ok) return settings(c, { error: form.error }, 400);
     const f = form.data;
-    const errors = await channelProblems(f, user, outbound);
+    const { targets, errors } = await checkTargets(f.channels, user, outbound);
     if (Object.keys(errors).length > 0) {
       return settings(c, { error: NOT_SAVED, rejected: { form: "new", values: draftOf(f), errors } }, 400);
     }
@@ -106,8 +106,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
           // A verified address needs no second confirmation; an unverified one gets the double opt-in mail.
           confirmed: user.verified,
           emailEnabled: f.emailEnabled,
-          slackUrl: f.slackUrl,
-          webhookUrl: f.webhookUrl,
+          targets,
           maxPerUser,
           // An address nobody has confirmed gets one confirmation mail waiting at a time, never a stream.
           onePending: true,
@@ -145,7 +144,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     const form = await parseForm(c, memberForm);
     if (!form.ok) return settings(c, { error: form.error }, 400);
     const f = form.data;
-    const errors = await channelProblems(f, user, outbound);
+    const { targets, errors } = await checkTargets(f.channels, user, outbound);
     if (Object.keys(errors).length > 0) {
       return settings(
         c,
@@ -160,8 +159,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
           schedule: scheduleOf(f),
           contents: contentsOf(f),
           emailEnabled: f.emailEnabled,
-          slackUrl: f.slackUrl,
-          webhookUrl: f.webhookUrl,
+          targets,
         },
         deps.now(),
       );

@@ -1,36 +1,44 @@
 /** The members' digest settings page: their subscriptions, each an editable form, and a form for a new one. */
+import { DELIVERY_CHANNELS } from "../../mail/digest/channels/index.ts";
 import type { Subscription } from "../../store/digests/index.ts";
 import { Notice, PostForm } from "../accounts/views.tsx";
-import type { ChannelField, ChannelFieldErrors } from "./channel-targets.ts";
+import { type ChannelFieldErrors, typedConfig } from "./channel-targets.ts";
 import { contentsOf, type MemberForm, scheduleOf } from "./forms.ts";
 import { ScheduleFields } from "./views.tsx";
 
+/** A channel's target as the form shows it: its settings (stored or typed), and its secret if it has one. */
+export interface TargetDraft {
+  kind: string;
+  config: Readonly<Record<string, string>>;
+  secret: string | null;
+}
+
 /** What a digest form shows: a saved subscription, or what the member just typed. */
-export type MemberDraft = Pick<
-  Subscription,
-  "schedule" | "contents" | "emailEnabled" | "slackUrl" | "webhookUrl"
-> & {
-  webhookSecret?: string | null;
+export type MemberDraft = Pick<Subscription, "schedule" | "contents" | "emailEnabled"> & {
+  targets: readonly TargetDraft[];
 };
 
+/** The form as typed; a target the subscription keeps still shows its secret. */
 export function draftOf(f: MemberForm, sub?: Subscription): MemberDraft {
   return {
     schedule: scheduleOf(f),
     contents: contentsOf(f),
     emailEnabled: f.emailEnabled,
-    slackUrl: f.slackUrl,
-    webhookUrl: f.webhookUrl,
-    webhookSecret: sub?.webhookSecret ?? null,
+    targets: DELIVERY_CHANNELS.map((channel) => ({
+      kind: channel.kind,
+      config: typedConfig(channel, f.channels),
+      secret: sub?.targets.find((t) => t.kind === channel.kind)?.secret ?? null,
+    })),
   };
 }
 
-/** Marks a channel URL input that has a problem, and points to the sentence that says what it is. */
-function invalidAttrs(field: ChannelField, errors: ChannelFieldErrors | undefined) {
+/** Marks a channel input that has a problem, and points to the sentence that says what it is. */
+function invalidAttrs(field: string, errors: ChannelFieldErrors | undefined) {
   return errors?.[field] ? { "aria-invalid": "true", "aria-describedby": `${field}-error` } : {};
 }
 
-/** The problem with a channel URL, shown right below its input. */
-function FieldError(props: { field: ChannelField; errors: ChannelFieldErrors | undefined }) {
+/** The problem with a channel input, shown right below it. */
+function FieldError(props: { field: string; errors: ChannelFieldErrors | undefined }) {
   const text = props.errors?.[props.field];
   if (!text) return null;
   return (
@@ -76,42 +84,37 @@ function MemberFields(props: { values?: MemberDraft; errors?: ChannelFieldErrors
           <input type="checkbox" name="emailEnabled" checked={v?.emailEnabled ?? true} /> Send by email
         </label>
       </p>
-      <p>
-        <label>
-          Slack incoming webhook (optional; https://hooks.slack.com/services/…)
-          <br />
-          <input
-            type="url"
-            name="slackUrl"
-            value={v?.slackUrl ?? ""}
-            maxlength={2000}
-            {...invalidAttrs("slackUrl", props.errors)}
-          />
-        </label>
-        <FieldError field="slackUrl" errors={props.errors} />
-      </p>
-      <p>
-        <label>
-          JSON webhook (optional; signed with X-Paperboy-Signature)
-          <br />
-          <input
-            type="url"
-            name="webhookUrl"
-            value={v?.webhookUrl ?? ""}
-            maxlength={2000}
-            {...invalidAttrs("webhookUrl", props.errors)}
-          />
-        </label>
-        <FieldError field="webhookUrl" errors={props.errors} />
-        {v?.webhookSecret ? (
-          <>
-            <br />
-            <small class="muted">
-              Signing secret: <code>{v.webhookSecret}</code>
-            </small>
-          </>
-        ) : null}
-      </p>
+      {DELIVERY_CHANNELS.map((channel) => {
+        const target = v?.targets.find((t) => t.kind === channel.kind);
+        return (
+          <p>
+            {channel.fields.map((field) => (
+              <>
+                <label>
+                  {field.prompt}
+                  <br />
+                  <input
+                    type={field.type}
+                    name={field.name}
+                    value={target?.config[field.key] ?? ""}
+                    maxlength={field.maxLength}
+                    {...invalidAttrs(field.name, props.errors)}
+                  />
+                </label>
+                <FieldError field={field.name} errors={props.errors} />
+              </>
+            ))}
+            {target?.secret ? (
+              <>
+                <br />
+                <small class="muted">
+                  Signing secret: <code>{target.secret}</code>
+                </small>
+              </>
+            ) : null}
+          </p>
+        );
+      })}
     </>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * What a subscriber's digest holds for one period: the sections their subscription asks for, read from the
- * store, assembled so that no paper appears twice and no recommendation repeats an earlier digest's.
+ * store (recommendations from src/search/recommend), assembled so that no paper appears twice and no
+ * recommendation repeats an earlier digest's.
  */
 import {
   assembleDigest,
@@ -9,73 +10,11 @@ import {
   type DigestSection,
   MAX_SECTION_ITEMS,
 } from "../../core/digest.ts";
-import type { IsoDate, Paper } from "../../core/index.ts";
-import { type Recommendation, RecommendationCorpus, type Signal } from "../../search/recommend.ts";
+import type { IsoDate } from "../../core/index.ts";
+import { type RecommendationCorpus, recommendFor } from "../../search/recommend/index.ts";
 import type { Store } from "../../store/store.ts";
 
-/** Days of new papers the recommendation candidates are drawn from. */
-export const CANDIDATE_DAYS = 14;
-/** Most candidates per run (newest first). */
-export const MAX_CANDIDATES = 2_000;
-
 const PER_SECTION = 10;
-
-/** Recent papers (published in the last CANDIDATE_DAYS before `now`), newest first, for recommendations. */
-export async function recentPapers(store: Store, now: Date, max = MAX_CANDIDATES): Promise<Paper[]> {
-  const since = new Date(now.getTime() - CANDIDATE_DAYS * 86_400_000).toISOString().slice(0, 10) as IsoDate;
-  const until = now.toISOString().slice(0, 10) as IsoDate;
-  const out: Paper[] = [];
-  for (let offset = 0; offset < max; offset += 100) {
-    const page = await store.search.filter({ filters: { since, until }, sort: "date", offset, limit: 100 });
-    out.push(...page.hits.map((h) => h.paper));
-    if (page.hits.length < 100) break;
-  }
-  return out.slice(0, max);
-}
-
-/** A member's signals: upvotes and library items (positive), "not interested" (negative). */
-export async function readerSignals(store: Store, userId: string): Promise<Signal[]> {
-  const [votes, library, dismissed] = await Promise.all([
-    store.community.votesOf(userId, 200),
-    store.community.library(userId, { limit: 200 }),
-    store.digests.dismissed(userId),
-  ]);
-  const ids = [
-    ...new Set([...votes.map((v) => v.paperId), ...library.items.map((i) => i.paperId), ...dismissed]),
-  ];
-  const papers = new Map((await store.getPapers(ids as Paper["id"][])).map((p) => [p.id as string, p]));
-  const signals: Signal[] = [];
-  const negative = new Set(dismissed);
-  for (const item of library.items) {
-    const paper = papers.get(item.paperId);
-    if (paper && !negative.has(paper.id)) signals.push({ paper, kind: "saved", tags: item.tags });
-  }
-  const saved = new Set(library.items.map((i) => i.paperId as string));
-  for (const v of votes) {
-    const paper = papers.get(v.paperId);
-    if (paper && !saved.has(paper.id) && !negative.has(paper.id)) signals.push({ paper, kind: "upvoted" });
-  }
-  for (const id of dismissed) {
-    const paper = papers.get(id);
-    if (paper) signals.push({ paper, kind: "not-interested" });
-  }
-  return signals;
-}
-
-/** The "For you" list: the same model and exclusions a digest uses. */
-export async function recommendFor(
-  store: Store,
-  corpus: RecommendationCorpus,
-  userId: string,
-  limit = PER_SECTION,
-): Promise<Recommendation[]> {
-  const [signals, suggested, dismissed] = await Promise.all([
-    readerSignals(store, userId),
-    store.digests.suggested(userId),
-    store.digests.dismissed(userId),
-  ]);
-  return corpus.recommend(signals, new Set([...suggested, ...dismissed]), limit);
-}
 
 function day(d: Date): IsoDate {
   return d.toISOString().slice(0, 10) as IsoDate;
@@ -208,5 +147,3 @@ export async function composeDigest(store: Store, input: ComposeInput): Promise<
   // recommendFor already left out papers suggested before; no other section is held to that rule.
   return assembleDigest(sections, new Set());
 }
-
-export { RecommendationCorpus };

@@ -1,9 +1,10 @@
 /** A digest as it would be sent now, without recording anything (settings preview, `paperboy digest preview`). */
 import { digestPaperIds, latestPeriod } from "../../core/digest.ts";
 import type { Paper } from "../../core/index.ts";
+import { buildCorpus, type RecommendationCorpus } from "../../search/recommend/index.ts";
 import type { Subscription } from "../../store/digests/index.ts";
 import type { Store } from "../../store/store.ts";
-import { composeDigest, RecommendationCorpus, recentPapers } from "./compose.ts";
+import { composeDigest } from "./compose.ts";
 import { digestLinks } from "./links.ts";
 import { type RenderedDigest, renderDigest } from "./render.ts";
 
@@ -14,9 +15,7 @@ export async function previewDigest(
 ): Promise<{ periodKey: string; rendered: RenderedDigest }> {
   const period = latestPeriod(sub.schedule, options.now);
   const wantsRecs = sub.userId !== null && sub.contents.recommendations;
-  const corpus = wantsRecs
-    ? (options.corpus ?? new RecommendationCorpus(await recentPapers(store, options.now)))
-    : null;
+  const corpus = wantsRecs ? (options.corpus ?? (await buildCorpus(store, options.now))) : null;
   const content = await composeDigest(store, {
     contents: sub.contents,
     userId: sub.userId,

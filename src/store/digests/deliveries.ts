@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import { type DigestContent, nextPeriod, periodsDue, recommendedIds } from "../../core/digest.ts";
 import type { RepoContext } from "../repo.ts";
 import type { Database } from "../schema.ts";
-import { toDelivery, toSubscription } from "./rows.ts";
+import { toDelivery } from "./rows.ts";
+import { withTargets } from "./targets.ts";
 import {
   type Channel,
   type ClaimedDelivery,
@@ -18,12 +19,9 @@ const MAX_CATCH_UP = 1;
 
 type DeliveryRow = Database["digest_deliveries"];
 
+/** Mail (when on), then each target's kind. */
 function channelsOf(s: Subscription): Channel[] {
-  const out: Channel[] = [];
-  if (s.emailEnabled) out.push("email");
-  if (s.slackUrl) out.push("slack");
-  if (s.webhookUrl) out.push("webhook");
-  return out;
+  return [...(s.emailEnabled ? ["email"] : []), ...s.targets.map((t) => t.kind)];
 }
 
 /** The Message-ID's local part: the same for every attempt at one (subscription, period, channel). */
@@ -58,9 +56,8 @@ export async function planDue(
     let planned = 0;
     let skipped = 0;
     const rows: DeliveryRow[] = [];
-    for (const row of subs) {
-      const sub = toSubscription(row);
-      const after = new Date(Date.parse(row.next_due_at as string) - 1);
+    for (const sub of await withTargets(conn, subs, ctx.maxParams)) {
+      const after = new Date(Date.parse(sub.nextDueAt as string) - 1);
       const { due } = periodsDue(sub.schedule, after, now);
       due.forEach((period, i) => {
         const stale = i < due.length - MAX_CATCH_UP;
@@ -137,11 +134,12 @@ export async function claimDeliveries(
     const rows = await query.execute();
     if (rows.length === 0) return [];
     const subIds = [...new Set(rows.map((r) => r.subscription_id))];
-    const subs = new Map(
-      (await conn.selectFrom("digest_subscriptions").selectAll().where("id", "in", subIds).execute()).map(
-        (r) => [r.id, toSubscription(r)],
-      ),
-    );
+    const subRows = await conn
+      .selectFrom("digest_subscriptions")
+      .selectAll()
+      .where("id", "in", subIds)
+      .execute();
+    const subs = new Map((await withTargets(conn, subRows, ctx.maxParams)).map((s) => [s.id, s]));
     const claimed: ClaimedDelivery[] = [];
     for (const row of rows) {
       const sub = subs.get(row.subscription_id);

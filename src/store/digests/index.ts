@@ -14,7 +14,7 @@ import {
   planDue,
   renewClaim,
 } from "./deliveries.ts";
-import { digestsMigration } from "./migration.ts";
+import { digestsMigration, digestTargetsMigration } from "./migration.ts";
 import {
   confirmSubscription,
   dismiss,
@@ -45,7 +45,10 @@ export { normalizeEmail } from "./subscriptions.ts";
 export * from "./types.ts";
 
 /** Migrations of the digests module, merged into the store's list. */
-export const digestsMigrations: Record<string, Migration> = { "0007_digests": digestsMigration };
+export const digestsMigrations: Record<string, Migration> = {
+  "0007_digests": digestsMigration,
+  "0009_digest_targets": digestTargetsMigration,
+};
 
 /**
  * Digest subscriptions and the delivery ledger (`store.digests`). Each digest is one row per (subscription,

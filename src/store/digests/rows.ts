@@ -1,8 +1,28 @@
 import type { DeliverySchedule, DigestContent, DigestContents, Frequency } from "../../core/digest.ts";
-import type { DigestDeliveriesTable, DigestSubscriptionsTable } from "./tables.ts";
-import type { Channel, Delivery, DeliveryState, Subscription, SubscriptionState } from "./types.ts";
+import type {
+  DigestDeliveriesTable,
+  DigestSubscriptionsTable,
+  DigestSubscriptionTargetsTable,
+} from "./tables.ts";
+import type {
+  Channel,
+  Delivery,
+  DeliveryState,
+  Subscription,
+  SubscriptionState,
+  SubscriptionTarget,
+} from "./types.ts";
 
-export function toSubscription(r: DigestSubscriptionsTable): Subscription {
+export function toTarget(r: DigestSubscriptionTargetsTable): SubscriptionTarget {
+  return {
+    kind: r.kind,
+    config: JSON.parse(r.config_json) as Record<string, string>,
+    secret: r.secret,
+    createdAt: r.created_at,
+  };
+}
+
+export function toSubscription(r: DigestSubscriptionsTable, targets: SubscriptionTarget[]): Subscription {
   const schedule: DeliverySchedule = {
     frequency: r.frequency as Frequency,
     hour: Number(r.hour),
@@ -17,9 +37,7 @@ export function toSubscription(r: DigestSubscriptionsTable): Subscription {
     schedule,
     contents: JSON.parse(r.contents_json) as DigestContents,
     emailEnabled: Number(r.email_enabled) === 1,
-    slackUrl: r.slack_url,
-    webhookUrl: r.webhook_url,
-    webhookSecret: r.webhook_secret,
+    targets,
     hardFailures: Number(r.hard_failures),
     lastFailure: r.last_failure,
     nextDueAt: r.next_due_at,

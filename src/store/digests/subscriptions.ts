@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { checkSchedule, nextPeriod } from "../../core/digest.ts";
 import type { RepoContext } from "../repo.ts";
-import { toSubscription } from "./rows.ts";
+import { replaceTargets, withTargets } from "./targets.ts";
 import {
   DigestStoreError,
   type NewSubscription,
@@ -12,10 +12,6 @@ import {
 
 function newId(): string {
   return randomBytes(12).toString("base64url");
-}
-
-function webhookSecret(): string {
-  return randomBytes(24).toString("base64url");
 }
 
 /** Addresses compare without case; they are kept as typed otherwise. */
@@ -29,7 +25,9 @@ export async function getSubscription(ctx: RepoContext, id: string): Promise<Sub
     .selectAll()
     .where("id", "=", id)
     .executeTakeFirst();
-  return row ? toSubscription(row) : null;
+  if (!row) return null;
+  const [sub] = await withTargets(ctx.db, [row], ctx.maxParams);
+  return sub ?? null;
 }
 
 export async function subscribe(
@@ -76,9 +74,6 @@ export async function subscribe(
         weekday: schedule.weekday,
         time_zone: schedule.timeZone,
         contents_json: JSON.stringify(input.contents),
-        slack_url: input.slackUrl ?? null,
-        webhook_url: input.webhookUrl ?? null,
-        webhook_secret: input.webhookUrl ? webhookSecret() : null,
         email_enabled: input.emailEnabled === false ? 0 : 1,
         hard_failures: 0,
         last_failure: null,
@@ -89,6 +84,7 @@ export async function subscribe(
         updated_at: now,
       })
       .execute();
+    if (input.targets?.length) await replaceTargets(conn, id, input.targets, now);
   });
   const created = await getSubscription(ctx, id);
   if (!created) throw new DigestStoreError("not_found", "the subscription vanished after it was made");
@@ -132,9 +128,8 @@ export async function updateSubscription(
   const current = await getSubscription(ctx, id);
   if (!current) throw new DigestStoreError("not_found", "no such subscription");
   const schedule = change.schedule ? checkSchedule(change.schedule) : current.schedule;
-  const webhookUrl = change.webhookUrl === undefined ? current.webhookUrl : change.webhookUrl;
-  await ctx.write((conn) =>
-    conn
+  await ctx.write(async (conn) => {
+    await conn
       .updateTable("digest_subscriptions")
       .set({
         frequency: schedule.frequency,
@@ -143,9 +138,6 @@ export async function updateSubscription(
         time_zone: schedule.timeZone,
         contents_json: JSON.stringify(change.contents ?? current.contents),
         email_enabled: (change.emailEnabled ?? current.emailEnabled) ? 1 : 0,
-        slack_url: change.slackUrl === undefined ? current.slackUrl : change.slackUrl,
-        webhook_url: webhookUrl,
-        webhook_secret: webhookUrl ? (current.webhookSecret ?? webhookSecret()) : null,
         // A new schedule starts with its next period; periods already planned keep their deliveries.
         ...(change.schedule && current.state === "active"
           ? { next_due_at: nextPeriod(schedule, new Date(now)).dueAt.toISOString() }
@@ -153,8 +145,9 @@ export async function updateSubscription(
         updated_at: now,
       })
       .where("id", "=", id)
-      .execute(),
-  );
+      .execute();
+    if (change.targets) await replaceTargets(conn, id, change.targets, now);
+  });
   return (await getSubscription(ctx, id)) as Subscription;
 }
 
@@ -188,7 +181,7 @@ export async function subscriptionsOf(ctx: RepoContext, userId: string): Promise
     .orderBy("created_at")
     .orderBy("id")
     .execute();
-  return rows.map(toSubscription);
+  return withTargets(ctx.db, rows, ctx.maxParams);
 }
 
 export async function listSubscriptions(
@@ -204,7 +197,7 @@ export async function listSubscriptions(
     .limit(Math.min(10_000, Math.max(1, filter.limit ?? 100)))
     .offset(Math.max(0, filter.offset ?? 0))
     .execute();
-  return rows.map(toSubscription);
+  return withTargets(ctx.db, rows, ctx.maxParams);
 }
 
 export async function subscriptionCounts(ctx: RepoContext): Promise<Record<SubscriptionState, number>> {

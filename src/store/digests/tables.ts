@@ -15,11 +15,7 @@ export interface DigestSubscriptionsTable {
   time_zone: string;
   /** DigestContents as JSON. */
   contents_json: string;
-  /** Extra channels: a Slack incoming webhook and a JSON webhook (signed with `webhook_secret`). */
-  slack_url: string | null;
-  webhook_url: string | null;
-  webhook_secret: string | null;
-  /** Whether mail goes to `email` (a team may want Slack only). */
+  /** Whether mail goes to `email` (a team may want Slack only); other channels are its targets. */
   email_enabled: number;
   hard_failures: number;
   last_failure: string | null;
@@ -29,6 +25,19 @@ export interface DigestSubscriptionsTable {
   confirmed_at: string | null;
   unsubscribed_at: string | null;
   updated_at: string;
+}
+
+/**
+ * Where a subscription's digests go besides mail, one row per channel kind (since 0009; before, Slack and
+ * webhook URLs were columns of `digest_subscriptions`).
+ */
+export interface DigestSubscriptionTargetsTable {
+  subscription_id: string;
+  kind: string;
+  /** The channel's settings as a JSON object of strings. */
+  config_json: string;
+  secret: string | null;
+  created_at: string;
 }
 
 /**
@@ -72,6 +81,7 @@ export interface DigestDismissalsTable {
 
 export interface DigestsTables {
   digest_subscriptions: DigestSubscriptionsTable;
+  digest_subscription_targets: DigestSubscriptionTargetsTable;
   digest_deliveries: DigestDeliveriesTable;
   digest_suggestions: DigestSuggestionsTable;
   digest_dismissals: DigestDismissalsTable;

@@ -4,8 +4,11 @@ import { PaperboyError } from "../../core/errors.ts";
 export const SUBSCRIPTION_STATES = ["pending", "active", "unsubscribed", "disabled"] as const;
 export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
 
-export const CHANNELS = ["email", "slack", "webhook"] as const;
-export type Channel = (typeof CHANNELS)[number];
+/**
+ * A delivery's channel: `email` (the subscription's own address), or the kind of one of its targets (`slack`,
+ * `webhook`: the channels in src/mail/digest/channels). The store keeps kinds as it is given them.
+ */
+export type Channel = string;
 
 export const DELIVERY_STATES = ["pending", "sending", "sent", "failed", "skipped"] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
@@ -21,16 +24,33 @@ export interface Subscription {
   schedule: DeliverySchedule;
   contents: DigestContents;
   emailEnabled: boolean;
-  slackUrl: string | null;
-  webhookUrl: string | null;
-  /** Signs webhook bodies (HMAC-SHA256); made when a webhook is first set. */
-  webhookSecret: string | null;
+  /** Where digests go besides mail, one per kind, ordered by kind. */
+  targets: SubscriptionTarget[];
   hardFailures: number;
   lastFailure: string | null;
   nextDueAt: string | null;
   createdAt: string;
   confirmedAt: string | null;
   unsubscribedAt: string | null;
+}
+
+/** A place a subscription's digests go besides its email address: a Slack channel, a webhook. */
+export interface SubscriptionTarget {
+  /** The channel's kind; also the delivery ledger's `channel`. */
+  kind: string;
+  /** The channel's settings (a URL, say) as its check made them, kept as JSON. */
+  config: Readonly<Record<string, string>>;
+  /** A secret made by the store for a target that asked for one (a webhook signs its bodies with it). */
+  secret: string | null;
+  createdAt: string;
+}
+
+/** A target to keep: at most one per kind in a subscription. */
+export interface NewTarget {
+  kind: string;
+  config: Readonly<Record<string, string>>;
+  /** Give it a secret, made here and kept as long as the subscription keeps a target of this kind. */
+  withSecret?: boolean;
 }
 
 export interface NewSubscription {
@@ -41,8 +61,7 @@ export interface NewSubscription {
   /** Skip the confirmation mail: a member subscribing their own verified address. */
   confirmed?: boolean;
   emailEnabled?: boolean;
-  slackUrl?: string | null;
-  webhookUrl?: string | null;
+  targets?: readonly NewTarget[];
   /**
    * Refuse (`limit_reached`) when the member (`userId`) already keeps this many live subscriptions, pending or
    * active; counted in the same write transaction as the insert, so concurrent requests cannot pass it.
@@ -60,8 +79,8 @@ export interface SubscriptionChange {
   schedule?: DeliverySchedule;
   contents?: DigestContents;
   emailEnabled?: boolean;
-  slackUrl?: string | null;
-  webhookUrl?: string | null;
+  /** The targets from now on: a kind left out is removed, a kind kept keeps its secret. */
+  targets?: readonly NewTarget[];
 }
 
 export interface DeliveryKey {

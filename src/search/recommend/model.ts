@@ -12,10 +12,10 @@
  * A corpus (the candidates' vectors and document frequencies) is built once per digest run and shared by every
  * reader, so the per-reader cost is proportional to the model's terms' posting lists, not to the corpus.
  */
-import type { Paper } from "../core/index.ts";
-import { stem } from "../core/text/stem.ts";
-import { ENGLISH_STOP_WORDS } from "../core/text/stopwords.ts";
-import { tokenize } from "../core/text/tokenize.ts";
+import type { Paper } from "../../core/index.ts";
+import { stem } from "../../core/text/stem.ts";
+import { ENGLISH_STOP_WORDS } from "../../core/text/stopwords.ts";
+import { tokenize } from "../../core/text/tokenize.ts";
 
 export interface RecommendParams {
   /** How much a "not interested" paper pulls its terms down, relative to a positive's pull up. */

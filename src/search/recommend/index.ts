@@ -1,0 +1,14 @@
+/**
+ * Personal recommendations, below both the web (For you, `/api/for-you`) and the digests: the model
+ * (`model.ts`), its candidates (`candidates.ts`) and a reader's signals and list (`reader.ts`). It reads the
+ * store and search's text analysis; it never imports the web, mail or jobs.
+ */
+export { buildCorpus, CANDIDATE_DAYS, MAX_CANDIDATES, recentPapers, reusedCorpus } from "./candidates.ts";
+export {
+  DEFAULT_RECOMMEND_PARAMS,
+  type Recommendation,
+  RecommendationCorpus,
+  type RecommendParams,
+  type Signal,
+} from "./model.ts";
+export { DEFAULT_RECOMMENDATIONS, readerSignals, recommendFor } from "./reader.ts";
