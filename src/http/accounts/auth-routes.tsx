@@ -12,6 +12,7 @@ import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
 import { AccountError, normaliseEmail } from "../../core/accounts.ts";
+import { describeError } from "../../core/errors.ts";
 import { tokensMatch } from "../csrf.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { clientIp, emailSubject, overLimit, RATE_RULES, releaseHits } from "../rate-limit.ts";
@@ -195,7 +196,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
             )
             .then((mailWait) => (mailWait === null ? sendSigninLinkMail(deps, owner) : false))
             .catch((error: unknown) =>
-              deps.logger.error("could not mail a sign-in link", { error: String(error) }),
+              deps.logger.error("could not mail a sign-in link", { error: describeError(error) }),
             );
         });
       }
