@@ -4,6 +4,7 @@ import type { Category, NewJob } from "../core/index.ts";
 import { refreshStars } from "./refresh-stars.ts";
 import type { Schedule } from "./schedule.ts";
 import { syncArxivCategory, syncArxivIds, syncArxivListing } from "./sync-arxiv.ts";
+import { syncArxivCategories } from "./sync-arxiv-categories.ts";
 import type { SyncContext } from "./sync-context.ts";
 import { recentDays, syncHfDays } from "./sync-hf.ts";
 import { oaiSetFor, syncOai } from "./sync-oai.ts";
@@ -26,6 +27,7 @@ const payloads = {
   "sync-arxiv-listing": z.object({ category: z.string() }),
   "sync-arxiv-category": z.object({ category: z.string(), since: isoDate }),
   "sync-arxiv-ids": z.object({ ids: z.array(z.string()).min(1) }),
+  "sync-arxiv-categories": z.object({}),
   "refresh-stars": z.object({}),
 } as const;
 
@@ -61,6 +63,10 @@ export function syncHandlers(base: Omit<SyncContext, "signal" | "logger">): Reco
     "sync-arxiv-ids": async (job, { signal, logger }) => {
       await syncArxivIds(ctx(signal, logger), payloads["sync-arxiv-ids"].parse(job.payload).ids);
     },
+    "sync-arxiv-categories": async (job, { signal, logger }) => {
+      payloads["sync-arxiv-categories"].parse(job.payload);
+      await syncArxivCategories(ctx(signal, logger));
+    },
     "refresh-stars": async (_job, { signal, logger }) => {
       await refreshStars(ctx(signal, logger));
     },
@@ -71,10 +77,11 @@ export function syncHandlers(base: Omit<SyncContext, "signal" | "logger">): Reco
 export function syncSchedules(worker: WorkerConfig, categories: readonly Category[]): Schedule[] {
   const schedules: Schedule[] = [];
   if (worker.schedules.hf) {
+    // Hugging Face's papers come without arXiv categories; the arXiv API fills them in after each sync.
     schedules.push({
       name: "hf",
       cron: worker.schedules.hf,
-      jobs: () => [job("sync-hf", { recentDays: 2 })],
+      jobs: () => [job("sync-hf", { recentDays: 2 }), job("sync-arxiv-categories", {})],
     });
   }
   if (worker.schedules.arxiv) {

@@ -335,6 +335,19 @@ export class KyselyStore implements Store {
     return rows.map((r) => ({ id: r.arxiv_id as ArxivId, codeUrl: r.code_url ?? "" }));
   }
 
+  async papersWithoutCategories(options: { after?: ArxivId | null; limit: number }): Promise<ArxivId[]> {
+    // A paper's primary category is its first; it is null exactly when the paper has none.
+    let q = this.db
+      .selectFrom("papers")
+      .select("arxiv_id")
+      .where("primary_category", "is", null)
+      .orderBy("arxiv_id")
+      .limit(options.limit);
+    if (options.after) q = q.where("arxiv_id", ">", options.after);
+    const rows = await q.execute();
+    return rows.map((r) => r.arxiv_id as ArxivId);
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }

@@ -151,6 +151,8 @@ export interface Store {
     after?: ArxivId | null;
     limit: number;
   }): Promise<{ id: ArxivId; codeUrl: string }[]>;
+  /** Papers with no arXiv category (Hugging Face's), in id order after `after`, for the categories sync. */
+  papersWithoutCategories(options: { after?: ArxivId | null; limit: number }): Promise<ArxivId[]>;
 
   close(): Promise<void>;
 }

@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { IsoTimestamp } from "../../src/core/index.ts";
 import type { Store } from "../../src/store/store.ts";
-import { buildArxivRecord, buildDailyRecord, buildHfRecord, day, id, ts } from "../helpers/factories.ts";
+import {
+  buildArxivRecord,
+  buildDailyRecord,
+  buildHfRecord,
+  cats,
+  day,
+  id,
+  ts,
+} from "../helpers/factories.ts";
 import { type StoreKind, useFreshStore } from "../helpers/stores.ts";
 
 const T0 = ts("2026-03-01T00:00:00Z");
@@ -195,6 +203,23 @@ export function jobsContract(kind: StoreKind): void {
         ["2405.00001", "2405.00003"],
       );
       assert.equal(page2[0]?.codeUrl, "https://github.com/o/r2");
+    });
+
+    test("papers without categories are listed in pages, and leave the list once they have some", async () => {
+      await fresh();
+      await store.ingest({
+        papers: [
+          buildHfRecord({ id: id("2405.00003") }),
+          buildArxivRecord({ id: id("2405.00002"), categories: cats("cs.LG") }),
+          buildHfRecord({ id: id("2405.00001") }),
+          buildHfRecord({ id: id("2405.00004") }),
+        ],
+      });
+      const page1 = await store.papersWithoutCategories({ limit: 2 });
+      const page2 = await store.papersWithoutCategories({ after: page1.at(-1), limit: 2 });
+      assert.deepEqual([...page1, ...page2], ["2405.00001", "2405.00003", "2405.00004"]);
+      await store.ingest({ papers: [buildArxivRecord({ id: id("2405.00003"), categories: cats("cs.CL") })] });
+      assert.deepEqual(await store.papersWithoutCategories({ limit: 10 }), ["2405.00001", "2405.00004"]);
     });
   });
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { refreshStars } from "../../jobs/refresh-stars.ts";
 import { syncArxivCategory, syncArxivIds, syncArxivListing } from "../../jobs/sync-arxiv.ts";
+import { syncArxivCategories } from "../../jobs/sync-arxiv-categories.ts";
 import { syncHfDays } from "../../jobs/sync-hf.ts";
 import { syncOai } from "../../jobs/sync-oai.ts";
 import type {
@@ -33,6 +34,10 @@ export async function runSyncArxiv(opts: SyncArxivOptions, command: Command): Pr
           since: new Date(`${opts.since}T00:00:00Z`),
         }),
   );
+}
+
+export async function runSyncArxivCategories(opts: { json?: boolean }, command: Command): Promise<void> {
+  await runSyncCommand(contextFrom(command), opts, (s) => syncArxivCategories(s));
 }
 
 export async function runSyncListing(opts: SyncListingOptions, command: Command): Promise<void> {

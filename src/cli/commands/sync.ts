@@ -60,6 +60,19 @@ export function registerSync(program: Command): void {
     );
 
   sync
+    .command("arxiv-categories")
+    .summary("give papers without arXiv categories (Hugging Face's) theirs, from the arXiv API")
+    .description(
+      "Look up every paper that has no arXiv category (papers only Hugging Face listed) in the arXiv API, " +
+        "100 ids per request, one request every 3 seconds, so that category pages, filters and digests " +
+        "include them. Interrupted, it continues after the last batch stored.",
+    )
+    .option("--json", "print the summary as JSON")
+    .action(async (opts: { json?: boolean }, command: Command) =>
+      (await actions()).runSyncArxivCategories(opts, command),
+    );
+
+  sync
     .command("listing")
     .alias("rss")
     .summary("a category's latest daily arXiv listing (new, cross-lists, replacements)")
