@@ -1,6 +1,12 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { accountRoutes, sessionMiddleware } from "./accounts/routes.tsx";
+import {
+  ADMIN_IMPORT_MAX_BYTES,
+  accountRoutes,
+  isAdminUpload,
+  sessionMiddleware,
+  uploadTooLarge,
+} from "./accounts/routes.tsx";
 import { apiRoutes } from "./api/routes.ts";
 import { clientAddress } from "./client-address.ts";
 import { communityRoutes } from "./community/routes.tsx";
@@ -46,14 +52,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
   });
   app.use("*", countRequests(deps));
-  // No form or API call needs more than a long comment; anything larger is refused before it is read.
+  // No form or API call needs more than a long comment; anything larger is refused before it is read. The
+  // one exception is an admin's upload to the import form, which has its own limit.
   const limitBody = bodyLimit({
     maxSize: 256 * 1024,
     onError: (c) => c.text("request body too large (at most 256 KB)", 413),
   });
-  app.use("*", (c, next) =>
-    c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
-  );
+  const limitUpload = bodyLimit({ maxSize: ADMIN_IMPORT_MAX_BYTES, onError: uploadTooLarge });
+  app.use("*", async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    return (await isAdminUpload(c, deps)) ? limitUpload(c, next) : limitBody(c, next);
+  });
   // RFC 8058 one-click unsubscribe: a mail client's POST with no cookie or CSRF token, authorised by the
   // signed token in its URL; it must answer before the session middleware's CSRF check.
   app.route("/", oneClickRoutes(deps));

@@ -86,7 +86,7 @@ function Settings(props: { user: SessionUser; csrf: string; tokens: ApiTokenInfo
         {user.role === "admin" ? (
           <>
             {" "}
-            · administrator · <a href="/admin/users">Users</a>
+            · administrator · <a href="/admin/users">Users</a> · <a href="/admin/import">Import papers</a>
           </>
         ) : null}
       </p>
