@@ -3,7 +3,10 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type ArxivId, parseCategory } from "../../src/core/index.ts";
+import { syncHandlers, syncSchedules } from "../../src/jobs/handlers.ts";
+import { enqueueDueJobs } from "../../src/jobs/schedule.ts";
 import { syncArxivCategories } from "../../src/jobs/sync-arxiv-categories.ts";
+import { Worker } from "../../src/jobs/worker.ts";
 import type { Store } from "../../src/store/store.ts";
 import {
   ARXIV_API_PATH,
@@ -100,6 +103,13 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[])
       const listed = await store.listings.byCategory(primary, { perPage: 100 });
       const expected = papers.filter((p) => p.categories.includes(primary)).map((p) => p.id);
       assert.deepEqual(listed.items.map((i) => i.paper.id).toSorted(), expected.toSorted());
+      // The category filter of search and of digests' "New in <category>" sections.
+      const filtered = await store.search.filter({
+        filters: { categories: [primary] },
+        sort: "date",
+        limit: 100,
+      });
+      assert.deepEqual(filtered.hits.map((h) => h.paper.id).toSorted(), expected.toSorted());
 
       const before = await store.stats();
       const asked = arxiv.requests.length;
@@ -161,6 +171,43 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[])
       assert.deepEqual(await store.papersWithoutCategories({ limit: 100 }), [refused]);
     });
   });
+
+test("the worker runs the categories job after each scheduled Hugging Face sync", async () => {
+  const arxiv = await startFakeArxivApi({ holdTurns: 0 });
+  const db = await createTestDatabase("sqlite");
+  const store = await db.open();
+  try {
+    const ids = known.slice(0, 5).map((p) => p.id);
+    await seedHfPapers(store, ids);
+    const base = testSyncContext(store, { arxivApi: `${arxiv.url}${ARXIV_API_PATH}` });
+    const schedules = syncSchedules(
+      { schedules: { hf: "*/30 * * * *", arxiv: null, stars: null }, flagFailingAfterMs: 0 },
+      [],
+    );
+    assert.deepEqual(
+      schedules.flatMap((s) => s.jobs(new Date()).map((j) => j.kind)),
+      ["sync-hf", "sync-arxiv-categories"],
+    );
+    // Only the categories job here: the Hugging Face sync has its own tests.
+    const categoriesOnly = schedules.map((s) => ({
+      ...s,
+      jobs: (slot: Date) => s.jobs(slot).filter((j) => j.kind === "sync-arxiv-categories"),
+    }));
+    assert.equal(await enqueueDueJobs(store, categoriesOnly, new Date(base.clock.now())), 1);
+    const worker = new Worker({ store, handlers: syncHandlers(base), clock: base.clock });
+    assert.equal((await worker.runOnce(new AbortController().signal))?.kind, "sync-arxiv-categories");
+    assert.deepEqual(await store.papersWithoutCategories({ limit: 10 }), []);
+    assert.deepEqual(
+      (await store.listJobs()).map((j) => [j.kind, j.state]),
+      [["sync-arxiv-categories", "succeeded"]],
+    );
+    assert.deepEqual(arxiv.unplanned, []);
+  } finally {
+    await store.close();
+    await db.drop();
+    await arxiv.close();
+  }
+});
 
 /** Starts `paperboy sync arxiv-categories` and kills it with SIGKILL when the fake has received `requests`. */
 function runAndKill(env: Record<string, string>, arxiv: FakeArxivApi, requests: number): Promise<string> {
