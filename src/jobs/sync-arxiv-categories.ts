@@ -1,7 +1,6 @@
 import { type ArxivId, describeError } from "../core/index.ts";
 import { SourceError } from "../net/http-client.ts";
-import type { ArxivFetchResult } from "../sources/arxiv/api.ts";
-import { ID_BATCH_SIZE } from "../sources/arxiv/api.ts";
+import { type ArxivFetchResult, ID_BATCH_SIZE } from "../sources/arxiv/api.ts";
 import {
   checkAborted,
   emptyReport,
