@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { WorkerConfig } from "../config/config.ts";
 import type { Category, NewJob } from "../core/index.ts";
+import { fetchForLibrary, LIBRARY_FETCH } from "./library-import.ts";
 import { refreshStars } from "./refresh-stars.ts";
 import type { Schedule } from "./schedule.ts";
 import { syncArxivCategory, syncArxivIds, syncArxivListing } from "./sync-arxiv.ts";
@@ -27,6 +28,7 @@ const payloads = {
   "sync-arxiv-category": z.object({ category: z.string(), since: isoDate }),
   "sync-arxiv-ids": z.object({ ids: z.array(z.string()).min(1) }),
   "refresh-stars": z.object({}),
+  [LIBRARY_FETCH]: z.object({ userId: z.string(), paperId: z.string(), tags: z.array(z.string()) }),
 } as const;
 
 export type JobKind = keyof typeof payloads;
@@ -63,6 +65,9 @@ export function syncHandlers(base: Omit<SyncContext, "signal" | "logger">): Reco
     },
     "refresh-stars": async (_job, { signal, logger }) => {
       await refreshStars(ctx(signal, logger));
+    },
+    [LIBRARY_FETCH]: async (job, { signal, logger }) => {
+      await fetchForLibrary(ctx(signal, logger), payloads[LIBRARY_FETCH].parse(job.payload));
     },
   };
 }

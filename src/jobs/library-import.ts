@@ -1,0 +1,281 @@
+/**
+ * Imports a reference file into a member's library. Each entry is resolved in order: its arXiv id (eprint,
+ * arxiv, url or note fields, or an arXiv DOI); else its title against the store's papers (normalised, accepted
+ * at `TITLE_MATCH_THRESHOLD`); else, for an arXiv paper the store does not have yet, a queued `library-fetch`
+ * job that fetches it through the arXiv API (sharing the process's arXiv limiter) and then adds it. Importing
+ * the same file again changes nothing: saves keep their first time, tags are merged, fetch jobs are deduplicated.
+ */
+import { type ArxivId, type IsoTimestamp, texAccentsToUnicode, toTimestamp } from "../core/index.ts";
+import {
+  type EntryProblem,
+  type LibraryEntry,
+  type LibraryFormat,
+  MAX_LIBRARY_FILE_BYTES,
+  parseLibraryFile,
+} from "../sources/library/index.ts";
+import { MAX_TAG_LENGTH, MAX_TAGS, normalizeTags } from "../store/community/index.ts";
+import type { Store } from "../store/store.ts";
+import { syncArxivIds } from "./sync-arxiv.ts";
+import type { SyncContext } from "./sync-context.ts";
+
+export const LIBRARY_FETCH = "library-fetch";
+
+/**
+ * How alike two titles must be to count as the same paper: the Dice coefficient of their normalised words
+ * (2 × shared words ÷ words in both). 0.9 accepts case, punctuation, accents, LaTeX and one changed word in
+ * ten; it refuses two changed words in ten.
+ */
+export const TITLE_MATCH_THRESHOLD = 0.9;
+/** Store search results compared with each title. */
+const TITLE_CANDIDATES = 10;
+
+/** A reference file bigger than `MAX_LIBRARY_FILE_BYTES`; nothing of it is stored. */
+export class LibraryFileTooLarge extends Error {
+  constructor(readonly bytes: number) {
+    super(
+      `the file is ${(bytes / 1_048_576).toFixed(1)} MiB; the limit is ${MAX_LIBRARY_FILE_BYTES / 1_048_576} MiB`,
+    );
+    this.name = "LibraryFileTooLarge";
+  }
+}
+
+export interface NotFound {
+  line: number;
+  label: string;
+  reason: string;
+}
+
+/** What an import did; the page, the CLI and the API all show this. */
+export interface LibraryImportSummary {
+  format: LibraryFormat;
+  /** Entries read from the file (bad ones not included). */
+  entries: number;
+  /** Added to the library by their arXiv id. */
+  imported: number;
+  /** Added by a title match against the store. */
+  matchedByTitle: number;
+  /** arXiv papers the store lacks: a fetch is queued, and they join the library when it has run. */
+  fetching: number;
+  /** Already in the library (their tags merged). */
+  alreadyInLibrary: number;
+  notFound: NotFound[];
+  /** Entries that could not be read, with their line. */
+  invalid: EntryProblem[];
+}
+
+/** The words of a title as compared: accents and LaTeX gone, lower case, letters and digits only. */
+export function titleWords(title: string): string[] {
+  return texAccentsToUnicode(title)
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/\\[A-Za-z]+/g, " ")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w !== "");
+}
+
+/** Dice coefficient of two titles' words (as multisets): 1 for the same words, 0 for none shared. */
+export function titleSimilarity(a: string, b: string): number {
+  const wa = titleWords(a);
+  const wb = titleWords(b);
+  if (wa.length === 0 || wb.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const w of wa) counts.set(w, (counts.get(w) ?? 0) + 1);
+  let shared = 0;
+  for (const w of wb) {
+    const n = counts.get(w) ?? 0;
+    if (n > 0) {
+      shared++;
+      counts.set(w, n - 1);
+    }
+  }
+  return (2 * shared) / (wa.length + wb.length);
+}
+
+/** The stored paper whose title matches `title` best, if it passes the threshold. */
+export async function matchTitle(store: Store, title: string): Promise<ArxivId | null> {
+  const words = titleWords(title);
+  if (words.length === 0) return null;
+  const result = await store.search.search({
+    text: words.join(" ").slice(0, 500),
+    sort: "relevance",
+    limit: TITLE_CANDIDATES,
+    offset: 0,
+  });
+  let best: { id: ArxivId; score: number } | null = null;
+  for (const hit of result.hits) {
+    const score = titleSimilarity(title, hit.paper.title);
+    if (score >= TITLE_MATCH_THRESHOLD && (best === null || score > best.score)) {
+      best = { id: hit.paper.id, score };
+    }
+  }
+  return best?.id ?? null;
+}
+
+/**
+ * Keywords and collections as tags: characters tags may not hold become spaces, long ones are cut, and at
+ * most `MAX_TAGS` are kept per paper (the first ones).
+ */
+export function tagsFrom(raw: readonly string[]): string[] {
+  const tags: string[] = [];
+  for (const text of raw) {
+    const cleaned = text
+      .normalize("NFC")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M} _.+:/#-]/gu, " ")
+      .replace(/^[^\p{L}\p{N}]+/u, "")
+      .replace(/\s+/g, " ")
+      .trim();
+    const cut = [...cleaned].slice(0, MAX_TAG_LENGTH).join("").trim();
+    if (cut === "") continue;
+    try {
+      tags.push(...normalizeTags([cut]));
+    } catch {
+      // A tag that still breaks a rule (a rare case change that lengthens it) is left out.
+    }
+  }
+  return [...new Set(tags)].slice(0, MAX_TAGS).sort();
+}
+
+/** Tags of an item after merging `extra` (capped at `MAX_TAGS`). */
+function merged(existing: readonly string[], extra: readonly string[]): string[] {
+  return normalizeTags([...new Set([...existing, ...extra])].slice(0, MAX_TAGS));
+}
+
+export interface ImportLibraryOptions {
+  store: Store;
+  userId: string;
+  /** The file's bytes or text. */
+  file: Uint8Array | string;
+  format?: LibraryFormat;
+  /** Added to every imported paper (`--tag`, the page's tag field). */
+  tags?: readonly string[];
+  now?: Date;
+}
+
+/** Imports a reference file into the member's library; see the module comment for the rules. */
+export async function importLibrary(options: ImportLibraryOptions): Promise<LibraryImportSummary> {
+  const { store, userId } = options;
+  const bytes = typeof options.file === "string" ? Buffer.byteLength(options.file) : options.file.byteLength;
+  if (bytes > MAX_LIBRARY_FILE_BYTES) throw new LibraryFileTooLarge(bytes);
+  const text = typeof options.file === "string" ? options.file : new TextDecoder().decode(options.file);
+  const parsed = parseLibraryFile(text, options.format);
+  const extraTags = tagsFrom(options.tags ?? []);
+  const now = toTimestamp(options.now ?? new Date()) as IsoTimestamp;
+  const summary: LibraryImportSummary = {
+    format: parsed.format,
+    entries: parsed.entries.length,
+    imported: 0,
+    matchedByTitle: 0,
+    fetching: 0,
+    alreadyInLibrary: 0,
+    notFound: [],
+    invalid: [...parsed.problems],
+  };
+
+  for (const entry of parsed.entries) {
+    const tags = merged(tagsFrom(entry.tags), extraTags);
+    const resolved = await resolve(store, entry);
+    if ("reason" in resolved) {
+      summary.notFound.push({ line: entry.line, label: entry.label, reason: resolved.reason });
+      continue;
+    }
+    if (resolved.how === "fetch") {
+      await store.enqueueJob(
+        {
+          kind: LIBRARY_FETCH,
+          payload: { userId, paperId: resolved.id, tags },
+          dedupeKey: `${LIBRARY_FETCH}:${userId}:${resolved.id}`,
+          maxAttempts: 5,
+        },
+        now,
+      );
+      summary.fetching++;
+      continue;
+    }
+    const added = await addToLibrary(store, userId, resolved.id, tags, now);
+    if (!added) summary.alreadyInLibrary++;
+    else if (resolved.how === "id") summary.imported++;
+    else summary.matchedByTitle++;
+  }
+  return summary;
+}
+
+type Resolution = { id: ArxivId; how: "id" | "title" | "fetch" } | { reason: string };
+
+async function resolve(store: Store, entry: LibraryEntry): Promise<Resolution> {
+  if (entry.arxivId) {
+    const paper = await store.getPaper(entry.arxivId);
+    if (paper) {
+      return (await store.community.hiddenAmong([paper.id])).size > 0
+        ? { reason: `arXiv:${paper.id} was taken off this site` }
+        : { id: paper.id, how: "id" };
+    }
+  }
+  if (entry.title) {
+    const id = await matchTitle(store, entry.title);
+    if (id && (await store.community.hiddenAmong([id])).size === 0) return { id, how: "title" };
+  }
+  if (entry.arxivId) return { id: entry.arxivId, how: "fetch" };
+  if (entry.title) {
+    return {
+      reason: entry.doi
+        ? `no arXiv id, and no paper here has this title (DOI ${entry.doi} is not an arXiv DOI)`
+        : "no arXiv id, and no paper here has this title",
+    };
+  }
+  return { reason: `DOI ${entry.doi ?? ""} is not an arXiv DOI, and the entry has no title to match` };
+}
+
+/** Saves the paper with its tags merged into any it has; false when it was in the library already. */
+async function addToLibrary(
+  store: Store,
+  userId: string,
+  paperId: ArxivId,
+  tags: readonly string[],
+  now: IsoTimestamp,
+): Promise<boolean> {
+  const existing = (await store.community.savedItems(userId, [paperId])).get(paperId);
+  if (existing) {
+    const all = merged(existing.tags, tags);
+    if (all.length !== existing.tags.length) {
+      await store.community.updateLibraryItem(userId, paperId, { tags: all }, now);
+    }
+    return false;
+  }
+  await store.community.saveToLibrary(userId, paperId, { tags }, now);
+  return true;
+}
+
+/** A `library-fetch` job's payload. */
+export interface LibraryFetch {
+  userId: string;
+  paperId: string;
+  tags: string[];
+}
+
+/**
+ * Runs a `library-fetch` job: fetches the paper through the arXiv API unless the store has it by now, then
+ * adds it to the member's library. Rerunning it after a crash adds nothing twice. A paper arXiv does not have
+ * ends the job (logged); a member deleted meanwhile too.
+ */
+export async function fetchForLibrary(
+  ctx: SyncContext,
+  job: LibraryFetch,
+): Promise<"added" | "missing" | "gone"> {
+  const user = await ctx.store.accounts.getUser(job.userId);
+  if (!user) return "gone";
+  const paperId = job.paperId as ArxivId;
+  if (!(await ctx.store.getPaper(paperId))) {
+    const report = await syncArxivIds(ctx, [paperId]);
+    if (!(await ctx.store.getPaper(paperId))) {
+      ctx.logger.warn("library import: arXiv has no such paper", {
+        paperId,
+        problems: report.problems.map((p) => p.reason).join("; "),
+      });
+      return "missing";
+    }
+  }
+  await addToLibrary(ctx.store, job.userId, paperId, job.tags, toTimestamp(new Date(ctx.clock.now())));
+  return "added";
+}
