@@ -5,7 +5,13 @@
  * job that fetches it through the arXiv API (sharing the process's arXiv limiter) and then adds it. Importing
  * the same file again changes nothing: saves keep their first time, tags are merged, fetch jobs are deduplicated.
  */
-import { type ArxivId, type IsoTimestamp, texAccentsToUnicode, toTimestamp } from "../core/index.ts";
+import {
+  type ArxivId,
+  type IsoTimestamp,
+  PaperboyError,
+  texAccentsToUnicode,
+  toTimestamp,
+} from "../core/index.ts";
 import {
   type EntryProblem,
   type LibraryEntry,
@@ -30,9 +36,10 @@ export const TITLE_MATCH_THRESHOLD = 0.9;
 const TITLE_CANDIDATES = 10;
 
 /** A reference file bigger than `MAX_LIBRARY_FILE_BYTES`; nothing of it is stored. */
-export class LibraryFileTooLarge extends Error {
+export class LibraryFileTooLarge extends PaperboyError {
   constructor(readonly bytes: number) {
     super(
+      "too_large",
       `the file is ${(bytes / 1_048_576).toFixed(1)} MiB; the limit is ${MAX_LIBRARY_FILE_BYTES / 1_048_576} MiB`,
     );
     this.name = "LibraryFileTooLarge";
@@ -278,4 +285,20 @@ export async function fetchForLibrary(
   }
   await addToLibrary(ctx.store, job.userId, paperId, job.tags, toTimestamp(new Date(ctx.clock.now())));
   return "added";
+}
+
+/** The summary as lines of text (the CLI prints it; the page and the API show the same counts). */
+export function describeImport(s: LibraryImportSummary): string {
+  const lines = [
+    `Read ${s.entries} ${s.entries === 1 ? "entry" : "entries"} (${s.format}).`,
+    `Imported: ${s.imported}`,
+    `Matched by title: ${s.matchedByTitle}`,
+    `Fetching from arXiv (queued): ${s.fetching}`,
+    `Already in the library: ${s.alreadyInLibrary}`,
+    `Not found: ${s.notFound.length}`,
+    ...s.notFound.map((n) => `  line ${n.line} (${n.label}): ${n.reason}`),
+    `Not readable: ${s.invalid.length}`,
+    ...s.invalid.map((p) => `  line ${p.line}: ${p.reason}`),
+  ];
+  return `${lines.join("\n")}\n`;
 }

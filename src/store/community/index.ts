@@ -1,7 +1,7 @@
 import type { Migration } from "kysely";
 import { type ArxivId, type IsoDate, type IsoTimestamp, toTimestamp } from "../../core/index.ts";
 import type { RepoContext } from "../repo.ts";
-import { addComment, commentsOn, editComment, getComment, retractComment } from "./comments.ts";
+import { addComment, commentsBy, commentsOn, editComment, getComment, retractComment } from "./comments.ts";
 import { localActivity, upvoteTotals } from "./counts.ts";
 import {
   libraryTags,
@@ -74,6 +74,8 @@ export interface Community {
   getComment(id: string): Promise<Comment | null>;
   /** A paper's comments oldest first, deleted ones without text; `buildThreads` arranges them. */
   comments(paperId: ArxivId): Promise<Comment[]>;
+  /** A member's own comments, oldest first. */
+  commentsBy(authorId: string): Promise<Comment[]>;
 
   saveToLibrary(
     userId: string,
@@ -129,6 +131,7 @@ export function createCommunity(ctx: RepoContext): Community {
       retractComment(ctx, id, { userId: adminId, as: "admin" }, stamp(now)),
     getComment: (id) => getComment(ctx, id),
     comments: (paperId) => commentsOn(ctx, paperId),
+    commentsBy: (authorId) => commentsBy(ctx, authorId),
 
     saveToLibrary: (userId, paperId, options, now) =>
       saveToLibrary(ctx, userId, paperId, options ?? {}, stamp(now)),
