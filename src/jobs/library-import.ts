@@ -37,10 +37,14 @@ const TITLE_CANDIDATES = 10;
 
 /** A reference file bigger than `MAX_LIBRARY_FILE_BYTES`; nothing of it is stored. */
 export class LibraryFileTooLarge extends PaperboyError {
-  constructor(readonly bytes: number) {
+  /** `bytes`: the file's size when known (a body cut off at the limit is not). */
+  constructor(readonly bytes: number | null) {
+    const limit = `${MAX_LIBRARY_FILE_BYTES / 1_048_576} MiB`;
     super(
       "too_large",
-      `the file is ${(bytes / 1_048_576).toFixed(1)} MiB; the limit is ${MAX_LIBRARY_FILE_BYTES / 1_048_576} MiB`,
+      bytes === null
+        ? `the file is larger than the limit of ${limit}; nothing was imported`
+        : `the file is ${(bytes / 1_048_576).toFixed(1)} MiB; the limit is ${limit}; nothing was imported`,
     );
     this.name = "LibraryFileTooLarge";
   }
