@@ -1,15 +1,16 @@
-import { normalizeText, texAccentsToUnicode } from "../../core/index.ts";
+import { normalizeText, PaperboyError, texAccentsToUnicode } from "../../core/index.ts";
 import { lineIndex, resolveArxivId, shortLabel, splitKeywords } from "./ids.ts";
 import { authorParts, entryYear, paperYear } from "./names.ts";
 import type { EntryProblem, ExportItem, LibraryEntry } from "./types.ts";
 
-/** Where a BibTeX entry broke, as an offset into the file. */
-class BibSyntaxError extends Error {
+/** Where a BibTeX entry broke, as an offset into the file (caught per entry, never thrown out of here). */
+class BibSyntaxError extends PaperboyError {
   constructor(
     message: string,
     readonly offset: number,
   ) {
-    super(message);
+    super("invalid_record", message);
+    this.name = "BibSyntaxError";
   }
 }
 
