@@ -105,22 +105,22 @@ export function titleSimilarity(a: string, b: string): number {
 
 /** The stored paper whose title matches `title` best, if it passes the threshold. */
 export async function matchTitle(store: Store, title: string): Promise<ArxivId | null> {
-  const words = titleWords(title);
+  const words = titleWords(title).slice(0, 40);
   if (words.length === 0) return null;
-  const result = await store.search.search({
-    text: words.join(" ").slice(0, 500),
-    sort: "relevance",
-    limit: TITLE_CANDIDATES,
-    offset: 0,
-  });
-  let best: { id: ArxivId; score: number } | null = null;
-  for (const hit of result.hits) {
-    const score = titleSimilarity(title, hit.paper.title);
-    if (score >= TITLE_MATCH_THRESHOLD && (best === null || score > best.score)) {
-      best = { id: hit.paper.id, score };
+  // The title as a phrase finds the same title cheaply (positional index); any of its words finds titles
+  // with a word changed, at more cost, so only when the phrase found nothing close enough.
+  for (const text of [`"${words.join(" ")}"`, words.join(" ")]) {
+    const result = await store.search.search({ text, sort: "relevance", limit: TITLE_CANDIDATES, offset: 0 });
+    let best: { id: ArxivId; score: number } | null = null;
+    for (const hit of result.hits) {
+      const score = titleSimilarity(title, hit.paper.title);
+      if (score >= TITLE_MATCH_THRESHOLD && (best === null || score > best.score)) {
+        best = { id: hit.paper.id, score };
+      }
     }
+    if (best) return best.id;
   }
-  return best?.id ?? null;
+  return null;
 }
 
 /**
@@ -184,14 +184,22 @@ export async function importLibrary(options: ImportLibraryOptions): Promise<Libr
     invalid: [...parsed.problems],
   };
 
+  // Ids first, in batches: which are stored, and which of those an admin took off the site.
+  const named = [...new Set(parsed.entries.flatMap((e) => (e.arxivId ? [e.arxivId] : [])))];
+  const stored = new Set<ArxivId>();
+  for (let i = 0; i < named.length; i += BATCH) {
+    for (const p of await store.getPapers(named.slice(i, i + BATCH))) stored.add(p.id);
+  }
+  const hidden = await store.community.hiddenAmong([...stored]);
+
+  // Then each entry in order; what it adds is gathered per paper (a paper twice in the file is added once).
+  const adds = new Map<ArxivId, { how: "id" | "title"; tags: string[] }>();
   for (const entry of parsed.entries) {
     const tags = merged(tagsFrom(entry.tags), extraTags);
-    const resolved = await resolve(store, entry);
+    const resolved = await resolve(store, entry, stored, hidden);
     if ("reason" in resolved) {
       summary.notFound.push({ line: entry.line, label: entry.label, reason: resolved.reason });
-      continue;
-    }
-    if (resolved.how === "fetch") {
+    } else if (resolved.how === "fetch") {
       await store.enqueueJob(
         {
           kind: LIBRARY_FETCH,
@@ -202,26 +210,55 @@ export async function importLibrary(options: ImportLibraryOptions): Promise<Libr
         now,
       );
       summary.fetching++;
-      continue;
+    } else {
+      const seen = adds.get(resolved.id);
+      if (seen) {
+        seen.tags = merged(seen.tags, tags);
+        summary.alreadyInLibrary++;
+      } else adds.set(resolved.id, { how: resolved.how, tags });
     }
-    const added = await addToLibrary(store, userId, resolved.id, tags, now);
-    if (!added) summary.alreadyInLibrary++;
-    else if (resolved.how === "id") summary.imported++;
-    else summary.matchedByTitle++;
   }
+
+  // Tags merge into what the library has; only items that gain something are written.
+  const ids = [...adds.keys()];
+  const existing = new Map<ArxivId, readonly string[]>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    for (const [id, item] of await store.community.savedItems(userId, ids.slice(i, i + BATCH))) {
+      existing.set(id, item.tags);
+    }
+  }
+  const writes: { paperId: ArxivId; tags: string[] }[] = [];
+  for (const [paperId, add] of adds) {
+    const before = existing.get(paperId);
+    if (before === undefined) {
+      writes.push({ paperId, tags: add.tags });
+      if (add.how === "id") summary.imported++;
+      else summary.matchedByTitle++;
+    } else {
+      summary.alreadyInLibrary++;
+      const all = merged(before, add.tags);
+      if (all.length !== before.length) writes.push({ paperId, tags: all });
+    }
+  }
+  if (writes.length > 0) await store.community.saveManyToLibrary(userId, writes, now);
   return summary;
 }
 
+/** Ids per store read during an import. */
+const BATCH = 500;
+
 type Resolution = { id: ArxivId; how: "id" | "title" | "fetch" } | { reason: string };
 
-async function resolve(store: Store, entry: LibraryEntry): Promise<Resolution> {
-  if (entry.arxivId) {
-    const paper = await store.getPaper(entry.arxivId);
-    if (paper) {
-      return (await store.community.hiddenAmong([paper.id])).size > 0
-        ? { reason: `arXiv:${paper.id} was taken off this site` }
-        : { id: paper.id, how: "id" };
-    }
+async function resolve(
+  store: Store,
+  entry: LibraryEntry,
+  stored: ReadonlySet<ArxivId>,
+  hidden: ReadonlySet<ArxivId>,
+): Promise<Resolution> {
+  if (entry.arxivId && stored.has(entry.arxivId)) {
+    return hidden.has(entry.arxivId)
+      ? { reason: `arXiv:${entry.arxivId} was taken off this site` }
+      : { id: entry.arxivId, how: "id" };
   }
   if (entry.title) {
     const id = await matchTitle(store, entry.title);

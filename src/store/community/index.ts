@@ -8,6 +8,7 @@ import {
   listLibrary,
   removeFromLibrary,
   savedItems,
+  saveManyToLibrary,
   saveToLibrary,
   updateLibraryItem,
 } from "./library.ts";
@@ -89,6 +90,15 @@ export interface Community {
     change: { tags?: readonly string[]; read?: boolean },
     now?: IsoTimestamp,
   ): Promise<LibraryItem>;
+  /**
+   * Saves many papers in a few transactions (an import): each added unless present, and given exactly its
+   * `tags`. Returns the ids new to the library.
+   */
+  saveManyToLibrary(
+    userId: string,
+    items: readonly { paperId: ArxivId; tags: readonly string[] }[],
+    now?: IsoTimestamp,
+  ): Promise<Set<ArxivId>>;
   removeFromLibrary(userId: string, paperId: ArxivId): Promise<boolean>;
   library(userId: string, query?: LibraryQuery): Promise<{ items: LibraryItem[]; total: number }>;
   libraryTags(userId: string): Promise<{ tag: string; count: number }[]>;
@@ -137,6 +147,7 @@ export function createCommunity(ctx: RepoContext): Community {
       saveToLibrary(ctx, userId, paperId, options ?? {}, stamp(now)),
     updateLibraryItem: (userId, paperId, change, now) =>
       updateLibraryItem(ctx, userId, paperId, change, stamp(now)),
+    saveManyToLibrary: (userId, items, now) => saveManyToLibrary(ctx, userId, items, stamp(now)),
     removeFromLibrary: (userId, paperId) => removeFromLibrary(ctx, userId, paperId),
     library: (userId, query) => listLibrary(ctx, userId, query),
     libraryTags: (userId) => libraryTags(ctx, userId),
