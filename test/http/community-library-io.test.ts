@@ -65,7 +65,7 @@ describe("library import and export from the pages", () => {
     const res = await upload(alice, BIB, { tags: "Reading group" });
     assert.equal(res.status, 200);
     const html = await res.text();
-    assert.match(html, /Read 3 entries \(BibTeX \(\.bib\)\)/);
+    assert.match(html, /Read 3 entries as BibTeX \(\.bib\)\./);
     assert.match(html, /Imported: 1</);
     assert.match(html, /Matched by title: 1</);
     assert.match(html, /Not found: 1</);

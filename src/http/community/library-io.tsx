@@ -78,7 +78,7 @@ function Summary(props: { summary: LibraryImportSummary }) {
     <section class="import-summary" aria-label="Import summary">
       <h2>What happened</h2>
       <p>
-        Read {s.entries} {s.entries === 1 ? "entry" : "entries"} ({FORMAT_NAMES[s.format]}).
+        Read {s.entries} {s.entries === 1 ? "entry" : "entries"} as {FORMAT_NAMES[s.format]}.
       </p>
       <ul>
         <li>Imported: {s.imported}</li>

@@ -75,7 +75,9 @@ function toEntry(item: unknown, line: number): LibraryEntry | EntryProblem {
   );
   return {
     line,
-    label: shortLabel(str(o.id) ?? String(typeof o.id === "number" ? o.id : "") ?? title ?? ""),
+    label: shortLabel(
+      str(o.id) ?? (typeof o.id === "number" ? String(o.id) : (title ?? arxivId ?? doi ?? "")),
+    ),
     title,
     authors: authorsOf(o.author),
     year: yearOf(o.issued),
