@@ -28,7 +28,10 @@ const payloads = {
   "sync-arxiv-category": z.object({ category: z.string(), since: isoDate }),
   "sync-arxiv-ids": z.object({ ids: z.array(z.string()).min(1) }),
   "refresh-stars": z.object({}),
-  [LIBRARY_FETCH]: z.object({ userId: z.string(), paperId: z.string(), tags: z.array(z.string()) }),
+  [LIBRARY_FETCH]: z.object({
+    userId: z.string(),
+    papers: z.array(z.object({ paperId: z.string(), tags: z.array(z.string()) })).min(1),
+  }),
 } as const;
 
 export type JobKind = keyof typeof payloads;

@@ -2,9 +2,11 @@
  * Imports a reference file into a member's library. Each entry is resolved in order: its arXiv id (eprint,
  * arxiv, url or note fields, or an arXiv DOI); else its title against the store's papers (normalised, accepted
  * at `TITLE_MATCH_THRESHOLD`); else, for an arXiv paper the store does not have yet, a queued `library-fetch`
- * job that fetches it through the arXiv API (sharing the process's arXiv limiter) and then adds it. Importing
- * the same file again changes nothing: saves keep their first time, tags are merged, fetch jobs are deduplicated.
+ * job (up to 100 papers, one arXiv API request, through the worker's shared arXiv limiter; a durable job, so a
+ * crash only means it runs again) that fetches them and then adds them. Importing the same file again changes
+ * nothing: saves keep their first time, tags are merged, fetch jobs are deduplicated.
  */
+import { createHash } from "node:crypto";
 import {
   type ArxivId,
   type IsoTimestamp,
@@ -12,6 +14,7 @@ import {
   texAccentsToUnicode,
   toTimestamp,
 } from "../core/index.ts";
+import { ID_BATCH_SIZE } from "../sources/arxiv/api.ts";
 import {
   type EntryProblem,
   type LibraryEntry,
@@ -194,21 +197,15 @@ export async function importLibrary(options: ImportLibraryOptions): Promise<Libr
 
   // Then each entry in order; what it adds is gathered per paper (a paper twice in the file is added once).
   const adds = new Map<ArxivId, { how: "id" | "title"; tags: string[] }>();
+  const fetches = new Map<ArxivId, string[]>();
   for (const entry of parsed.entries) {
     const tags = merged(tagsFrom(entry.tags), extraTags);
     const resolved = await resolve(store, entry, stored, hidden);
     if ("reason" in resolved) {
       summary.notFound.push({ line: entry.line, label: entry.label, reason: resolved.reason });
     } else if (resolved.how === "fetch") {
-      await store.enqueueJob(
-        {
-          kind: LIBRARY_FETCH,
-          payload: { userId, paperId: resolved.id, tags },
-          dedupeKey: `${LIBRARY_FETCH}:${userId}:${resolved.id}`,
-          maxAttempts: 5,
-        },
-        now,
-      );
+      const queued = fetches.get(resolved.id);
+      fetches.set(resolved.id, queued ? merged(queued, tags) : tags);
       summary.fetching++;
     } else {
       const seen = adds.get(resolved.id);
@@ -241,7 +238,41 @@ export async function importLibrary(options: ImportLibraryOptions): Promise<Libr
     }
   }
   if (writes.length > 0) await store.community.saveManyToLibrary(userId, writes, now);
+  await queueFetches(
+    store,
+    userId,
+    [...fetches].map(([paperId, tags]) => ({ paperId, tags })),
+    now,
+  );
   return summary;
+}
+
+/**
+ * Queues the papers to fetch, `ID_BATCH_SIZE` a job (one arXiv API request each). A job's dedupe key names
+ * its member and papers, so the same file imported again queues nothing new.
+ */
+async function queueFetches(
+  store: Store,
+  userId: string,
+  papers: readonly LibraryFetch["papers"][number][],
+  now: IsoTimestamp,
+): Promise<void> {
+  for (let i = 0; i < papers.length; i += ID_BATCH_SIZE) {
+    const part = papers.slice(i, i + ID_BATCH_SIZE);
+    const digest = createHash("sha256")
+      .update(part.map((p) => p.paperId).join("\n"))
+      .digest("hex")
+      .slice(0, 24);
+    await store.enqueueJob(
+      {
+        kind: LIBRARY_FETCH,
+        payload: { userId, papers: part },
+        dedupeKey: `${LIBRARY_FETCH}:${userId}:${digest}`,
+        maxAttempts: 5,
+      },
+      now,
+    );
+  }
 }
 
 /** Ids per store read during an import. */
@@ -275,57 +306,51 @@ async function resolve(
   return { reason: `DOI ${entry.doi ?? ""} is not an arXiv DOI, and the entry has no title to match` };
 }
 
-/** Saves the paper with its tags merged into any it has; false when it was in the library already. */
-async function addToLibrary(
-  store: Store,
-  userId: string,
-  paperId: ArxivId,
-  tags: readonly string[],
-  now: IsoTimestamp,
-): Promise<boolean> {
-  const existing = (await store.community.savedItems(userId, [paperId])).get(paperId);
-  if (existing) {
-    const all = merged(existing.tags, tags);
-    if (all.length !== existing.tags.length) {
-      await store.community.updateLibraryItem(userId, paperId, { tags: all }, now);
-    }
-    return false;
-  }
-  await store.community.saveToLibrary(userId, paperId, { tags }, now);
-  return true;
-}
-
-/** A `library-fetch` job's payload. */
+/** A `library-fetch` job's payload: the member, and the papers to fetch with the tags each gets. */
 export interface LibraryFetch {
   userId: string;
-  paperId: string;
-  tags: string[];
+  papers: { paperId: string; tags: string[] }[];
 }
 
 /**
- * Runs a `library-fetch` job: fetches the paper through the arXiv API unless the store has it by now, then
- * adds it to the member's library. Rerunning it after a crash adds nothing twice. A paper arXiv does not have
- * ends the job (logged); a member deleted meanwhile too.
+ * Runs a `library-fetch` job: fetches the papers the store still lacks through the arXiv API (one request for
+ * up to `ID_BATCH_SIZE`, through the process's shared arXiv limiter), then adds every paper now stored to the
+ * member's library, tags merged. Rerunning it after a crash adds nothing twice. Papers arXiv does not have are
+ * logged and left out; a member deleted meanwhile ends the job.
  */
 export async function fetchForLibrary(
   ctx: SyncContext,
   job: LibraryFetch,
-): Promise<"added" | "missing" | "gone"> {
-  const user = await ctx.store.accounts.getUser(job.userId);
-  if (!user) return "gone";
-  const paperId = job.paperId as ArxivId;
-  if (!(await ctx.store.getPaper(paperId))) {
-    const report = await syncArxivIds(ctx, [paperId]);
-    if (!(await ctx.store.getPaper(paperId))) {
-      ctx.logger.warn("library import: arXiv has no such paper", {
-        paperId,
-        problems: report.problems.map((p) => p.reason).join("; "),
-      });
-      return "missing";
-    }
+): Promise<{ added: number; missing: string[] }> {
+  if (!(await ctx.store.accounts.getUser(job.userId))) return { added: 0, missing: [] };
+  const ids = job.papers.map((p) => p.paperId as ArxivId);
+  const have = async () => new Set((await ctx.store.getPapers(ids)).map((p) => p.id));
+  let stored = await have();
+  const lacking = ids.filter((id) => !stored.has(id));
+  if (lacking.length > 0) {
+    await syncArxivIds(ctx, lacking);
+    stored = await have();
   }
-  await addToLibrary(ctx.store, job.userId, paperId, job.tags, toTimestamp(new Date(ctx.clock.now())));
-  return "added";
+  const missing = ids.filter((id) => !stored.has(id));
+  if (missing.length > 0) {
+    ctx.logger.warn("library import: arXiv has no such papers", {
+      userId: job.userId,
+      missing: missing.join(" "),
+    });
+  }
+  const present = job.papers.filter((p) => stored.has(p.paperId as ArxivId));
+  const existing = await ctx.store.community.savedItems(
+    job.userId,
+    present.map((p) => p.paperId as ArxivId),
+  );
+  const writes = present.map((p) => ({
+    paperId: p.paperId as ArxivId,
+    tags: merged(existing.get(p.paperId as ArxivId)?.tags ?? [], p.tags),
+  }));
+  const now = toTimestamp(new Date(ctx.clock.now()));
+  const added =
+    writes.length > 0 ? await ctx.store.community.saveManyToLibrary(job.userId, writes, now) : new Set();
+  return { added: added.size, missing };
 }
 
 /** The summary as lines of text (the CLI prints it; the page and the API show the same counts). */
@@ -334,7 +359,7 @@ export function describeImport(s: LibraryImportSummary): string {
     `Read ${s.entries} ${s.entries === 1 ? "entry" : "entries"} (${s.format}).`,
     `Imported: ${s.imported}`,
     `Matched by title: ${s.matchedByTitle}`,
-    `Fetching from arXiv (queued): ${s.fetching}`,
+    `Fetching from arXiv (queued): ${s.fetching}${s.fetching > 0 ? " (the worker adds them once fetched)" : ""}`,
     `Already in the library: ${s.alreadyInLibrary}`,
     `Not found: ${s.notFound.length}`,
     ...s.notFound.map((n) => `  line ${n.line} (${n.label}): ${n.reason}`),

@@ -116,7 +116,12 @@ describe("library import: resolution, fetch and idempotence", () => {
         const jobs = await store.listJobs();
         assert.deepEqual(
           jobs.map((j) => [j.kind, j.payload]),
-          [[LIBRARY_FETCH, { userId: user.id, paperId: "1605.08386", tags: ["from zotero", "sampling"] }]],
+          [
+            [
+              LIBRARY_FETCH,
+              { userId: user.id, papers: [{ paperId: "1605.08386", tags: ["from zotero", "sampling"] }] },
+            ],
+          ],
         );
 
         // The worker fetches the paper through the (fake) arXiv API and adds it.
@@ -165,6 +170,17 @@ describe("library import: resolution, fetch and idempotence", () => {
       assert.equal(await matchTitle(store, TIDES.replace("Night", "Dusk").replace("Sparse", "Dense")), null);
 
       const user = await makeUser(store);
+      // Papers to fetch go 100 to a job (one arXiv request each); the same list again queues nothing more.
+      const list = Array.from(
+        { length: 101 },
+        (_, i) => `https://arxiv.org/abs/2302.${String(i).padStart(5, "0")}`,
+      );
+      for (let round = 0; round < 2; round++) {
+        const summary = await importLibrary({ store, userId: user.id, file: list.join("\n") });
+        assert.equal(summary.fetching, 101);
+        const jobs = await store.listJobs();
+        assert.deepEqual(jobs.map((j) => (j.payload.papers as unknown[]).length).sort(), [1, 100]);
+      }
       const huge = `2301.00001\n${"%".repeat(MAX_LIBRARY_FILE_BYTES)}`;
       await assert.rejects(importLibrary({ store, userId: user.id, file: huge }), LibraryFileTooLarge);
       assert.equal((await store.community.library(user.id)).total, 0);
