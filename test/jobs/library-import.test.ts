@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { toTimestamp } from "../../src/core/index.ts";
 import { syncHandlers } from "../../src/jobs/handlers.ts";
 import {
   importLibrary,
@@ -10,6 +11,7 @@ import {
   titleSimilarity,
 } from "../../src/jobs/library-import.ts";
 import { Worker } from "../../src/jobs/worker.ts";
+import type { ManualClock } from "../../src/net/clock.ts";
 import { MAX_LIBRARY_FILE_BYTES } from "../../src/sources/library/index.ts";
 import { ARXIV_API_PATH, type FakeArxivApi, startFakeArxivApi } from "../fakes/arxiv-api.ts";
 import { makeUser } from "../helpers/community.ts";
@@ -157,6 +159,37 @@ describe("library import: resolution, fetch and idempotence", () => {
         await db.drop();
       }
     });
+
+  test("a fetch whose worker died is taken over once its lease runs out, and adds the paper once", async () => {
+    const db = await createTestDatabase("sqlite");
+    const store = await db.open();
+    try {
+      const user = await makeUser(store);
+      const ctx = testSyncContext(store, { arxivApi: `${arxiv.url}${ARXIV_API_PATH}` });
+      const clock = ctx.clock as ManualClock;
+      const now = new Date(clock.now());
+      await importLibrary({ store, userId: user.id, file: "arXiv:1605.08386\n", now });
+      // A worker claims the job and dies without finishing it.
+      const claimed = await store.claimJob("dead-worker", {
+        leaseMs: 60_000,
+        now: toTimestamp(now),
+      });
+      assert.equal(claimed?.kind, LIBRARY_FETCH);
+      const worker = new Worker({ store, handlers: syncHandlers(ctx), clock, workerId: "live-worker" });
+      assert.equal(await worker.runOnce(), null, "the lease still holds");
+      clock.advance(61_000);
+      const ran = await worker.runOnce();
+      assert.equal(ran?.id, claimed?.id);
+      const job = await store.getJob(claimed?.id ?? "");
+      assert.equal(job?.state, "succeeded");
+      assert.equal(job?.attempts, 2);
+      const items = (await store.community.library(user.id)).items.map((i) => i.paperId);
+      assert.deepEqual(items, ["1605.08386"]);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
 
   test("a title search finds the stored paper only above the threshold; a file over the limit stores nothing", async () => {
     const db = await createTestDatabase("sqlite");
