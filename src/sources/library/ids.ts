@@ -10,7 +10,7 @@ const DOI = /^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:\s*)?(10\.\d{4,9}\/\S+)$/i;
 /** The id `text` is, in any form people write one (`2104.12255`, `arXiv:…`, an arXiv URL), or null. */
 export function arxivIdOf(text: string): ArxivId | null {
   const trimmed = text.trim();
-  if (trimmed === "" || trimmed.length > 200) return null;
+  if (trimmed === "" || trimmed.length > 200 || !/\d/.test(trimmed)) return null;
   try {
     return parseArxivId(trimmed).id;
   } catch {
@@ -26,7 +26,8 @@ export function arxivIdOfDoi(doi: string): ArxivId | null {
 
 /** The first arXiv id mentioned in free text (a note, a URL, `arXiv preprint arXiv:…`), or null. */
 export function arxivIdIn(text: string): ArxivId | null {
-  const whole = arxivIdOf(text);
+  // An id has no inner spaces: free text goes straight to the search (a refused parse costs an error).
+  const whole = /\s/.test(text.trim()) ? null : arxivIdOf(text);
   if (whole) return whole;
   const m = IN_TEXT.exec(text);
   return m?.[1] ? arxivIdOf(m[1]) : null;
