@@ -7,6 +7,7 @@ import { registerDigest } from "./commands/digest.ts";
 import { registerEmbed } from "./commands/embed.ts";
 import { registerExport } from "./commands/export.ts";
 import { registerImport } from "./commands/import.ts";
+import { registerLibrary } from "./commands/library.ts";
 import { registerMigrate } from "./commands/migrate.ts";
 import { registerSearch } from "./commands/search.ts";
 import { registerServe } from "./commands/serve.ts";
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
   registerUsers(program);
   registerDigest(program);
   registerSubscribers(program);
+  registerLibrary(program);
 
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const command of all(program)) {

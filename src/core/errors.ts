@@ -22,6 +22,7 @@ export type ErrorCode =
   | "invalid_schedule"
   | "invalid_request"
   | "unknown_format"
+  | "too_large"
   // Who may do what.
   | "unauthorized"
   | "forbidden"

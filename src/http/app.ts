@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { LibraryFileTooLarge } from "../jobs/library-import.ts";
+import { MAX_LIBRARY_FILE_BYTES } from "../sources/library/index.ts";
 import {
   ADMIN_IMPORT_MAX_BYTES,
   accountRoutes,
@@ -18,6 +20,9 @@ import { feedRoutes } from "./feeds/routes.ts";
 import { pageCache } from "./page-cache.ts";
 import { pageRoutes } from "./pages/routes.tsx";
 import { assignRequestId } from "./request-id.ts";
+
+/** The routes that take a library file (up to `MAX_LIBRARY_FILE_BYTES`) instead of a small form. */
+const FILE_UPLOADS = new Set(["/library/import", "/api/library/import"]);
 
 export type { AppDeps, AppEnv };
 
@@ -59,8 +64,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     onError: (c) => c.text("request body too large (at most 256 KB)", 413),
   });
   const limitUpload = bodyLimit({ maxSize: ADMIN_IMPORT_MAX_BYTES, onError: uploadTooLarge });
+  // Library files (import on the page and the API) may be up to 5 MiB, plus a form's framing.
+  const limitFile = bodyLimit({
+    maxSize: MAX_LIBRARY_FILE_BYTES + 64 * 1024,
+    onError: () => {
+      throw new LibraryFileTooLarge(null);
+    },
+  });
   app.use("*", async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    if (FILE_UPLOADS.has(c.req.path)) return limitFile(c, next);
     return (await isAdminUpload(c, deps)) ? limitUpload(c, next) : limitBody(c, next);
   });
   // RFC 8058 one-click unsubscribe: a mail client's POST with no cookie or CSRF token, authorised by the

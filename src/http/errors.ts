@@ -37,6 +37,7 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, ContentfulStatusCode>> =
   conflict: 409,
   limit_reached: 409,
   pending_exists: 409,
+  too_large: 413,
   invalid_config: 500,
 };
 
@@ -60,6 +61,7 @@ const TITLES: Partial<Record<number, string>> = {
   403: "Not allowed",
   404: "Not found",
   409: "Not possible",
+  413: "Too large",
 };
 
 function refusal(c: Context<AppEnv>, deps: AppDeps, error: PaperboyError): Response | Promise<Response> {

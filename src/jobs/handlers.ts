@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { WorkerConfig } from "../config/config.ts";
 import type { Category, NewJob } from "../core/index.ts";
+import { fetchForLibrary, LIBRARY_FETCH } from "./library-import.ts";
 import { refreshStars } from "./refresh-stars.ts";
 import type { Schedule } from "./schedule.ts";
 import { syncArxivCategory, syncArxivIds, syncArxivListing } from "./sync-arxiv.ts";
@@ -29,6 +30,10 @@ const payloads = {
   "sync-arxiv-ids": z.object({ ids: z.array(z.string()).min(1) }),
   "sync-arxiv-categories": z.object({}),
   "refresh-stars": z.object({}),
+  [LIBRARY_FETCH]: z.object({
+    userId: z.string(),
+    papers: z.array(z.object({ paperId: z.string(), tags: z.array(z.string()) })).min(1),
+  }),
 } as const;
 
 export type JobKind = keyof typeof payloads;
@@ -69,6 +74,9 @@ export function syncHandlers(base: Omit<SyncContext, "signal" | "logger">): Reco
     },
     "refresh-stars": async (_job, { signal, logger }) => {
       await refreshStars(ctx(signal, logger));
+    },
+    [LIBRARY_FETCH]: async (job, { signal, logger }) => {
+      await fetchForLibrary(ctx(signal, logger), payloads[LIBRARY_FETCH].parse(job.payload));
     },
   };
 }

@@ -278,6 +278,31 @@ export function communityContract(kind: StoreKind): void {
       assert.deepEqual(page.items[0]?.tags, ["ml/rl", "数学"]);
     });
 
+    test("library: saving many at once adds the new, keeps first save times, sets tags, refuses unknown papers", async () => {
+      await setup();
+      const c = store.community;
+      const dora = members[1] as User;
+      await c.saveToLibrary(dora.id, p1, { tags: ["old"] }, T1);
+      const added = await c.saveManyToLibrary(
+        dora.id,
+        [
+          { paperId: p1, tags: ["old", "Imported"] },
+          { paperId: p2, tags: ["imported"] },
+        ],
+        T2,
+      );
+      assert.deepEqual([...added], [p2]);
+      const items = new Map((await c.library(dora.id)).items.map((i) => [i.paperId, i]));
+      assert.equal(items.get(p1)?.savedAt, T1);
+      assert.deepEqual(items.get(p1)?.tags, ["imported", "old"]);
+      assert.equal(items.get(p2)?.savedAt, T2);
+      await assert.rejects(
+        c.saveManyToLibrary(dora.id, [{ paperId: "2401.00002" as ArxivId, tags: [] }], T2),
+        refusedWith("not_found"),
+      );
+      assert.equal((await c.library(dora.id)).total, 2);
+    });
+
     test("admins hide and unhide papers", async () => {
       await setup();
       const c = store.community;

@@ -97,6 +97,15 @@ function Settings(props: { user: SessionUser; csrf: string; tokens: ApiTokenInfo
         weekly: <a href="/settings/digests">manage your digests</a>.
       </p>
 
+      <h2>Your data</h2>
+      <p>
+        <a href="/settings/export" download>
+          Download your account
+        </a>{" "}
+        (profile, votes, comments, library with tags, digests with saved searches and follows) as one JSON
+        file. Your library alone: <a href="/library">export it</a> as BibTeX, RIS, CSL-JSON or CSV.
+      </p>
+
       <h2>Name</h2>
       <PostForm action="/settings/name" csrf={csrf}>
         <Field label="Name" name="name" value={user.name} autocomplete="name" maxlength={60} />

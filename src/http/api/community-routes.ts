@@ -44,14 +44,14 @@ function presentLibraryItem(item: LibraryItem): z.infer<typeof libraryItemSchema
 }
 
 /** The signed-in user's id; routes declared with `auth` never run without one. */
-function userId(c: { get(key: "user"): AppEnv["Variables"]["user"] }): string {
+export function userId(c: { get(key: "user"): AppEnv["Variables"]["user"] }): string {
   const user = c.get("user");
   if (!user) throw new ApiError("unauthorized", "sign in or send Authorization: Bearer <API token>");
   return user.id;
 }
 
 /** A member who may write: signed in and with a verified email (the pages ask the same). */
-function writerId(c: { get(key: "user"): AppEnv["Variables"]["user"] }): string {
+export function writerId(c: { get(key: "user"): AppEnv["Variables"]["user"] }): string {
   const id = userId(c);
   if (!c.get("user")?.verified) {
     throw new ApiError("forbidden", "verify your email address first (see the link we mailed you)");

@@ -59,16 +59,33 @@ export function openApiDocument(routes: readonly ApiRoute[], serverUrl: string):
               content: { "application/json": { schema: jsonSchema(route.body, "input") } },
             },
           }
-        : {}),
+        : route.rawBody
+          ? {
+              requestBody: {
+                required: true,
+                description: route.rawBody.description,
+                content: Object.fromEntries(
+                  route.rawBody.mediaTypes.map((type) => [type, { schema: { type: "string" } }]),
+                ),
+              },
+            }
+          : {}),
       ...(route.auth ? { security: [{ bearerToken: [] }, { sessionCookie: [] }] } : {}),
       responses: {
         "200": {
           description: route.response.description,
-          content: { "application/json": { schema: jsonSchema(route.response.schema, "output") } },
+          content: {
+            [route.response.mediaType ?? "application/json"]: {
+              schema: jsonSchema(route.response.schema, "output"),
+            },
+          },
         },
         "400": errorResponse("invalid input; `error.field` names the parameter"),
         ...(route.auth ? { "401": errorResponse("not signed in") } : {}),
         ...(route.params ? { "404": errorResponse("not found") } : {}),
+        ...(route.rawBody
+          ? { "413": errorResponse("the body is over the size limit; nothing was stored") }
+          : {}),
         "500": errorResponse("internal error"),
       },
     };

@@ -18,9 +18,12 @@ export interface ApiRoute {
   params?: ObjectSchema;
   query?: ObjectSchema;
   body?: z.ZodType;
+  /** A body the handler reads itself (a file, not JSON): documented as these media types. */
+  rawBody?: { description: string; mediaTypes: string[] };
   /** Needs a signed-in user (session cookie or `Authorization: Bearer <token>`). */
   auth: boolean;
-  response: { description: string; schema: z.ZodType };
+  /** `mediaType`: what a 200 is when it is not JSON (a file download); `schema` then describes it as text. */
+  response: { description: string; schema: z.ZodType; mediaType?: string };
   /** Validates, authorizes and runs the handler. */
   handle(c: Context<AppEnv>): Promise<Response>;
 }

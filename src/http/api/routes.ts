@@ -4,16 +4,24 @@ import type { AppDeps, AppEnv } from "../env.ts";
 import { communityApiRoutes } from "./community-routes.ts";
 import { ApiError } from "./errors.ts";
 import { hfRoutes } from "./hf-routes.ts";
+import { libraryApiRoutes } from "./library-routes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { ownRoutes } from "./own-routes.ts";
 import type { ApiRoute } from "./route.ts";
+import { subscriptionApiRoutes } from "./subscription-routes.ts";
 
 /**
  * Every documented operation, in matching order: `/papers/:id{.+}` (last of the Hugging Face routes) would
  * swallow `/papers/:id/similar` and `/papers/:id/comments`, so Paperboy's own routes come first.
  */
 export function apiRouteTable(deps: AppDeps): ApiRoute[] {
-  return [...ownRoutes(deps), ...communityApiRoutes(deps), ...hfRoutes(deps)];
+  return [
+    ...ownRoutes(deps),
+    ...libraryApiRoutes(deps),
+    ...subscriptionApiRoutes(deps),
+    ...communityApiRoutes(deps),
+    ...hfRoutes(deps),
+  ];
 }
 
 /** The JSON API (Hugging Face shaped, plus Paperboy's own), mounted at /api; its errors go to the app's handler. */

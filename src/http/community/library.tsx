@@ -14,6 +14,7 @@ import { formatDay, shortAuthors } from "../views/format.ts";
 import { renderPage } from "../views/page.tsx";
 import { paperPath } from "../views/paper-card.tsx";
 import { Tex } from "../views/tex.tsx";
+import { ExportLinks } from "./library-io.tsx";
 import { answer, formField, member, refuse, refuseError } from "./shared.ts";
 
 const PER_PAGE = 30;
@@ -128,6 +129,7 @@ async function libraryPage(c: Context<AppEnv>, deps: AppDeps): Promise<Response>
     children: (
       <section class="library">
         <h1>{tag ? `Your library: ${tag}` : "Your library"}</h1>
+        <ExportLinks />
         <nav class="filters small" aria-label="Filter">
           {READ_FILTERS.map((read) => (
             <a href={libraryPath({ tag, read })} aria-current={read === query.read ? "page" : undefined}>

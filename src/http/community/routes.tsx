@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { mountComments } from "./comments.tsx";
 import { mountLibrary } from "./library.tsx";
+import { mountLibraryIo } from "./library-io.tsx";
 import { mountModeration } from "./moderation.tsx";
 import { mountSubmit } from "./submit.tsx";
 import { mountVotes } from "./votes.ts";
@@ -15,6 +16,7 @@ export function communityRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   mountVotes(app, deps);
   mountComments(app, deps);
+  mountLibraryIo(app, deps);
   mountLibrary(app, deps);
   mountSubmit(app, deps);
   mountModeration(app, deps);

@@ -173,3 +173,13 @@ export async function commentsOn(ctx: RepoContext, paperId: ArxivId): Promise<Co
     .execute();
   return rows.map(rowToComment);
 }
+
+/** A member's own comments, oldest first (for their account export; removed ones without text). */
+export async function commentsBy(ctx: RepoContext, authorId: string): Promise<Comment[]> {
+  const rows = await selectComments(ctx.db)
+    .where("comments.author_id", "=", authorId)
+    .orderBy("comments.created_at")
+    .orderBy("comments.id")
+    .execute();
+  return rows.map(rowToComment);
+}

@@ -1,13 +1,14 @@
 import type { Migration } from "kysely";
 import { type ArxivId, type IsoDate, type IsoTimestamp, toTimestamp } from "../../core/index.ts";
 import type { RepoContext } from "../repo.ts";
-import { addComment, commentsOn, editComment, getComment, retractComment } from "./comments.ts";
+import { addComment, commentsBy, commentsOn, editComment, getComment, retractComment } from "./comments.ts";
 import { localActivity, upvoteTotals } from "./counts.ts";
 import {
   libraryTags,
   listLibrary,
   removeFromLibrary,
   savedItems,
+  saveManyToLibrary,
   saveToLibrary,
   updateLibraryItem,
 } from "./library.ts";
@@ -74,6 +75,8 @@ export interface Community {
   getComment(id: string): Promise<Comment | null>;
   /** A paper's comments oldest first, deleted ones without text; `buildThreads` arranges them. */
   comments(paperId: ArxivId): Promise<Comment[]>;
+  /** A member's own comments, oldest first. */
+  commentsBy(authorId: string): Promise<Comment[]>;
 
   saveToLibrary(
     userId: string,
@@ -87,6 +90,15 @@ export interface Community {
     change: { tags?: readonly string[]; read?: boolean },
     now?: IsoTimestamp,
   ): Promise<LibraryItem>;
+  /**
+   * Saves many papers in a few transactions (an import): each added unless present, and given exactly its
+   * `tags`. Returns the ids new to the library.
+   */
+  saveManyToLibrary(
+    userId: string,
+    items: readonly { paperId: ArxivId; tags: readonly string[] }[],
+    now?: IsoTimestamp,
+  ): Promise<Set<ArxivId>>;
   removeFromLibrary(userId: string, paperId: ArxivId): Promise<boolean>;
   library(userId: string, query?: LibraryQuery): Promise<{ items: LibraryItem[]; total: number }>;
   libraryTags(userId: string): Promise<{ tag: string; count: number }[]>;
@@ -129,11 +141,13 @@ export function createCommunity(ctx: RepoContext): Community {
       retractComment(ctx, id, { userId: adminId, as: "admin" }, stamp(now)),
     getComment: (id) => getComment(ctx, id),
     comments: (paperId) => commentsOn(ctx, paperId),
+    commentsBy: (authorId) => commentsBy(ctx, authorId),
 
     saveToLibrary: (userId, paperId, options, now) =>
       saveToLibrary(ctx, userId, paperId, options ?? {}, stamp(now)),
     updateLibraryItem: (userId, paperId, change, now) =>
       updateLibraryItem(ctx, userId, paperId, change, stamp(now)),
+    saveManyToLibrary: (userId, items, now) => saveManyToLibrary(ctx, userId, items, stamp(now)),
     removeFromLibrary: (userId, paperId) => removeFromLibrary(ctx, userId, paperId),
     library: (userId, query) => listLibrary(ctx, userId, query),
     libraryTags: (userId) => libraryTags(ctx, userId),

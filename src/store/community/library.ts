@@ -88,6 +88,58 @@ export async function saveToLibrary(
   });
 }
 
+/**
+ * Saves many papers at once (an import), `LIBRARY_BATCH` per write transaction: each is added unless it is
+ * there (keeping its first save time and read mark) and given exactly `tags` (the caller merges). Returns the
+ * ids that were new to the library. Unknown papers are refused (`not_found`) before anything is written.
+ */
+export async function saveManyToLibrary(
+  ctx: RepoContext,
+  userId: string,
+  items: readonly { paperId: ArxivId; tags: readonly string[] }[],
+  now: IsoTimestamp,
+): Promise<Set<ArxivId>> {
+  const cleaned = items.map((i) => ({ paperId: i.paperId, tags: normalizeTags(i.tags) }));
+  const added = new Set<ArxivId>();
+  for (const part of chunk(cleaned, LIBRARY_BATCH)) {
+    await ctx.write(async (conn) => {
+      const ids = part.map((i) => i.paperId);
+      const known = new Set(
+        (await conn.selectFrom("papers").select("arxiv_id").where("arxiv_id", "in", ids).execute()).map(
+          (r) => r.arxiv_id,
+        ),
+      );
+      const missing = ids.find((id) => !known.has(id));
+      if (missing !== undefined) throw new CommunityError("not_found", `no paper ${missing} here`);
+      const present = new Set(
+        (
+          await conn
+            .selectFrom("library_items")
+            .select("arxiv_id")
+            .where("user_id", "=", userId)
+            .where("arxiv_id", "in", ids)
+            .execute()
+        ).map((r) => r.arxiv_id),
+      );
+      for (const item of part) {
+        if (!present.has(item.paperId)) {
+          await conn
+            .insertInto("library_items")
+            .values({ user_id: userId, arxiv_id: item.paperId, saved_at: now, read_at: null })
+            .onConflict((oc) => oc.columns(["user_id", "arxiv_id"]).doNothing())
+            .execute();
+          added.add(item.paperId);
+        }
+        await writeTags(conn, userId, item.paperId, item.tags);
+      }
+    });
+  }
+  return added;
+}
+
+/** Items per write transaction of `saveManyToLibrary`: well under every dialect's parameter limit. */
+const LIBRARY_BATCH = 200;
+
 /** Changes a saved item (tags, read mark); `not_found` when the paper is not in the library. */
 export async function updateLibraryItem(
   ctx: RepoContext,
