@@ -266,16 +266,30 @@ export interface DigestSection {
   kind: SectionKind;
   title: string;
   items: DigestItem[];
+  /**
+   * A section the reader asked for by name (a followed author or category, a saved search): the day
+   * (`YYYY-MM-DD`) its papers are looked for from. Such a section is kept when empty, so the digest can say
+   * "nothing new since" that day instead of leaving the reader to wonder whether the follow works.
+   */
+  since?: string;
 }
 
 /** What one digest holds; saved with its delivery so a retry sends exactly the same mail. */
 export interface DigestContent {
   sections: DigestSection[];
+  /** The first day (`YYYY-MM-DD`) of the period the digest covers (absent in digests saved before it was). */
+  since?: string;
+}
+
+/** Sections a reader follows by name: shown even when empty (see `DigestSection.since`). */
+export function isFollowSection(section: DigestSection): boolean {
+  return section.since !== undefined && section.kind !== "trending" && section.kind !== "recommended";
 }
 
 /**
  * Assembles sections in the given order so that each paper appears once (the first section that has it keeps
- * it), recommendations never repeat a paper already suggested to the reader, and empty sections are dropped.
+ * it), recommendations never repeat a paper already suggested to the reader, and empty sections are dropped,
+ * except those the reader follows by name (`isFollowSection`), which stay to say there was nothing new.
  */
 export function assembleDigest(
   sections: readonly DigestSection[],
@@ -293,7 +307,7 @@ export function assembleDigest(
       seen.add(item.paperId);
       items.push(item);
     }
-    if (items.length > 0) out.push({ ...section, items });
+    if (items.length > 0 || isFollowSection(section)) out.push({ ...section, items });
   }
   return { sections: out };
 }

@@ -199,14 +199,15 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get("/for-you", async (c) => {
     const user = c.get("user") as SessionUser;
     const recs = await forYou(user.id);
+    const empty = recs.length === 0 ? await forYou.whyEmpty(user.id) : null;
     return renderPage(c, baseUrl, {
       title: "For you",
       noindex: true,
       children: (
         <section>
           <h1>For you</h1>
-          {recs.length === 0 ? (
-            <p class="muted">Upvote papers or save them to your library, and recommendations appear here.</p>
+          {empty !== null ? (
+            <p class="notice">{empty}</p>
           ) : (
             <ol>
               {recs.map((r) => (
