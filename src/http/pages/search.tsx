@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { describeError, parseCategory, parseIsoDate } from "../../core/index.ts";
 import type { PaperResults } from "../../search/service/index.ts";
 import type { SearchFilters } from "../../store/search/index.ts";
+import { FollowButton, followButton } from "../digests/follow-button.tsx";
 import type { AppEnv } from "../env.ts";
 import { feeds } from "../views/feeds.ts";
 import { Pager, withQuery } from "../views/pager.tsx";
@@ -202,7 +203,11 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
       ? { ...query, q: results.suggestion }
       : query;
   const ids = results.hits.map((h) => h.paper.id);
-  const [activity, extras] = await Promise.all([store.listings.activity(ids), loadListExtras(site, c, ids)]);
+  const [activity, extras, alert] = await Promise.all([
+    store.listings.activity(ids),
+    loadListExtras(site, c, ids),
+    shown.q && shown.q.length <= 200 ? followButton(store, c, { kind: "search", value: shown.q }) : null,
+  ]);
   return site.render(c, {
     ...base(shown.q),
     canonicalPath: searchLink(shown, { page: query.page }),
@@ -210,7 +215,10 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
     feeds: shown.q ? feeds.search(shown.q) : [],
     children: (
       <>
-        <h1>{shown.q ? `Results for “${shown.q}”` : "Papers"}</h1>
+        <div class="bar">
+          <h1>{shown.q ? `Results for “${shown.q}”` : "Papers"}</h1>
+          {alert ? <FollowButton {...alert} /> : null}
+        </div>
         <SearchForm query={shown} />
         {results.notes.map((note) => (
           <p class="muted small">{note}</p>
