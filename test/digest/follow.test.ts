@@ -144,8 +144,11 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       }
       assert.match(html, /<select name="timeZone"/);
       assert.match(html, /<option value="Europe\/Paris" selected="">Europe\/Paris<\/option>/);
-      assert.match(html, /<select name="hour">/);
-      assert.ok(/<label data-weekly="true" hidden="">/.test(html), "no weekday for a daily digest");
+      assert.match(html, /<select id="[\w-]+-hour" name="hour">/);
+      assert.ok(
+        /<span class="field" data-weekly="true" hidden="">/.test(html),
+        "no weekday for a daily digest",
+      );
       assert.match(html, /type="checkbox"[^>]*name="categories" value="cs.AI" checked=""/);
       assert.match(html, /cs.LG <span class="muted">\(4\)<\/span>/);
 
@@ -219,7 +222,10 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
         timeZone: "Asia/Tokyo",
       });
       await member.get("/settings/digests");
-      assert.ok(/<label data-weekly="true">/.test(member.lastHtml), "the weekday shows for a weekly digest");
+      assert.ok(
+        /<span class="field" data-weekly="true">/.test(member.lastHtml),
+        "the weekday shows for a weekly digest",
+      );
     });
 
     test("a visitor's Follow leads through sign-up and back to a one-click follow", async () => {

@@ -16,12 +16,11 @@ function hourLabel(hour: number): string {
 }
 
 /** How often: the one schedule choice the public form asks for. */
-function FrequencySelect(props: { schedule: DeliverySchedule }) {
+function FrequencySelect(props: { schedule: DeliverySchedule; id: string }) {
   return (
-    <label>
-      How often
-      <br />
-      <select name="frequency" data-frequency>
+    <span class="field">
+      <label for={props.id}>How often</label>
+      <select id={props.id} name="frequency" data-frequency>
         <option value="daily" selected={props.schedule.frequency === "daily"}>
           Daily
         </option>
@@ -29,7 +28,7 @@ function FrequencySelect(props: { schedule: DeliverySchedule }) {
           Weekly
         </option>
       </select>
-    </label>
+    </span>
   );
 }
 
@@ -42,7 +41,7 @@ export function PublicScheduleFields() {
   return (
     <>
       <p>
-        <FrequencySelect schedule={s} />
+        <FrequencySelect schedule={s} id="subscribe-frequency" />
       </p>
       <input type="hidden" name="hour" value={String(s.hour)} />
       <input type="hidden" name="weekday" value={String(s.weekday)} />
@@ -79,40 +78,37 @@ export function ScheduleFields(props: {
   return (
     <>
       <p class="fields">
-        <FrequencySelect schedule={s} />{" "}
-        <label data-weekly hidden={s.frequency !== "weekly"}>
-          On
-          <br />
-          <select name="weekday">
+        <FrequencySelect schedule={s} id={id("frequency")} />{" "}
+        <span class="field" data-weekly hidden={s.frequency !== "weekly"}>
+          <label for={id("weekday")}>On</label>
+          <select id={id("weekday")} name="weekday">
             {WEEKDAYS.map((name, i) => (
               <option value={String(i + 1)} selected={s.weekday === i + 1}>
                 {name}
               </option>
             ))}
           </select>
-        </label>{" "}
-        <label>
-          At
-          <br />
-          <select name="hour">
+        </span>{" "}
+        <span class="field">
+          <label for={id("hour")}>At</label>
+          <select id={id("hour")} name="hour">
             {Array.from({ length: 24 }, (_, h) => (
               <option value={String(h)} selected={s.hour === h}>
                 {hourLabel(h)}
               </option>
             ))}
           </select>
-        </label>{" "}
-        <label>
-          Time zone
-          <br />
-          <select name="timeZone" {...(props.schedule ? {} : { "data-tz-guess": "" })}>
+        </span>{" "}
+        <span class="field">
+          <label for={id("zone")}>Time zone</label>
+          <select id={id("zone")} name="timeZone" {...(props.schedule ? {} : { "data-tz-guess": "" })}>
             {zones.map((zone) => (
               <option value={zone} selected={zone === s.timeZone}>
                 {zone.replace(/_/g, " ")}
               </option>
             ))}
           </select>
-        </label>
+        </span>
       </p>
       <p>
         <label>
