@@ -142,15 +142,16 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       for (const value of ["Shared Person", "cs.AI", "reinforcement policy", "Nobody Wrote This"]) {
         assert.ok(html.includes(`aria-label="Remove ${value}"`), `a Remove button for ${value}`);
       }
-      assert.match(html, /<select name="timeZone"/);
-      assert.match(html, /<option value="Europe\/Paris" selected="">Europe\/Paris<\/option>/);
-      assert.match(html, /<select id="[\w-]+-hour" name="hour">/);
+      const has = (pattern: RegExp, what: string) => assert.ok(pattern.test(html), what);
+      has(/<select id="[\w-]+-zone" name="timeZone">/, "a time zone select");
+      has(/<option value="Europe\/Paris" selected="">Europe\/Paris<\/option>/, "the saved zone chosen");
+      has(/<select id="[\w-]+-hour" name="hour">/, "an hour select");
       assert.ok(
         /<span class="field" data-weekly="true" hidden="">/.test(html),
         "no weekday for a daily digest",
       );
-      assert.match(html, /type="checkbox"[^>]*name="categories" value="cs.AI" checked=""/);
-      assert.match(html, /cs.LG <span class="muted">\(4\)<\/span>/);
+      has(/type="checkbox"[^>]*name="categories" value="cs.AI" checked=""/, "a followed category ticked");
+      has(/cs.LG <span class="muted">\(4\)<\/span>/, "a category with its count");
 
       const [sub] = await subs();
       assert.ok(sub);

@@ -176,14 +176,38 @@ function FollowList(props: { sub: Subscription; csrf: string }) {
   );
 }
 
-export function SettingsPage(props: {
+interface SettingsProps {
   subs: Subscription[];
   categories: readonly CategoryCount[];
   csrf: string;
   error?: string | null;
   info?: string | null;
   rejected?: Rejected | undefined;
-}) {
+}
+
+/** The form that starts a digest: what was typed when it was sent back, the defaults otherwise. */
+function NewDigestForm(props: SettingsProps) {
+  const { rejected } = props;
+  return (
+    <PostForm action="/settings/digests" csrf={props.csrf}>
+      {rejected?.form === "new" ? (
+        <MemberFields
+          values={rejected.values}
+          errors={rejected.errors}
+          categories={props.categories}
+          idPrefix="new"
+        />
+      ) : (
+        <MemberFields categories={props.categories} idPrefix="new" />
+      )}
+      <button class="btn" type="submit">
+        Subscribe
+      </button>
+    </PostForm>
+  );
+}
+
+export function SettingsPage(props: SettingsProps) {
   const { rejected } = props;
   return (
     <section>
@@ -227,22 +251,17 @@ export function SettingsPage(props: {
           ) : null}
         </article>
       ))}
-      <h2>{props.subs.length === 0 ? "Start your digest" : "New digest"}</h2>
-      <PostForm action="/settings/digests" csrf={props.csrf}>
-        {rejected?.form === "new" ? (
-          <MemberFields
-            values={rejected.values}
-            errors={rejected.errors}
-            categories={props.categories}
-            idPrefix="new"
-          />
-        ) : (
-          <MemberFields categories={props.categories} idPrefix="new" />
-        )}
-        <button class="btn" type="submit">
-          Subscribe
-        </button>
-      </PostForm>
+      {props.subs.length === 0 || rejected?.form === "new" ? (
+        <>
+          <h2>{props.subs.length === 0 ? "Start your digest" : "New digest"}</h2>
+          <NewDigestForm {...props} />
+        </>
+      ) : (
+        <details>
+          <summary>Start another digest</summary>
+          <NewDigestForm {...props} />
+        </details>
+      )}
     </section>
   );
 }

@@ -129,7 +129,7 @@ export function ScheduleFields(props: {
                 value={c.category}
                 checked={chosen.has(c.category)}
               />{" "}
-              {c.category} <span class="muted">({c.papers})</span>
+              {c.category} <span class="muted">({c.papers > 0 ? c.papers : "no papers yet"})</span>
             </label>
           ))}
         </fieldset>
