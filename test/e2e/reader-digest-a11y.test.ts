@@ -171,7 +171,7 @@ describe("digests in three clicks, follows, and accessibility, in a browser", ()
     assert.equal(await h1(visitor), "You are subscribed");
     assert.match(
       (await visitor.locator("main").textContent()) ?? "",
-      /weekly digest will arrive at 8:00 \(Europe\/Paris\)/,
+      /weekly digest will arrive on Mondays at 8:00 \(Europe\/Paris\)/,
     );
   });
 

@@ -14,7 +14,7 @@ import type { AppDeps, AppEnv } from "../env.ts";
 import { clientIp, emailSubject, overLimit, RATE_RULES } from "../rate-limit.ts";
 import { renderPage } from "../views/page.tsx";
 import { sendConfirmation } from "./confirmation.ts";
-import { contentsOf, scheduleOf, subscribeForm } from "./forms.ts";
+import { contentsOf, scheduleOf, subscribeForm, WEEKDAYS } from "./forms.ts";
 import { PublicScheduleFields } from "./views.tsx";
 
 function badLink(c: Context<AppEnv>, deps: AppDeps) {
@@ -166,7 +166,9 @@ export function publicDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     return messagePage(c, baseUrl, 200, {
       code: "confirmed",
       title: "You are subscribed",
-      text: `Your ${sub.schedule.frequency} digest will arrive at ${sub.schedule.hour}:00 (${sub.schedule.timeZone}). Every digest has a link to unsubscribe.`,
+      text: `Your ${sub.schedule.frequency} digest will arrive ${
+        sub.schedule.frequency === "weekly" ? `on ${WEEKDAYS[sub.schedule.weekday - 1]}s ` : ""
+      }at ${sub.schedule.hour}:00 (${sub.schedule.timeZone}). Every digest has a link to unsubscribe; members can also follow authors, categories and searches.`,
     });
   });
 
