@@ -32,8 +32,10 @@ export interface FollowButtonProps {
 export async function followButton(
   store: Store,
   c: Context<AppEnv>,
-  follow: Follow,
+  asked: Follow,
 ): Promise<FollowButtonProps> {
+  // Spaces as the follow will be stored, so the button knows a search typed with extra spaces.
+  const follow = { kind: asked.kind, value: asked.value.trim().replace(/\s+/g, " ") };
   const url = new URL(c.req.url);
   const back = `${url.pathname}${url.search}`;
   const user = c.get("user");
