@@ -179,6 +179,7 @@ describe("digests in three clicks, follows, and accessibility, in a browser", ()
     await reader.goto(authorPath);
     await reader.getByRole("link", { name: "Follow author" }).click();
     await reader.waitForURL(/\/follow\?kind=author/);
+    await screenshot(reader, "follow-visitor-desktop");
     const followUrl = new URL(reader.url());
     await reader.getByRole("link", { name: "Sign up to follow" }).click();
     await reader.waitForURL(/\/signup\?next=/);
@@ -231,6 +232,7 @@ describe("digests in three clicks, follows, and accessibility, in a browser", ()
     await reader.getByRole("button", { name: "Follow author" }).click();
     await reader.waitForURL((url) => url.pathname === new URL(authorPath, site.url).pathname);
     assert.equal(await reader.getByRole("button", { name: "Unfollow author" }).count(), 1);
+    await screenshot(reader, "author-following-desktop");
 
     await reader.goto(categoryPath);
     await reader.getByRole("button", { name: "Follow category" }).click();
@@ -240,6 +242,10 @@ describe("digests in three clicks, follows, and accessibility, in a browser", ()
     await reader.getByRole("button", { name: "Alert me" }).click();
     await reader.waitForURL(/\/search\?q=matryoshka/);
     assert.equal(await reader.getByRole("button", { name: "Stop alerts" }).count(), 1);
+    await screenshot(reader, "search-alert-desktop");
+    await reader.setViewportSize(MOBILE);
+    await screenshot(reader, "search-alert-mobile");
+    await reader.setViewportSize(DESKTOP);
   });
 
   test("settings list every follow with Remove; the digest preview has a section for each", async () => {
