@@ -271,6 +271,22 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       assert.match(visitor.lastHtml, /already has a section/);
     });
 
+    test("a sign-up's way back is a path on this site only", async () => {
+      const visitor = ctx.browser();
+      await visitor.get("/signup?next=%2F%2Fevil.example%2Fphish");
+      assert.doesNotMatch(visitor.lastHtml, /evil\.example/);
+      const before = ctx.smtp.messages.length;
+      await visitor.post("/signup", {
+        email: "wary@example.org",
+        name: "Wary",
+        password: PASSWORD,
+        next: "//evil.example/phish",
+      });
+      const mails = await ctx.smtp.waitFor(before + 1);
+      const verified = await visitor.get(linkIn(String(mails[mails.length - 1]?.text), "/verify"));
+      assert.equal(verified.headers.get("location"), "/settings?welcome=1");
+    });
+
     test("follows are refused without a session, a token or a verified address, and for bad input", async () => {
       const visitor = ctx.browser();
       await visitor.get("/signup");
