@@ -128,6 +128,12 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       assert.equal(res.headers.get("location"), "/search?q=reinforcement+policy");
       await member.get("/search?q=reinforcement+policy");
       assert.match(member.lastHtml, /Stop alerts/);
+      // The search form's category and author filters are saved with the words, in the query language.
+      await member.get("/search?q=reward&cat=cs.AI&author=Shared+Person");
+      assert.ok(
+        member.lastHtml.includes('name="value" value="reward cat:cs.AI author:&quot;Shared Person&quot;"'),
+        "Alert me saves the filters too",
+      );
       // Following what nobody wrote: its section will say there is nothing new.
       await member.post("/follow", { kind: "author", value: "Nobody Wrote This", next: "/" });
       const [sub] = await subs();

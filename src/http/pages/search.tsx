@@ -203,10 +203,21 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
       ? { ...query, q: results.suggestion }
       : query;
   const ids = results.hits.map((h) => h.paper.id);
+  // "Alert me" saves the words with the category and author filters, in the query language a digest reads.
+  const alertText = [
+    shown.q,
+    shown.cat ? `cat:${shown.cat}` : "",
+    shown.author ? `author:"${shown.author.replace(/"/g, "")}"` : "",
+  ]
+    .filter(Boolean)
+    .join(" ")
+    .trim();
   const [activity, extras, alert] = await Promise.all([
     store.listings.activity(ids),
     loadListExtras(site, c, ids),
-    shown.q && shown.q.length <= 200 ? followButton(store, c, { kind: "search", value: shown.q }) : null,
+    alertText && alertText.length <= 200
+      ? followButton(store, c, { kind: "search", value: alertText })
+      : null,
   ]);
   return site.render(c, {
     ...base(shown.q),
