@@ -266,16 +266,30 @@ export interface DigestSection {
   kind: SectionKind;
   title: string;
   items: DigestItem[];
+  /**
+   * A section the reader asked for by name (a followed author or category, a saved search): the day
+   * (`YYYY-MM-DD`) its papers are looked for from. Such a section is kept when empty, so the digest can say
+   * "nothing new since" that day instead of leaving the reader to wonder whether the follow works.
+   */
+  since?: string;
 }
 
 /** What one digest holds; saved with its delivery so a retry sends exactly the same mail. */
 export interface DigestContent {
   sections: DigestSection[];
+  /** The first day (`YYYY-MM-DD`) of the period the digest covers (absent in digests saved before it was). */
+  since?: string;
+}
+
+/** Sections a reader follows by name: shown even when empty (see `DigestSection.since`). */
+export function isFollowSection(section: DigestSection): boolean {
+  return section.since !== undefined && section.kind !== "trending" && section.kind !== "recommended";
 }
 
 /**
  * Assembles sections in the given order so that each paper appears once (the first section that has it keeps
- * it), recommendations never repeat a paper already suggested to the reader, and empty sections are dropped.
+ * it), recommendations never repeat a paper already suggested to the reader, and empty sections are dropped,
+ * except those the reader follows by name (`isFollowSection`), which stay to say there was nothing new.
  */
 export function assembleDigest(
   sections: readonly DigestSection[],
@@ -293,7 +307,7 @@ export function assembleDigest(
       seen.add(item.paperId);
       items.push(item);
     }
-    if (items.length > 0) out.push({ ...section, items });
+    if (items.length > 0 || isFollowSection(section)) out.push({ ...section, items });
   }
   return { sections: out };
 }
@@ -306,4 +320,92 @@ export function recommendedIds(content: DigestContent): string[] {
   return content.sections
     .filter((s) => s.kind === "recommended")
     .flatMap((s) => s.items.map((i) => i.paperId));
+}
+
+// ---- follows ---------------------------------------------------------------------------------------------
+
+/** What a reader can follow in one click: an author, a category, a saved search ("Alert me"). */
+export const FOLLOW_KINDS = ["author", "category", "search"] as const;
+export type FollowKind = (typeof FOLLOW_KINDS)[number];
+
+export interface Follow {
+  kind: FollowKind;
+  /** The author's name, the category (`cs.CL`) or the search box's text. */
+  value: string;
+}
+
+/** Most follows of one kind a subscription keeps (the settings form's limit too). */
+export const MAX_FOLLOWS = 20;
+const MAX_FOLLOW_CHARS: Record<FollowKind, number> = { author: 100, category: 20, search: 200 };
+const FOLLOW_PLURALS: Record<FollowKind, string> = {
+  author: "authors",
+  category: "categories",
+  search: "saved searches",
+};
+const CATEGORY_SHAPE = /^[a-z-]+(\.[A-Za-z-]+)?$/;
+
+/** A follow as typed, tidied (spaces collapsed) and checked; throws a `PaperboyError` `invalid_input`. */
+export function checkFollow(kind: string, value: string): Follow {
+  if (!(FOLLOW_KINDS as readonly string[]).includes(kind)) {
+    throw new PaperboyError("invalid_input", "Follow an author, a category or a search.");
+  }
+  const k = kind as FollowKind;
+  const v = value.trim().replace(/\s+/g, " ");
+  if (v.length === 0) throw new PaperboyError("invalid_input", `Name the ${k} to follow.`);
+  if (v.length > MAX_FOLLOW_CHARS[k]) {
+    throw new PaperboyError(
+      "invalid_input",
+      `A ${k} to follow is at most ${MAX_FOLLOW_CHARS[k]} characters.`,
+    );
+  }
+  if (k === "category" && !CATEGORY_SHAPE.test(v)) {
+    throw new PaperboyError("invalid_input", "Categories look like cs.CL or math.");
+  }
+  return { kind: k, value: v };
+}
+
+function followValues(contents: DigestContents, kind: FollowKind): string[] {
+  if (kind === "author") return contents.authors;
+  if (kind === "category") return contents.categories;
+  return contents.searches.map((s) => s.q);
+}
+
+function withValues(contents: DigestContents, kind: FollowKind, values: string[]): DigestContents {
+  if (kind === "author") return { ...contents, authors: values };
+  if (kind === "category") return { ...contents, categories: values };
+  return { ...contents, searches: values.map((q) => ({ q })) };
+}
+
+/** Every follow of a subscription, authors first, then categories, then searches. */
+export function followsOf(contents: DigestContents): Follow[] {
+  return FOLLOW_KINDS.flatMap((kind) => followValues(contents, kind).map((value) => ({ kind, value })));
+}
+
+/** Whether `contents` already follows `follow` (authors and searches compared without case). */
+export function follows(contents: DigestContents, follow: Follow): boolean {
+  const key = (v: string) => (follow.kind === "category" ? v : v.toLowerCase());
+  return followValues(contents, follow.kind).some((v) => key(v) === key(follow.value));
+}
+
+/** `contents` following `follow` too; unchanged when it already does. Throws past `MAX_FOLLOWS` of a kind. */
+export function addFollow(contents: DigestContents, follow: Follow): DigestContents {
+  if (follows(contents, follow)) return contents;
+  const values = followValues(contents, follow.kind);
+  if (values.length >= MAX_FOLLOWS) {
+    throw new PaperboyError(
+      "limit_reached",
+      `A digest follows at most ${MAX_FOLLOWS} ${FOLLOW_PLURALS[follow.kind]}; remove one in your digest settings first.`,
+    );
+  }
+  return withValues(contents, follow.kind, [...values, follow.value]);
+}
+
+/** `contents` without `follow` (compared as `follows` does). */
+export function removeFollow(contents: DigestContents, follow: Follow): DigestContents {
+  const key = (v: string) => (follow.kind === "category" ? v : v.toLowerCase());
+  return withValues(
+    contents,
+    follow.kind,
+    followValues(contents, follow.kind).filter((v) => key(v) !== key(follow.value)),
+  );
 }

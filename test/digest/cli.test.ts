@@ -49,7 +49,11 @@ describe("paperboy digest preview | send --dry-run, paperboy subscribers", () =>
       env,
     );
     assert.equal(preview.code, 0, preview.stderr);
-    assert.match(preview.stdout, /^Subject: Your Paperboy digest for 2026-11-26 \(3 papers\)/);
+    // The three seeded papers are from before the period (it starts 2026-11-25 08:00): the title names their days.
+    assert.match(
+      preview.stdout,
+      /^Subject: Your Paperboy digest: papers from 22 November 2026 to 24 November 2026 \(3 papers\)/,
+    );
     assert.match(preview.stdout, /Unsubscribe: http:\/\/paperboy\.test\/digests\/unsubscribe\?token=/);
 
     const dry = await runCli(["digest", "send", "--dry-run", "--period", "2026-11-26T09:00:00Z"], env);

@@ -26,17 +26,26 @@ import { tooManyRequests } from "./too-many.tsx";
 import { EmailField, Field, NewPasswordField, Notice, PostForm, Submit } from "./views.tsx";
 
 const SIGNUP_COOKIE = "pb_signup";
+/** Where a new member goes once their address is confirmed (the page they signed up from, e.g. a Follow). */
+const NEXT_COOKIE = "pb_signup_next";
 
 function signupMark(secret: string, email: string): string {
   return createHmac("sha256", secret).update(`signup:${email}`).digest("base64url");
 }
 
-function SignupForm(props: { csrf: string; values?: Record<string, string>; error?: string | null }) {
+function SignupForm(props: {
+  csrf: string;
+  values?: Record<string, string>;
+  error?: string | null;
+  next?: string;
+}) {
+  const next = props.next && props.next !== "/" ? props.next : null;
   return (
     <section>
       <h1>Sign up</h1>
       <Notice text={props.error} />
       <PostForm action="/signup" csrf={props.csrf}>
+        {next ? <input type="hidden" name="next" value={next} /> : null}
         <EmailField value={props.values?.email} />
         <Field
           label="Name"
@@ -50,7 +59,8 @@ function SignupForm(props: { csrf: string; values?: Record<string, string>; erro
         <Submit label="Create account" />
       </PostForm>
       <p class="muted">
-        Already have an account? <a href="/signin">Sign in</a>.
+        Already have an account?{" "}
+        <a href={next ? `/signin?next=${encodeURIComponent(next)}` : "/signin"}>Sign in</a>.
       </p>
     </section>
   );
@@ -105,8 +115,9 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get("/signup", async (c) => {
     if (!deps.config.web.openSignup) return signupClosed(c);
-    if (c.get("user")) return c.redirect("/settings", 303);
-    return page(c, "Sign up", <SignupForm csrf={c.get("csrf")} />);
+    const next = safeRedirectPath(c.req.query("next"));
+    if (c.get("user")) return c.redirect(next === "/" ? "/settings" : next, 303);
+    return page(c, "Sign up", <SignupForm csrf={c.get("csrf")} next={next} />);
   });
 
   app.post("/signup", async (c) => {
@@ -116,7 +127,17 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     if (wait !== null) return tooManyRequests(c, baseUrl, wait);
     const form = await parseForm(c, signupForm);
     const fail = (error: string, values: Record<string, string>) =>
-      page(c, "Sign up", <SignupForm csrf={c.get("csrf")} values={values} error={error} />, 400);
+      page(
+        c,
+        "Sign up",
+        <SignupForm
+          csrf={c.get("csrf")}
+          values={values}
+          error={error}
+          next={safeRedirectPath(values.next)}
+        />,
+        400,
+      );
     if (!form.ok) return fail(form.error, form.values);
     try {
       const user = await deps.store.accounts.createUser(form.data, now);
@@ -124,7 +145,11 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     } catch (error) {
       if (!(error instanceof AccountError)) throw error;
       if (error.code !== "email_taken") {
-        return fail(error.message, { email: form.data.email, name: form.data.name });
+        return fail(error.message, {
+          email: form.data.email,
+          name: form.data.name,
+          next: form.data.next ?? "/",
+        });
       }
       // The fields were valid and the password hashed before the address was found taken, so this answer
       // takes as long as a new account's. The owner hears of it (unverified: a new confirmation link).
@@ -146,6 +171,16 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       secure: baseUrl.startsWith("https:"),
       maxAge: 48 * 3600,
     });
+    const next = safeRedirectPath(form.data.next);
+    if (next !== "/") {
+      setCookie(c, NEXT_COOKIE, next, {
+        path: "/verify",
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: baseUrl.startsWith("https:"),
+        maxAge: 48 * 3600,
+      });
+    }
     return page(
       c,
       "Check your inbox",
@@ -239,13 +274,20 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     const verified = await deps.store.accounts.markVerified(user.id, deps.now());
     const signedUpHere = tokensMatch(getCookie(c, SIGNUP_COOKIE) ?? "", signupMark(deps.secret, user.email));
     const current = c.get("user");
+    // The page the member signed up from (a Follow, say), checked again: a cookie is the browser's to change.
+    const next = safeRedirectPath(getCookie(c, NEXT_COOKIE));
+    const landing = next === "/" ? "/settings?welcome=1" : next;
     if (signedUpHere && !current) {
       deleteCookie(c, SIGNUP_COOKIE, { path: "/verify" });
+      deleteCookie(c, NEXT_COOKIE, { path: "/verify" });
       await startSession(c, deps, verified);
       rememberDevice(c, deps, verified);
-      return c.redirect("/settings?welcome=1", 303);
+      return c.redirect(landing, 303);
     }
-    if (current?.id === user.id) return c.redirect("/settings?welcome=1", 303);
+    if (current?.id === user.id) {
+      deleteCookie(c, NEXT_COOKIE, { path: "/verify" });
+      return c.redirect(landing, 303);
+    }
     return messagePage(c, baseUrl, 200, {
       code: "verified",
       title: "Email confirmed",

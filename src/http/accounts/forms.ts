@@ -22,7 +22,7 @@ const password = z
 const name = z.string().max(NAME_MAX_LENGTH * 4, "Name is too long.");
 const token = z.string().max(200, "The link is malformed.");
 
-export const signupForm = z.object({ email, name, password });
+export const signupForm = z.object({ email, name, password, next: z.string().max(2000).optional() });
 export const signinForm = z.object({ email, password, next: z.string().max(2000).optional() });
 export const resetRequestForm = z.object({ email });
 export const resetSetForm = z.object({ token, password });
@@ -39,17 +39,33 @@ export type FormResult<T> =
 
 /**
  * The form's fields validated by `schema`, or the first problem as a sentence (plus the submitted text
- * values, to fill the form again). Files and repeated fields are refused.
+ * values, to fill the form again). Files are refused; a repeated field keeps its last value, except those
+ * named in `lists` (checkboxes), whose values are joined one a line.
  */
-export async function parseForm<T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<FormResult<T>> {
+export async function parseForm<T>(
+  c: Context<AppEnv>,
+  schema: z.ZodType<T>,
+  options: { lists?: readonly string[] } = {},
+): Promise<FormResult<T>> {
+  const lists = new Set(options.lists ?? []);
   let body: Record<string, unknown>;
   try {
-    body = await c.req.parseBody();
+    body = lists.size > 0 ? await c.req.parseBody({ all: true }) : await c.req.parseBody();
   } catch {
     return { ok: false, error: "The form could not be read.", values: {} };
   }
   const values: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body)) if (typeof value === "string") values[key] = value;
+  for (const [key, value] of Object.entries(body)) {
+    if (typeof value === "string") values[key] = value;
+    else if (Array.isArray(value)) {
+      // A field sent more than once (checkboxes): the lists named are kept whole, one item a line; any
+      // other field keeps its last value, as it would unparsed.
+      const strings = value.filter((v): v is string => typeof v === "string");
+      const last = strings[strings.length - 1];
+      if (lists.has(key)) values[key] = strings.join("\n");
+      else if (last !== undefined) values[key] = last;
+    }
+  }
   const parsed = schema.safeParse(values);
   if (parsed.success) return { ok: true, data: parsed.data };
   const issue = parsed.error.issues[0];

@@ -93,8 +93,13 @@ function Settings(props: { user: SessionUser; csrf: string; tokens: ApiTokenInfo
 
       <h2>Email digests</h2>
       <p>
-        Trending papers, saved searches, followed categories and authors, and recommendations, daily or
-        weekly: <a href="/settings/digests">manage your digests</a>.
+        Trending papers, the authors, categories and searches you follow, and recommendations, daily or
+        weekly. Follow an author or a category from their pages, or press Alert me on a search.
+      </p>
+      <p>
+        <a class="btn" href="/settings/digests">
+          Your digests and follows
+        </a>
       </p>
 
       <h2>Your data</h2>

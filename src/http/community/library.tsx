@@ -57,9 +57,9 @@ function ItemRow(props: { item: LibraryItem; paper: Paper | undefined; csrf: str
   const { item, paper, csrf } = props;
   return (
     <li class={`library-item${item.readAt ? " read" : ""}`}>
-      <h3>
+      <h2>
         <a href={paperPath(item.paperId)}>{paper ? <Tex text={paper.title} /> : `arXiv:${item.paperId}`}</a>
-      </h3>
+      </h2>
       <p class="small muted">
         {paper ? `${shortAuthors(paper.authors)} · ` : ""}saved {formatDay(item.savedAt)}
         {item.readAt ? ` · read ${formatDay(item.readAt)}` : " · unread"}

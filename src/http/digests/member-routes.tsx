@@ -21,6 +21,10 @@ import { contentsOf, memberForm, scheduleOf } from "./forms.ts";
 import { draftOf, type Rejected, SettingsPage } from "./settings-view.tsx";
 
 const NOT_SAVED = "Not saved: see the marked field.";
+/** Categories offered as checkboxes: the library's most common ones. */
+const CATEGORY_CHOICES = 40;
+/** The digest form sends one `categories` field per ticked box. */
+const FORM_LISTS = { lists: ["categories"] } as const;
 
 async function ownSubscription(deps: AppDeps, user: SessionUser, id: string): Promise<Subscription | null> {
   const sub = await deps.store.digests.get(id);
@@ -41,14 +45,18 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     status: 200 | 400 = 200,
   ) => {
     const user = c.get("user") as SessionUser;
-    const subs = await deps.store.digests.ofUser(user.id);
+    const [subs, categories] = await Promise.all([
+      deps.store.digests.ofUser(user.id),
+      deps.store.digests.categoryCounts(CATEGORY_CHOICES),
+    ]);
     return renderPage(
       c,
       baseUrl,
       {
         title: "Digests",
         noindex: true,
-        children: <SettingsPage subs={subs} csrf={c.get("csrf")} {...state} />,
+        current: "digest",
+        children: <SettingsPage subs={subs} categories={categories} csrf={c.get("csrf")} {...state} />,
       },
       status,
     );
@@ -70,7 +78,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.post("/settings/digests", async (c) => {
     const user = c.get("user") as SessionUser;
-    const form = await parseForm(c, memberForm);
+    const form = await parseForm(c, memberForm, FORM_LISTS);
     if (!form.ok) return settings(c, { error: form.error }, 400);
     const f = form.data;
     const { targets, errors } = await checkTargets(f.channels, user, outbound);
@@ -141,7 +149,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     const user = c.get("user") as SessionUser;
     const sub = await ownSubscription(deps, user, c.req.param("id"));
     if (!sub) return notFound(c);
-    const form = await parseForm(c, memberForm);
+    const form = await parseForm(c, memberForm, FORM_LISTS);
     if (!form.ok) return settings(c, { error: form.error }, 400);
     const f = form.data;
     const { targets, errors } = await checkTargets(f.channels, user, outbound);
@@ -199,14 +207,15 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get("/for-you", async (c) => {
     const user = c.get("user") as SessionUser;
     const recs = await forYou(user.id);
+    const empty = recs.length === 0 ? await forYou.whyEmpty(user.id) : null;
     return renderPage(c, baseUrl, {
       title: "For you",
       noindex: true,
       children: (
         <section>
           <h1>For you</h1>
-          {recs.length === 0 ? (
-            <p class="muted">Upvote papers or save them to your library, and recommendations appear here.</p>
+          {empty !== null ? (
+            <p class="notice">{empty}</p>
           ) : (
             <ol>
               {recs.map((r) => (

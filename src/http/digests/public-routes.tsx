@@ -14,8 +14,8 @@ import type { AppDeps, AppEnv } from "../env.ts";
 import { clientIp, emailSubject, overLimit, RATE_RULES } from "../rate-limit.ts";
 import { renderPage } from "../views/page.tsx";
 import { sendConfirmation } from "./confirmation.ts";
-import { contentsOf, scheduleOf, subscribeForm } from "./forms.ts";
-import { ScheduleFields } from "./views.tsx";
+import { contentsOf, scheduleOf, subscribeForm, WEEKDAYS } from "./forms.ts";
+import { PublicScheduleFields } from "./views.tsx";
 
 function badLink(c: Context<AppEnv>, deps: AppDeps) {
   return messagePage(c, deps.config.web.baseUrl, 400, {
@@ -28,10 +28,12 @@ function badLink(c: Context<AppEnv>, deps: AppDeps) {
 function SubscribeForm(props: { csrf: string; error?: string | null; email?: string }) {
   return (
     <section>
-      <h1>Get new papers by email</h1>
+      <h1>Get the digest</h1>
       <p>
-        A daily or weekly digest of trending papers and the categories you follow. Members also get papers
-        recommended from their upvotes and library.
+        The week's or the day's trending papers by email. Members can also follow authors, categories and
+        searches, and get papers recommended from their upvotes and library:{" "}
+        <a href="/signup?next=%2Fsettings%2Fdigests">create an account</a> or{" "}
+        <a href="/signin?next=%2Fsettings%2Fdigests">sign in</a>.
       </p>
       <Notice text={props.error} />
       <PostForm action="/digests/subscribe" csrf={props.csrf}>
@@ -49,7 +51,7 @@ function SubscribeForm(props: { csrf: string; error?: string | null; email?: str
             />
           </label>
         </p>
-        <ScheduleFields />
+        <PublicScheduleFields />
         <p>
           <button class="btn" type="submit">
             Subscribe
@@ -164,7 +166,9 @@ export function publicDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     return messagePage(c, baseUrl, 200, {
       code: "confirmed",
       title: "You are subscribed",
-      text: `Your ${sub.schedule.frequency} digest will arrive at ${sub.schedule.hour}:00 (${sub.schedule.timeZone}). Every digest has a link to unsubscribe.`,
+      text: `Your ${sub.schedule.frequency} digest will arrive ${
+        sub.schedule.frequency === "weekly" ? `on ${WEEKDAYS[sub.schedule.weekday - 1]}s ` : ""
+      }at ${sub.schedule.hour}:00 (${sub.schedule.timeZone}). Every digest has a link to unsubscribe; members can also follow authors, categories and searches.`,
     });
   });
 

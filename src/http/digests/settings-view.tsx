@@ -1,7 +1,9 @@
 /** The members' digest settings page: their subscriptions, each an editable form, and a form for a new one. */
+import { type Follow, followsOf } from "../../core/digest.ts";
 import { DELIVERY_CHANNELS } from "../../mail/digest/channels/index.ts";
-import type { Subscription } from "../../store/digests/index.ts";
+import type { CategoryCount, Subscription } from "../../store/digests/index.ts";
 import { Notice, PostForm } from "../accounts/views.tsx";
+import { authorPath, categoryPath } from "../pages/browse.tsx";
 import { type ChannelFieldErrors, typedConfig } from "./channel-targets.ts";
 import { contentsOf, type MemberForm, scheduleOf } from "./forms.ts";
 import { ScheduleFields } from "./views.tsx";
@@ -51,12 +53,21 @@ function FieldError(props: { field: string; errors: ChannelFieldErrors | undefin
   );
 }
 
-function MemberFields(props: { values?: MemberDraft; errors?: ChannelFieldErrors }) {
+function MemberFields(props: {
+  values?: MemberDraft;
+  errors?: ChannelFieldErrors;
+  categories: readonly CategoryCount[];
+  idPrefix: string;
+}) {
   const v = props.values;
   const c = v?.contents;
   return (
     <>
-      <ScheduleFields {...(v ? { schedule: v.schedule, contents: v.contents } : {})} />
+      <ScheduleFields
+        {...(v ? { schedule: v.schedule, contents: v.contents } : {})}
+        categories={props.categories}
+        idPrefix={props.idPrefix}
+      />
       <p>
         <label>
           Saved searches (one per line; filters such as cat:cs.CL work)
@@ -126,13 +137,77 @@ export interface Rejected {
   errors: ChannelFieldErrors;
 }
 
-export function SettingsPage(props: {
+const FOLLOW_KIND_LABELS = { author: "Author", category: "Category", search: "Search" } as const;
+
+function followHref(follow: Follow): string {
+  if (follow.kind === "author") return authorPath(follow.value);
+  if (follow.kind === "category") return categoryPath(follow.value);
+  return `/search?${new URLSearchParams({ q: follow.value })}`;
+}
+
+/** What a digest follows, each with a button that removes it. */
+function FollowList(props: { sub: Subscription; csrf: string }) {
+  const list = followsOf(props.sub.contents);
+  if (list.length === 0) {
+    return (
+      <p class="muted">
+        Nothing followed yet: use Follow on an author's or a category's page, or Alert me on a search.
+      </p>
+    );
+  }
+  return (
+    <ul class="follows">
+      {list.map((follow) => (
+        <li>
+          <span class="muted small">{FOLLOW_KIND_LABELS[follow.kind]}</span>{" "}
+          <a href={followHref(follow)}>{follow.value}</a>{" "}
+          <PostForm action="/unfollow" csrf={props.csrf} class="inline">
+            <input type="hidden" name="kind" value={follow.kind} />
+            <input type="hidden" name="value" value={follow.value} />
+            <input type="hidden" name="subscription" value={props.sub.id} />
+            <input type="hidden" name="next" value="/settings/digests" />
+            <button type="submit" aria-label={`Remove ${follow.value}`}>
+              Remove
+            </button>
+          </PostForm>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+interface SettingsProps {
   subs: Subscription[];
+  categories: readonly CategoryCount[];
   csrf: string;
   error?: string | null;
   info?: string | null;
   rejected?: Rejected | undefined;
-}) {
+}
+
+/** The form that starts a digest: what was typed when it was sent back, the defaults otherwise. */
+function NewDigestForm(props: SettingsProps) {
+  const { rejected } = props;
+  return (
+    <PostForm action="/settings/digests" csrf={props.csrf}>
+      {rejected?.form === "new" ? (
+        <MemberFields
+          values={rejected.values}
+          errors={rejected.errors}
+          categories={props.categories}
+          idPrefix="new"
+        />
+      ) : (
+        <MemberFields categories={props.categories} idPrefix="new" />
+      )}
+      <button class="btn" type="submit">
+        Subscribe
+      </button>
+    </PostForm>
+  );
+}
+
+export function SettingsPage(props: SettingsProps) {
   const { rejected } = props;
   return (
     <section>
@@ -147,11 +222,19 @@ export function SettingsPage(props: {
           <p>
             <a href={`/settings/digests/${encodeURIComponent(sub.id)}/preview`}>Preview</a>
           </p>
+          <h3>Following</h3>
+          <FollowList sub={sub} csrf={props.csrf} />
+          <h3>Schedule and contents</h3>
           <PostForm action={`/settings/digests/${encodeURIComponent(sub.id)}`} csrf={props.csrf}>
             {rejected?.form === sub.id ? (
-              <MemberFields values={rejected.values} errors={rejected.errors} />
+              <MemberFields
+                values={rejected.values}
+                errors={rejected.errors}
+                categories={props.categories}
+                idPrefix={sub.id}
+              />
             ) : (
-              <MemberFields values={sub} />
+              <MemberFields values={sub} categories={props.categories} idPrefix={sub.id} />
             )}
             <button class="btn" type="submit">
               Save
@@ -168,17 +251,17 @@ export function SettingsPage(props: {
           ) : null}
         </article>
       ))}
-      <h2>New digest</h2>
-      <PostForm action="/settings/digests" csrf={props.csrf}>
-        {rejected?.form === "new" ? (
-          <MemberFields values={rejected.values} errors={rejected.errors} />
-        ) : (
-          <MemberFields />
-        )}
-        <button class="btn" type="submit">
-          Subscribe
-        </button>
-      </PostForm>
+      {props.subs.length === 0 || rejected?.form === "new" ? (
+        <>
+          <h2>{props.subs.length === 0 ? "Start your digest" : "New digest"}</h2>
+          <NewDigestForm {...props} />
+        </>
+      ) : (
+        <details>
+          <summary>Start another digest</summary>
+          <NewDigestForm {...props} />
+        </details>
+      )}
     </section>
   );
 }

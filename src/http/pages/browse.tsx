@@ -1,6 +1,8 @@
 import type { Context } from "hono";
+import type { Follow } from "../../core/digest.ts";
 import { describeError, parseCategory } from "../../core/index.ts";
 import type { Listing, ListingSort } from "../../store/listings/index.ts";
+import { FollowButton, followButton } from "../digests/follow-button.tsx";
 import type { AppEnv } from "../env.ts";
 import { feeds } from "../views/feeds.ts";
 import type { FeedLink } from "../views/layout.tsx";
@@ -29,6 +31,8 @@ interface BrowseView {
   path: string;
   feeds: FeedLink[];
   empty: string;
+  /** What the page's Follow button follows. */
+  follow: Follow;
 }
 
 async function browsePage(
@@ -40,7 +44,10 @@ async function browsePage(
   const query = parseQuery(browseQuery, c.req.query());
   if (!query.ok) return site.problem(c, { status: 400, title: "Bad request", message: query.message });
   const { sort, page } = query.value;
-  const listing = await load(sort, page);
+  const [listing, follow] = await Promise.all([
+    load(sort, page),
+    followButton(site.deps.store, c, view.follow),
+  ]);
   const extras = await loadListExtras(
     site,
     c,
@@ -57,6 +64,7 @@ async function browsePage(
       <>
         <div class="bar">
           <h1>{view.title}</h1>
+          <FollowButton {...follow} />
           <Tabs
             label="Sort"
             items={(["newest", "top", "trending"] as const).map((s) => ({
@@ -104,6 +112,7 @@ export async function authorPage(site: Site, c: Context<AppEnv>): Promise<Respon
       description: `Research papers by ${name}.`,
       path: authorPath(name),
       feeds: feeds.author(name),
+      follow: { kind: "author", value: name },
       empty: `No papers by ${name} in this library. Names are matched in full, without case or accents; try a search instead.`,
     },
     (sort, page) => site.deps.store.listings.byAuthor(name, { sort, page, perPage: LIST_PER_PAGE }),
@@ -128,6 +137,7 @@ export async function categoryPage(site: Site, c: Context<AppEnv>): Promise<Resp
       path: categoryPath(category),
       feeds: feeds.category(category),
       empty: `No papers in ${category} in this library yet.`,
+      follow: { kind: "category", value: category },
     },
     (sort, page) => site.deps.store.listings.byCategory(category, { sort, page, perPage: LIST_PER_PAGE }),
   );

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { describeError, parseCategory, parseIsoDate } from "../../core/index.ts";
 import type { PaperResults } from "../../search/service/index.ts";
 import type { SearchFilters } from "../../store/search/index.ts";
+import { FollowButton, followButton } from "../digests/follow-button.tsx";
 import type { AppEnv } from "../env.ts";
 import { feeds } from "../views/feeds.ts";
 import { Pager, withQuery } from "../views/pager.tsx";
@@ -202,7 +203,22 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
       ? { ...query, q: results.suggestion }
       : query;
   const ids = results.hits.map((h) => h.paper.id);
-  const [activity, extras] = await Promise.all([store.listings.activity(ids), loadListExtras(site, c, ids)]);
+  // "Alert me" saves the words with the category and author filters, in the query language a digest reads.
+  const alertText = [
+    shown.q,
+    shown.cat ? `cat:${shown.cat}` : "",
+    shown.author ? `author:"${shown.author.replace(/"/g, "")}"` : "",
+  ]
+    .filter(Boolean)
+    .join(" ")
+    .trim();
+  const [activity, extras, alert] = await Promise.all([
+    store.listings.activity(ids),
+    loadListExtras(site, c, ids),
+    alertText && alertText.length <= 200
+      ? followButton(store, c, { kind: "search", value: alertText })
+      : null,
+  ]);
   return site.render(c, {
     ...base(shown.q),
     canonicalPath: searchLink(shown, { page: query.page }),
@@ -210,7 +226,10 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
     feeds: shown.q ? feeds.search(shown.q) : [],
     children: (
       <>
-        <h1>{shown.q ? `Results for “${shown.q}”` : "Papers"}</h1>
+        <div class="bar">
+          <h1>{shown.q ? `Results for “${shown.q}”` : "Papers"}</h1>
+          {alert ? <FollowButton {...alert} /> : null}
+        </div>
         <SearchForm query={shown} />
         {results.notes.map((note) => (
           <p class="muted small">{note}</p>

@@ -2,6 +2,8 @@
 // 1. Forms marked data-async (votes, save to library) post in the background and update in place; if that
 //    fails for any reason, the form is submitted the ordinary way.
 // 2. Buttons marked data-copy copy the text of the element they name (e.g. the BibTeX entry).
+// 3. Time zone fields marked data-tz-guess take the browser's zone (digest forms; the server's default is UTC).
+// 4. A digest form shows its weekday only while "Weekly" is chosen.
 (() => {
   document.addEventListener("submit", async (event) => {
     const form = event.target;
@@ -42,5 +44,29 @@
         button.textContent = label;
       }, 1500);
     });
+  }
+
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch {}
+  if (zone) {
+    for (const field of document.querySelectorAll("[data-tz-guess]")) {
+      if (field instanceof HTMLSelectElement) {
+        if ([...field.options].some((o) => o.value === zone)) field.value = zone;
+      } else if (field instanceof HTMLInputElement) {
+        field.value = zone;
+      }
+    }
+  }
+
+  for (const select of document.querySelectorAll("select[data-frequency]")) {
+    const weekly = select.form?.querySelector("[data-weekly]");
+    if (!weekly) continue;
+    const sync = () => {
+      weekly.hidden = select.value !== "weekly";
+    };
+    select.addEventListener("change", sync);
+    sync();
   }
 })();

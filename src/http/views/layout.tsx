@@ -10,7 +10,7 @@ export interface FeedLink {
   format: "rss" | "atom";
 }
 
-export type NavItem = "daily" | "trending" | "search" | "submit" | "library" | "for-you" | "about";
+export type NavItem = "daily" | "trending" | "search" | "submit" | "library" | "for-you" | "digest" | "about";
 
 export interface LayoutProps {
   /** The page's own title; the site name is appended. */
@@ -79,6 +79,13 @@ export function Layout(props: LayoutProps) {
               </NavLink>
               <NavLink href="/submit" item="submit" current={current}>
                 Submit
+              </NavLink>
+              <NavLink
+                href={user ? "/settings/digests" : "/digests/subscribe"}
+                item="digest"
+                current={current}
+              >
+                Get the digest
               </NavLink>
               {user ? (
                 <>

@@ -43,11 +43,11 @@ export function PaperCard(props: PaperCardProps) {
         )}
       </div>
       <div class="body">
-        <h3>
+        <h2>
           <a class="title-link" href={paperPath(paper.id)}>
             {props.highlight ? <Marked pieces={props.highlight.title} /> : <Tex text={paper.title} />}
           </a>
-        </h3>
+        </h2>
         <div class="muted small">{shortAuthors(paper.authors)}</div>
         {props.highlight ? (
           <p class="small">

@@ -99,6 +99,7 @@ export async function composeDigest(store: Store, input: ComposeInput): Promise<
         return {
           kind: "search",
           title: `New for your search “${search.q}”`,
+          since: filters.since,
           items: found.hits.map((h) => ({ paperId: h.paper.id, reason: `Matches “${search.q}”`, terms: [] })),
         };
       }),
@@ -115,6 +116,7 @@ export async function composeDigest(store: Store, input: ComposeInput): Promise<
         return {
           kind: "category",
           title: `New in ${category}`,
+          since: filters.since,
           items: found.hits.map((h) => ({
             paperId: h.paper.id,
             reason: `In ${category}, which you follow`,
@@ -135,6 +137,7 @@ export async function composeDigest(store: Store, input: ComposeInput): Promise<
         return {
           kind: "author",
           title: `New by ${author}`,
+          since: filters.since,
           items: found.hits.map((h) => ({
             paperId: h.paper.id,
             reason: `By ${author}, whom you follow`,
@@ -145,5 +148,5 @@ export async function composeDigest(store: Store, input: ComposeInput): Promise<
     );
   }
   // recommendFor already left out papers suggested before; no other section is held to that rule.
-  return assembleDigest(sections, new Set());
+  return { ...assembleDigest(sections, new Set()), since: filters.since };
 }

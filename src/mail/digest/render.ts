@@ -3,7 +3,12 @@
  * render alike), no script, no image, no remote resource, every interpolated text escaped; and a plain-text
  * part with the same papers and links. Also the headers that make unsubscribing one click (RFC 8058).
  */
-import type { DigestContent, DigestSection, Frequency } from "../../core/digest.ts";
+import {
+  type DigestContent,
+  type DigestSection,
+  type Frequency,
+  isFollowSection,
+} from "../../core/digest.ts";
 import type { Paper } from "../../core/index.ts";
 import { escapeHtml } from "../../core/text/html.ts";
 import type { RenderedMail } from "../message.ts";
@@ -44,16 +49,58 @@ function authorLine(authors: readonly string[]): string {
   return authors.length > 3 ? `${shown} et al.` : shown;
 }
 
-function heading(input: DigestRenderInput): string {
+const DAY_FORMAT = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+/** `2026-08-27` as "27 August 2026". */
+export function longDay(day: string): string {
+  const date = new Date(`${day.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? day : DAY_FORMAT.format(date);
+}
+
+/** The first and last publication day of the papers shown, or null when none has a date. */
+function papersPeriod(sections: readonly DigestSection[], input: DigestRenderInput): [string, string] | null {
+  const days = sections
+    .flatMap((s) => s.items.map((i) => input.papers.get(i.paperId)?.publishedAt?.slice(0, 10)))
+    .filter((d): d is string => d !== undefined)
+    .sort();
+  const first = days[0];
+  const last = days[days.length - 1];
+  return first && last ? [first, last] : null;
+}
+
+/**
+ * The digest's title. It names the period by its key when papers are from that period; when all of them are
+ * older (a library whose newest papers are behind the clock), it names the days the papers are from instead,
+ * so August's papers are never presented as today's.
+ */
+function heading(input: DigestRenderInput, sections: readonly DigestSection[]): string {
+  const kind = input.frequency === "daily" ? "digest" : "weekly digest";
+  const since = input.content.since;
+  const period = papersPeriod(sections, input);
+  if (since && period && period[1] < since) {
+    const [first, last] = period;
+    const days = first === last ? `of ${longDay(first)}` : `from ${longDay(first)} to ${longDay(last)}`;
+    return `Your Paperboy ${kind}: papers ${days}`;
+  }
   return input.frequency === "daily"
     ? `Your Paperboy digest for ${input.periodKey}`
     : `Your Paperboy weekly digest, ${input.periodKey}`;
 }
 
+/** What an empty followed section says. */
+export function nothingNewText(section: DigestSection): string {
+  return `Nothing new since ${longDay(section.since ?? "")}.`;
+}
+
 function visibleSections(input: DigestRenderInput): DigestSection[] {
   return input.content.sections
     .map((s) => ({ ...s, items: s.items.filter((i) => input.papers.has(i.paperId)) }))
-    .filter((s) => s.items.length > 0);
+    .filter((s) => s.items.length > 0 || isFollowSection(s));
 }
 
 function htmlSection(section: DigestSection, input: DigestRenderInput): string {
@@ -74,14 +121,19 @@ function htmlSection(section: DigestSection, input: DigestRenderInput): string {
       `</td></tr>`
     );
   });
+  const title = `<h2 style="font-size:18px;margin:24px 0 4px;color:#1c1917">${escapeHtml(section.title)}</h2>`;
+  if (rows.length === 0) {
+    return `${title}<p style="font-size:14px;color:#57534e;margin:4px 0 0">${escapeHtml(nothingNewText(section))}</p>`;
+  }
   return (
-    `<h2 style="font-size:18px;margin:24px 0 4px;color:#1c1917">${escapeHtml(section.title)}</h2>` +
+    title +
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse">${rows.join("")}</table>`
   );
 }
 
 function textSection(section: DigestSection, input: DigestRenderInput): string {
   const lines = [section.title, "=".repeat(Math.min(72, section.title.length)), ""];
+  if (section.items.length === 0) lines.push(nothingNewText(section), "");
   section.items.forEach((item, i) => {
     const paper = input.papers.get(item.paperId) as Paper;
     lines.push(`${i + 1}. ${oneLine(paper.title)}`);
@@ -99,7 +151,7 @@ function textSection(section: DigestSection, input: DigestRenderInput): string {
 export function renderDigest(input: DigestRenderInput): RenderedDigest {
   const sections = visibleSections(input);
   const count = sections.reduce((n, s) => n + s.items.length, 0);
-  const title = heading(input);
+  const title = heading(input, sections);
   const subject = `${title} (${count} paper${count === 1 ? "" : "s"})`;
   const footerText = `You get this because you subscribed at ${input.siteUrl}.`;
   const html = [

@@ -11,10 +11,22 @@ export const CANDIDATE_DAYS = 14;
 /** Most candidates per corpus (newest first). */
 export const MAX_CANDIDATES = 2_000;
 
-/** Recent papers (published in the last CANDIDATE_DAYS before `now`), newest first. */
+/**
+ * The day the candidates' window ends: today, or the newest stored paper's day when the store is behind the
+ * clock (a library imported once, a sync that stopped), so recommendations still come from its newest papers.
+ */
+export async function candidatesUntil(store: Store, now: Date): Promise<IsoDate> {
+  const today = now.toISOString().slice(0, 10) as IsoDate;
+  const newest = await store.search.filter({ filters: { until: today }, sort: "date", limit: 1 });
+  const day = newest.hits[0]?.paper.publishedAt?.slice(0, 10) as IsoDate | undefined;
+  return day && day < today ? day : today;
+}
+
+/** Recent papers (published in the CANDIDATE_DAYS up to `candidatesUntil`), newest first. */
 export async function recentPapers(store: Store, now: Date, max = MAX_CANDIDATES): Promise<Paper[]> {
-  const since = new Date(now.getTime() - CANDIDATE_DAYS * 86_400_000).toISOString().slice(0, 10) as IsoDate;
-  const until = now.toISOString().slice(0, 10) as IsoDate;
+  const until = await candidatesUntil(store, now);
+  const end = new Date(`${until}T00:00:00Z`);
+  const since = new Date(end.getTime() - CANDIDATE_DAYS * 86_400_000).toISOString().slice(0, 10) as IsoDate;
   const out: Paper[] = [];
   for (let offset = 0; offset < max; offset += 100) {
     const page = await store.search.filter({ filters: { since, until }, sort: "date", offset, limit: 100 });

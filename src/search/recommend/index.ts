@@ -3,7 +3,14 @@
  * (`model.ts`), its candidates (`candidates.ts`) and a reader's signals and list (`reader.ts`). It reads the
  * store and search's text analysis; it never imports the web, mail or jobs.
  */
-export { buildCorpus, CANDIDATE_DAYS, MAX_CANDIDATES, recentPapers, reusedCorpus } from "./candidates.ts";
+export {
+  buildCorpus,
+  CANDIDATE_DAYS,
+  candidatesUntil,
+  MAX_CANDIDATES,
+  recentPapers,
+  reusedCorpus,
+} from "./candidates.ts";
 export {
   DEFAULT_RECOMMEND_PARAMS,
   type Recommendation,

@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import type { DigestContent } from "../../core/digest.ts";
 import type { RepoContext } from "../repo.ts";
+import { type CategoryCount, categoryCounts } from "./categories.ts";
 import {
   claimDeliveries,
   deliveryCounts,
@@ -40,6 +41,7 @@ import type {
   SubscriptionState,
 } from "./types.ts";
 
+export type { CategoryCount } from "./categories.ts";
 export { messageIdLocal } from "./deliveries.ts";
 export { normalizeEmail } from "./subscriptions.ts";
 export * from "./types.ts";
@@ -113,6 +115,9 @@ export interface Digests {
   /** "Not interested". */
   dismiss(userId: string, paperId: string, now?: Date): Promise<void>;
   dismissed(userId: string): Promise<string[]>;
+
+  /** The categories the library's papers are in, with their paper counts, most first (what a digest can follow). */
+  categoryCounts(limit?: number): Promise<CategoryCount[]>;
 }
 
 export function createDigests(ctx: RepoContext): Digests {
@@ -145,5 +150,6 @@ export function createDigests(ctx: RepoContext): Digests {
     suggested: (userId) => suggestedTo(ctx, userId),
     dismiss: (userId, paperId, now) => dismiss(ctx, userId, paperId, at(now).toISOString()),
     dismissed: (userId) => dismissed(ctx, userId),
+    categoryCounts: (limit) => categoryCounts(ctx, limit ?? 200),
   };
 }

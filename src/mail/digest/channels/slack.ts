@@ -45,6 +45,7 @@ export function slackPayload(input: DigestPayload) {
         const why = i.reason ? ` · _${slackEscape(i.reason)}_` : "";
         return `• <${input.paperUrl(p.id)}|${slackEscape(p.title)}>${why}`;
       });
+    if (lines.length === 0 && s.since !== undefined) lines.push(`_Nothing new since ${s.since}._`);
     if (lines.length === 0) continue;
     blocks.push({
       type: "section",

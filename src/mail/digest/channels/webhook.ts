@@ -26,6 +26,8 @@ export function webhookPayload(input: DigestPayload) {
     sections: input.content.sections.map((s) => ({
       kind: s.kind,
       title: s.title,
+      // A followed author, category or search: the day it was looked at from (its papers may be none).
+      ...(s.since !== undefined ? { since: s.since } : {}),
       papers: s.items
         .filter((i) => input.papers.has(i.paperId))
         .map((i) => {
