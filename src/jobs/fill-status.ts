@@ -137,3 +137,10 @@ export function fillStatusOf(
     failures,
   };
 }
+
+/** `Then: arXiv listing of cs.CL, arXiv listing of cs.CV and 9 more`, for activities waiting their turn. */
+export function queuedSummary(waiting: readonly Activity[]): string {
+  const named = waiting.slice(0, 2).map((a) => a.label.replace(/^Fetching /, ""));
+  const more = waiting.length - named.length;
+  return `Then: ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`;
+}

@@ -8,8 +8,12 @@ import type { ServeOptions } from "../commands/serve.ts";
 import { contextFrom } from "../context.ts";
 import { createJobRunner, type JobRunner } from "../job-runner.ts";
 
-/** How long a stop waits for requests in flight and the current job, in all (within a 10 s grace period). */
+/**
+ * How long a stop waits for requests in flight, and for the current job to reach the end of a transaction
+ * (syncs stop between pages; a job still busy is given back to the queue): well inside a 10 s grace period.
+ */
 const DRAIN_MS = 8_000;
+const JOB_DRAIN_MS = 5_000;
 
 export async function runServe(opts: ServeOptions, command: Command): Promise<void> {
   const ctx = contextFrom(command);
@@ -52,7 +56,7 @@ export async function runServe(opts: ServeOptions, command: Command): Promise<vo
       } catch (error) {
         ctx.logger.error("could not enqueue the jobs due on start", { error: (error as Error).message });
       }
-      await started.run(stopping.signal, DRAIN_MS);
+      await started.run(stopping.signal, JOB_DRAIN_MS);
     })();
   }
 
@@ -75,5 +79,5 @@ export async function runServe(opts: ServeOptions, command: Command): Promise<vo
   await opened.close();
   ctx.logger.info("stopped");
   // A job given up on may still wait on a request or a back-off timer: it must not hold the exit up.
-  setTimeout(() => process.exit(process.exitCode ?? 0), 1_000).unref();
+  setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
 }

@@ -90,7 +90,7 @@ function renderFill(fill: FillStatus, now: number): string {
     lines.push("", "In progress:");
     for (const a of fill.activities) {
       const progress = a.progress ? `: ${a.progress.done} of ${a.progress.total} ${a.progress.unit}` : "";
-      lines.push(`  ${a.running ? "" : "waiting: "}${a.label}${progress}`);
+      lines.push(`  ${a.running ? "running" : "queued "}  ${a.label}${progress}`);
     }
   }
   if (fill.failures.length > 0) {

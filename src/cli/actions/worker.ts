@@ -5,9 +5,9 @@ import { createJobRunner } from "../job-runner.ts";
 
 export async function runWorker(opts: WorkerOptions, command: Command): Promise<void> {
   const ctx = contextFrom(command);
+  const controller = new AbortController();
   await ctx.withStore(async (store) => {
     const runner = createJobRunner(ctx.config, store, ctx.logger, { schedule: opts.schedule });
-    const controller = new AbortController();
     const stop = () => controller.abort(new Error("stopping"));
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
@@ -18,7 +18,7 @@ export async function runWorker(opts: WorkerOptions, command: Command): Promise<
           // keep going while jobs are due
         }
       } else {
-        await runner.run(controller.signal);
+        await runner.run(controller.signal, 5_000);
       }
     } finally {
       process.off("SIGINT", stop);
@@ -26,4 +26,6 @@ export async function runWorker(opts: WorkerOptions, command: Command): Promise<
       await runner.close();
     }
   });
+  // A job given up on at a stop may still wait on a request or a back-off timer: it must not hold the exit.
+  if (controller.signal.aborted) setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
 }

@@ -1,4 +1,4 @@
-import type { FillStatus, SourceFailure } from "../../jobs/fill-status.ts";
+import { type FillStatus, queuedSummary, type SourceFailure } from "../../jobs/fill-status.ts";
 
 /** `12:30 UTC` today, or `4 Dec 12:30 UTC` another day. */
 function when(iso: string, now: Date): string {
@@ -25,18 +25,19 @@ function retryText(failure: SourceFailure, now: Date): string {
 export function FillNotice(props: { status: FillStatus; now: Date }) {
   const { activities, failures } = props.status;
   if (activities.length === 0 && failures.length === 0) return null;
+  const running = activities.filter((a) => a.running);
+  const waiting = activities.filter((a) => !a.running);
   return (
     <section class="notice fill-status" aria-live="polite">
       {activities.length > 0 && (
         <ul>
-          {activities.map((a) => (
+          {running.map((a) => (
             <li>
-              {a.running ? "" : "Waiting: "}
               {a.label}
-              {a.progress ? `: ${a.progress.done} of ${a.progress.total} ${a.progress.unit}` : ""}
-              {a.running ? "…" : ""}
+              {a.progress ? `: ${a.progress.done} of ${a.progress.total} ${a.progress.unit}` : ""}…
             </li>
           ))}
+          {waiting.length > 0 && <li class="muted">{queuedSummary(waiting)}</li>}
         </ul>
       )}
       {failures.length > 0 && (
