@@ -47,8 +47,10 @@ export function sourceLabel(source: string): string {
   return source;
 }
 
+const SEARCH_BUILD = "Building the search engine";
+
 function jobLabel(job: Job): string {
-  if (job.kind === REBUILD_SEARCH) return "Building the search engine";
+  if (job.kind === REBUILD_SEARCH) return SEARCH_BUILD;
   const source = sourceOfJob(job);
   return `Fetching ${source ? sourceLabel(source) : job.kind}`;
 }
@@ -88,15 +90,14 @@ export function fillStatusOf(
 ): FillStatus {
   const hf = states.find((s) => s.source === HF_SOURCE);
   const progress: BackfillProgress | null = backfillProgressOf(hf?.cursor ?? null);
-  const nowIso = now.toISOString();
   const activities: Activity[] = [];
   const seen = new Set<string>();
   const ordered = [...pending].sort(
     (a, b) => Number(b.state === "running") - Number(a.state === "running") || a.runAt.localeCompare(b.runAt),
   );
   for (const job of ordered) {
-    const failing = job.state === "queued" && job.lastError !== null;
-    if (failing || (job.state === "queued" && job.runAt > nowIso)) continue;
+    // A queued job that failed before is a retry: it shows with its source's failure instead.
+    if (job.state === "queued" && job.lastError !== null) continue;
     if (sourceOfJob(job) === null && job.kind !== REBUILD_SEARCH) continue;
     const label = jobLabel(job);
     if (seen.has(label)) continue;
@@ -138,9 +139,14 @@ export function fillStatusOf(
   };
 }
 
-/** `Then: arXiv listing of cs.CL, arXiv listing of cs.CV and 9 more`, for activities waiting their turn. */
-export function queuedSummary(waiting: readonly Activity[]): string {
-  const named = waiting.slice(0, 2).map((a) => a.label.replace(/^Fetching /, ""));
+/**
+ * `Then: arXiv listing of cs.CL, the search engine build and 9 more.` for activities waiting their turn
+ * (`Queued:` when nothing runs yet).
+ */
+export function queuedSummary(waiting: readonly Activity[], afterRunning: boolean): string {
+  const named = waiting
+    .slice(0, 2)
+    .map((a) => (a.label === SEARCH_BUILD ? "the search engine build" : a.label.replace(/^Fetching /, "")));
   const more = waiting.length - named.length;
-  return `Then: ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`;
+  return `${afterRunning ? "Then" : "Queued"}: ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""}.`;
 }

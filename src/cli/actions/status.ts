@@ -55,7 +55,9 @@ function render(
 ): string {
   const lines = [`Store: ${where}`, ""];
   if (sources.length === 0) {
-    lines.push("No source has been synced yet. Try: paperboy sync hf, or start the worker: paperboy worker");
+    lines.push(
+      "No source has been synced yet. `npm start` (or `paperboy worker`) fills the store; or try: paperboy sync hf",
+    );
   } else {
     lines.push("Sources:");
     const width = Math.max(...sources.map((s) => s.source.length));

@@ -37,7 +37,7 @@ export function FillNotice(props: { status: FillStatus; now: Date }) {
               {a.progress ? `: ${a.progress.done} of ${a.progress.total} ${a.progress.unit}` : ""}…
             </li>
           ))}
-          {waiting.length > 0 && <li class="muted">{queuedSummary(waiting)}</li>}
+          {waiting.length > 0 && <li class="muted">{queuedSummary(waiting, running.length > 0)}</li>}
         </ul>
       )}
       {failures.length > 0 && (
