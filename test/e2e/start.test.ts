@@ -25,10 +25,10 @@ interface Started {
 }
 
 /** `paperboy serve --port 0` with nothing but a data folder and the source URLs set. */
-function startServe(env: Record<string, string>): Promise<Started> {
+function startServe(env: Record<string, string>, flags: string[] = []): Promise<Started> {
   const child = spawn(
     process.execPath,
-    [resolve(repoRoot, "bin", "paperboy.js"), "serve", "--port", "0", "--host", "127.0.0.1"],
+    [resolve(repoRoot, "bin", "paperboy.js"), "serve", "--port", "0", "--host", "127.0.0.1", ...flags],
     {
       cwd: repoRoot,
       env: { ...process.env, PAPERBOY_LOG_LEVEL: "info", PAPERBOY_SMTP_URL: "", PAPERBOY_SECRET: "", ...env },
@@ -115,6 +115,32 @@ describe("npm start on a fresh data folder", () => {
     assert.equal(stopped.code, 0, log());
     assert.ok(stopped.ms < 10_000, `SIGTERM took ${stopped.ms} ms`);
     assert.match(log(), /stopped/);
+  });
+
+  test("a replica started with --no-worker serves only; PAPERBOY_WORKER=off does the same", async () => {
+    for (const [flags, extra] of [
+      [["--no-worker"], {}],
+      [[], { PAPERBOY_WORKER: "off" }],
+    ] as const) {
+      const before = hf.requests.length;
+      const env = {
+        ...testEnv({ hf: hf.url }),
+        PAPERBOY_DATA_DIR: join(dir, `replica-${flags.length}`),
+        ...extra,
+      };
+      const { child, url, log } = await startServe(env, [...flags]);
+      try {
+        assert.match(log(), /worker=off/);
+        const home = await fetch(`${url}/`);
+        assert.match(await home.text(), /No papers yet/);
+        assert.equal(home.headers.get("Refresh"), null);
+        const status = await runCli(["status"], env);
+        assert.match(status.stdout, /Jobs: 0 queued, 0 running/);
+        assert.equal(hf.requests.length, before, "no job ran");
+      } finally {
+        assert.equal((await terminate(child)).code, 0);
+      }
+    }
   });
 
   test("offline, the home page and `paperboy status` name the failed source, the reason and the retry", async () => {
