@@ -44,6 +44,7 @@ export function sourceLabel(source: string): string {
   if (source.startsWith("arxiv-api"))
     return `arXiv API${source.includes(":") ? ` (${source.split(":")[1]})` : ""}`;
   if (source === "search-engine") return "search engine build";
+  if (source === "arxiv-categories") return "arXiv categories of Hugging Face papers";
   return source;
 }
 

@@ -22,6 +22,8 @@ export function sourceOfJob(job: Pick<NewJob, "kind" | "payload">): string | nul
       return oaiSource(typeof p.set === "string" ? p.set : null);
     case "refresh-stars":
       return STARS_SOURCE;
+    case "sync-arxiv-categories":
+      return "arxiv-categories";
     default:
       return null;
   }
@@ -54,10 +56,13 @@ export interface PlannedJob extends NewJob {
   retryKey?: string;
 }
 
-/** Earlier runs first: the papers people see, then the listings, the search engine, then the rest. */
+/**
+ * Earlier runs first: the papers people see, then the listings (and the categories of the papers the backfill
+ * brought), the search engine, then the rest.
+ */
 function priority(job: NewJob): number {
   if (job.kind === BACKFILL_HF) return 0;
-  if (job.kind === "sync-arxiv-listing") return 1;
+  if (job.kind === "sync-arxiv-listing" || job.kind === "sync-arxiv-categories") return 1;
   if (job.kind === REBUILD_SEARCH) return 2;
   return sourceOfJob(job) === null ? 4 : 3;
 }
