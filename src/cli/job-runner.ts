@@ -85,7 +85,7 @@ export function createJobRunner(
       const planned = await runStartup(store, {
         schedules,
         now: new Date(systemClock.now()),
-        backfillDays: config.worker.backfillDays,
+        backfillDays: config.start.backfillDays,
         categories: config.sources.categories,
       });
       if (planned.length > 0) logger.info("enqueued on start", { jobs: planned.join(", ") });

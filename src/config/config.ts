@@ -26,8 +26,12 @@ export interface WorkerConfig {
   schedules: { hf: string | null; arxiv: string | null; stars: string | null };
   /** A source failing for longer than this is flagged in `paperboy status`. */
   flagFailingAfterMs: number;
+}
+
+/** What `npm start` does besides serving pages. */
+export interface StartConfig {
   /** `paperboy serve` runs the worker in its own process too (off for web replicas beside a worker). */
-  inServe: boolean;
+  workerInServe: boolean;
   /** On a first run, how many of the latest Hugging Face daily lists to fetch (0: none). */
   backfillDays: number;
 }
@@ -114,6 +118,7 @@ export interface Config {
   logLevel: LogLevel;
   sources: SourcesConfig;
   worker: WorkerConfig;
+  start: StartConfig;
   security: SecurityConfig;
 }
 
@@ -362,9 +367,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
         stars: c.PAPERBOY_SCHEDULE_STARS,
       },
       flagFailingAfterMs: c.PAPERBOY_FLAG_FAILING_AFTER,
-      inServe: c.PAPERBOY_WORKER === "on",
-      backfillDays: c.PAPERBOY_BACKFILL_DAYS,
     },
+    start: { workerInServe: c.PAPERBOY_WORKER === "on", backfillDays: c.PAPERBOY_BACKFILL_DAYS },
     security: {
       trustedProxies: c.PAPERBOY_TRUSTED_PROXIES,
       devOutbox: c.PAPERBOY_DEV_OUTBOX === "true",

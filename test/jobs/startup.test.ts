@@ -59,7 +59,7 @@ describe("what a start enqueues", () => {
 
   test("the backfill size comes from the configuration, and 0 turns it off", () => {
     const now = new Date("2026-03-02T10:44:00Z");
-    assert.equal(loadConfig({ PAPERBOY_BACKFILL_DAYS: "3" }).worker.backfillDays, 3);
+    assert.equal(loadConfig({ PAPERBOY_BACKFILL_DAYS: "3" }).start.backfillDays, 3);
     const three = planStartup({ ...options(now), backfillDays: 3, states: [], pending: [] });
     assert.deepEqual(three[0]?.payload, { days: 3 });
     const none = planStartup({ ...options(now), backfillDays: 0, states: [], pending: [] });

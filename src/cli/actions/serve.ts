@@ -24,7 +24,7 @@ export async function runServe(opts: ServeOptions, command: Command): Promise<vo
     ...ctx.config,
     web: { ...ctx.config.web, port, host: opts.host ?? ctx.config.web.host, baseUrl },
   };
-  const withWorker = opts.worker && config.worker.inServe;
+  const withWorker = opts.worker && config.start.workerInServe;
   // One set of clients for the site's submissions and the worker's syncs: one arXiv rate limit per process.
   const clients = createSourceClients(config.sources, systemClock, ctx.logger);
   const opened = await openAppDeps(config, ctx.logger, { clients });
