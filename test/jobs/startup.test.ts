@@ -60,6 +60,26 @@ describe("what a start enqueues", () => {
   test("the backfill size comes from the configuration, and 0 turns it off", () => {
     const now = new Date("2026-03-02T10:44:00Z");
     assert.equal(loadConfig({ PAPERBOY_BACKFILL_DAYS: "3" }).start.backfillDays, 3);
+    assert.match(
+      (() => {
+        try {
+          loadConfig({ PAPERBOY_BACKFILL_DAYS: "many" });
+          return "";
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })(),
+      /PAPERBOY_BACKFILL_DAYS \(got "many"\)/,
+    );
+    // The store lives in the data folder unless PAPERBOY_DB says otherwise.
+    assert.deepEqual(loadConfig({ PAPERBOY_DATA_DIR: "/srv/paperboy/" }).db, {
+      kind: "sqlite",
+      path: "/srv/paperboy/paperboy.db",
+    });
+    assert.deepEqual(loadConfig({ PAPERBOY_DATA_DIR: "/srv/paperboy", PAPERBOY_DB: "/elsewhere.db" }).db, {
+      kind: "sqlite",
+      path: "/elsewhere.db",
+    });
     const three = planStartup({ ...options(now), backfillDays: 3, states: [], pending: [] });
     assert.deepEqual(three[0]?.payload, { days: 3 });
     const none = planStartup({ ...options(now), backfillDays: 0, states: [], pending: [] });
