@@ -16,6 +16,7 @@ import { runStartup } from "../jobs/startup.ts";
 import { Worker } from "../jobs/worker.ts";
 import type { Logger } from "../log.ts";
 import { createMailer } from "../mail/index.ts";
+import type { Mailer } from "../mail/mailer.ts";
 import { systemClock } from "../net/clock.ts";
 import type { Store } from "../store/store.ts";
 
@@ -24,6 +25,8 @@ export interface JobRunnerOptions {
   schedule: boolean;
   /** Source clients to share with the rest of the process (one arXiv rate limit); made here when absent. */
   clients?: SourceClients;
+  /** The process's mailer (its owner closes it); one is made here, and closed by `close()`, when absent. */
+  mailer?: Mailer;
 }
 
 /** The durable worker as `paperboy worker` and `paperboy serve` run it, with what it holds open. */
@@ -47,7 +50,7 @@ export function createJobRunner(
   options: JobRunnerOptions,
 ): JobRunner {
   const clients = options.clients ?? createSourceClients(config.sources, systemClock, logger);
-  const mailer = createMailer(config, logger);
+  const mailer = options.mailer ?? createMailer(config, logger);
   const schedules = options.schedule
     ? [
         ...syncSchedules(config.worker, config.sources.categories),
@@ -91,6 +94,8 @@ export function createJobRunner(
       if (planned.length > 0) logger.info("enqueued on start", { jobs: planned.join(", ") });
     },
     run: (signal, drainMs) => worker.run(signal, drainMs),
-    close: () => mailer.close(),
+    close: async () => {
+      if (!options.mailer) await mailer.close();
+    },
   };
 }

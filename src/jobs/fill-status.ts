@@ -58,7 +58,8 @@ function jobLabel(job: Job): string {
 
 /** The schedule (cron) that syncs a source again, from the worker's configuration. */
 function cronOf(source: string, schedules: WorkerConfig["schedules"]): string | null {
-  if (source === HF_SOURCE) return schedules.hf;
+  // The categories of Hugging Face's papers are looked up after each Hugging Face sync.
+  if (source === HF_SOURCE || source === "arxiv-categories") return schedules.hf;
   if (source === STARS_SOURCE) return schedules.stars;
   if (source.startsWith("arxiv-rss:") || source.startsWith("arxiv-oai")) return schedules.arxiv;
   return null;

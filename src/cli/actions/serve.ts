@@ -48,7 +48,11 @@ export async function runServe(opts: ServeOptions, command: Command): Promise<vo
   let runner: JobRunner | null = null;
   let working: Promise<void> = Promise.resolve();
   if (withWorker) {
-    runner = createJobRunner(config, opened.deps.store, ctx.logger, { schedule: true, clients });
+    runner = createJobRunner(config, opened.deps.store, ctx.logger, {
+      schedule: true,
+      clients,
+      mailer: opened.deps.mailer,
+    });
     const started = runner;
     working = (async () => {
       try {
