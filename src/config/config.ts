@@ -28,6 +28,14 @@ export interface WorkerConfig {
   flagFailingAfterMs: number;
 }
 
+/** What `npm start` does besides serving pages. */
+export interface StartConfig {
+  /** `paperboy serve` runs the worker in its own process too (off for web replicas beside a worker). */
+  workerInServe: boolean;
+  /** On a first run, how many of the latest Hugging Face daily lists to fetch (0: none). */
+  backfillDays: number;
+}
+
 /** The web server (`paperboy serve`, `npm start`). */
 export interface WebConfig {
   port: number;
@@ -110,6 +118,7 @@ export interface Config {
   logLevel: LogLevel;
   sources: SourcesConfig;
   worker: WorkerConfig;
+  start: StartConfig;
   security: SecurityConfig;
 }
 
@@ -119,7 +128,8 @@ export interface ConfigOverrides {
   logLevel?: string | undefined;
 }
 
-export const DEFAULT_DB_PATH = "./data/paperboy.db";
+/** The default data folder; the SQLite store is `<dataDir>/paperboy.db` unless PAPERBOY_DB says otherwise. */
+export const DEFAULT_DATA_DIR = "./data";
 
 const databaseSchema = z
   .string()
@@ -223,7 +233,9 @@ const configSchema = z
     PAPERBOY_SCHEDULE_ARXIV: schedule("0 2 * * *"),
     PAPERBOY_SCHEDULE_STARS: schedule("0 4 * * *"),
     PAPERBOY_FLAG_FAILING_AFTER: duration("6h"),
-    PAPERBOY_DATA_DIR: z.string().trim().min(1).default("./data"),
+    PAPERBOY_WORKER: z.enum(["on", "off"]).default("on"),
+    PAPERBOY_BACKFILL_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+    PAPERBOY_DATA_DIR: z.string().trim().min(1).default(DEFAULT_DATA_DIR),
     PAPERBOY_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     PAPERBOY_HOST: z.string().trim().min(1).default("127.0.0.1"),
     PAPERBOY_BASE_URL: z
@@ -299,7 +311,8 @@ const ENV_KEYS = Object.keys(configSchema.shape) as (keyof typeof configSchema.s
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
   const input: Record<string, string | undefined> = {};
   for (const key of ENV_KEYS) input[key] = env[key] === "" && key !== "PAPERBOY_DB" ? undefined : env[key];
-  input.PAPERBOY_DB = overrides.db ?? env.PAPERBOY_DB ?? DEFAULT_DB_PATH;
+  const dataDir = env.PAPERBOY_DATA_DIR?.trim() || DEFAULT_DATA_DIR;
+  input.PAPERBOY_DB = overrides.db ?? env.PAPERBOY_DB ?? `${dataDir.replace(/\/+$/, "")}/paperboy.db`;
   input.PAPERBOY_LOG_LEVEL = overrides.logLevel ?? env.PAPERBOY_LOG_LEVEL ?? undefined;
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
@@ -355,6 +368,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
       },
       flagFailingAfterMs: c.PAPERBOY_FLAG_FAILING_AFTER,
     },
+    start: { workerInServe: c.PAPERBOY_WORKER === "on", backfillDays: c.PAPERBOY_BACKFILL_DAYS },
     security: {
       trustedProxies: c.PAPERBOY_TRUSTED_PROXIES,
       devOutbox: c.PAPERBOY_DEV_OUTBOX === "true",

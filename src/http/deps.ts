@@ -1,5 +1,5 @@
 import type { Config } from "../config/config.ts";
-import { createSourceClients } from "../jobs/clients.ts";
+import { createSourceClients, type SourceClients } from "../jobs/clients.ts";
 import type { Logger } from "../log.ts";
 import { createMailer } from "../mail/index.ts";
 import { systemClock } from "../net/clock.ts";
@@ -17,9 +17,14 @@ export interface OpenedDeps {
 /**
  * Builds everything the web app needs from the configuration, the way `paperboy serve` runs it: opens (and
  * migrates) the store, the search service on `<dataDir>/search/`, the mailer (SMTP or the dev outbox), the
- * arXiv client for submissions (sharing arXiv's rate limit with nothing else in this process), and the secret.
+ * arXiv client for submissions (from `options.clients` when the process shares them with its worker, so one
+ * arXiv rate limit holds), and the secret.
  */
-export async function openAppDeps(config: Config, logger: Logger): Promise<OpenedDeps> {
+export async function openAppDeps(
+  config: Config,
+  logger: Logger,
+  options: { clients?: SourceClients } = {},
+): Promise<OpenedDeps> {
   const store = await openStore(config.db, { logger });
   try {
     const mailer = createMailer(config, logger);
@@ -35,7 +40,7 @@ export async function openAppDeps(config: Config, logger: Logger): Promise<Opene
       }),
       mailer,
       logger,
-      arxiv: createSourceClients(config.sources, systemClock, logger).arxivApi,
+      arxiv: (options.clients ?? createSourceClients(config.sources, systemClock, logger)).arxivApi,
       secret: loadSecret(config),
       now: () => new Date(),
     };

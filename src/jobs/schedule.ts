@@ -27,7 +27,7 @@ export async function enqueueDueJobs(
     const slot = latestSlot(schedule.cron, now);
     if (!slot || seen.get(schedule.name) === slot.toISOString()) continue;
     for (const job of schedule.jobs(slot)) {
-      const dedupeKey = `${schedule.name}@${slot.toISOString()}:${job.kind}:${stableJson(job.payload ?? {})}`;
+      const dedupeKey = slotDedupeKey(schedule.name, slot, job);
       const result = await store.enqueueJob({
         ...job,
         runAt: job.runAt ?? (slot.toISOString() as never),
@@ -38,6 +38,11 @@ export async function enqueueDueJobs(
     seen.set(schedule.name, slot.toISOString());
   }
   return created;
+}
+
+/** The key that makes a slot's job one job, whoever enqueues it. */
+export function slotDedupeKey(schedule: string, slot: Date, job: Pick<NewJob, "kind" | "payload">): string {
+  return `${schedule}@${slot.toISOString()}:${job.kind}:${stableJson(job.payload ?? {})}`;
 }
 
 /** The last time at or before `now` that the cron expression names, in UTC. */

@@ -10,7 +10,7 @@ import {
 
 export const HF_SOURCE = "hf-daily";
 
-function addDays(day: IsoDate, days: number): IsoDate {
+export function addDays(day: IsoDate, days: number): IsoDate {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10) as IsoDate;

@@ -61,8 +61,12 @@ export class Worker {
     return toTimestamp(new Date(this.clock.now()));
   }
 
-  /** Enqueues due scheduled jobs, then claims and runs one job. Returns it, or null when none was due. */
-  async runOnce(shutdown?: AbortSignal): Promise<Job | null> {
+  /**
+   * Enqueues due scheduled jobs, then claims and runs one job. Returns it, or null when none was due. When
+   * `shutdown` aborts, the job is told to stop (syncs stop between their transactions); one that has not
+   * stopped `drainMs` later, or that stopped because of the shutdown, is given back to the queue unfinished.
+   */
+  async runOnce(shutdown?: AbortSignal, drainMs = 8_000): Promise<Job | null> {
     const { store } = this.options;
     if (this.options.schedules?.length) {
       await enqueueDueJobs(store, this.options.schedules, new Date(this.clock.now()), this.enqueuedSlots);
@@ -78,8 +82,17 @@ export class Worker {
     }
 
     const controller = new AbortController();
-    const onShutdown = () => controller.abort(new Error("the worker is shutting down"));
-    shutdown?.addEventListener("abort", onShutdown, { once: true });
+    let drainTimer: NodeJS.Timeout | undefined;
+    let stopDraining = () => {};
+    const drained = new Promise<"drained">((resolve) => {
+      stopDraining = () => resolve("drained");
+    });
+    const onShutdown = () => {
+      controller.abort(new Error("the worker is shutting down"));
+      drainTimer = setTimeout(stopDraining, drainMs);
+    };
+    if (shutdown?.aborted) onShutdown();
+    else shutdown?.addEventListener("abort", onShutdown, { once: true });
     const heartbeat = setInterval(
       () => {
         store.renewJobLease(job.id, this.workerId, this.leaseMs, this.now()).then(
@@ -95,24 +108,41 @@ export class Worker {
 
     const started = this.clock.now();
     this.logger.info("job started", { job: job.id, kind: job.kind, attempt: job.attempts });
+    const running = handler(job, { signal: controller.signal, logger: this.logger }).then(
+      () => ({ ok: true as const }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
     try {
-      await handler(job, { signal: controller.signal, logger: this.logger });
-      await store.finishJob(job.id, this.workerId, { ok: true }, this.now());
-      this.logger.info("job succeeded", { job: job.id, kind: job.kind, ms: this.clock.now() - started });
-    } catch (error) {
-      const message = describeError(error);
-      const retry = job.attempts < job.maxAttempts && !controller.signal.aborted;
-      const retryAt = retry
-        ? toTimestamp(
-            new Date(
-              this.clock.now() + retryDelayMs(job.attempts, this.options.backoff ?? DEFAULT_JOB_BACKOFF),
-            ),
-          )
-        : null;
-      if (controller.signal.aborted) {
-        // Lost the lease or shutting down: leave the job to whoever holds it, or to the lease's expiry.
-        this.logger.warn("job interrupted", { job: job.id, kind: job.kind, reason: message });
+      const result = await Promise.race([running, drained]);
+      const stopping = shutdown?.aborted === true;
+      if (result === "drained" || (stopping && !result.ok)) {
+        // Shutting down: the job did not finish. Give it back, due at once, for the next start.
+        const released = await store.releaseJob(job.id, this.workerId, this.now());
+        this.logger.warn("job left for the next start", {
+          job: job.id,
+          kind: job.kind,
+          released: released ? "yes" : "no",
+        });
+      } else if (result.ok) {
+        await store.finishJob(job.id, this.workerId, { ok: true }, this.now());
+        this.logger.info("job succeeded", { job: job.id, kind: job.kind, ms: this.clock.now() - started });
+      } else if (controller.signal.aborted) {
+        // Lost the lease: leave the job to whoever holds it, or to the lease's expiry.
+        this.logger.warn("job interrupted", {
+          job: job.id,
+          kind: job.kind,
+          reason: describeError(result.error),
+        });
       } else {
+        const message = describeError(result.error);
+        const retryAt =
+          job.attempts < job.maxAttempts
+            ? toTimestamp(
+                new Date(
+                  this.clock.now() + retryDelayMs(job.attempts, this.options.backoff ?? DEFAULT_JOB_BACKOFF),
+                ),
+              )
+            : null;
         await store.finishJob(job.id, this.workerId, { ok: false, error: message, retryAt }, this.now());
         this.logger.warn(retryAt ? "job failed, will retry" : "job failed for good", {
           job: job.id,
@@ -124,18 +154,22 @@ export class Worker {
       }
     } finally {
       clearInterval(heartbeat);
+      clearTimeout(drainTimer);
       shutdown?.removeEventListener("abort", onShutdown);
     }
     return job;
   }
 
-  /** Runs jobs until `signal` is aborted, sleeping `pollMs` whenever nothing is due. */
-  async run(signal: AbortSignal): Promise<void> {
+  /**
+   * Runs jobs until `signal` is aborted, sleeping `pollMs` whenever nothing is due. On abort the current job
+   * gets `drainMs` to stop (see `runOnce`).
+   */
+  async run(signal: AbortSignal, drainMs?: number): Promise<void> {
     this.logger.info("worker started", { worker: this.workerId });
     while (!signal.aborted) {
       let ran: Job | null = null;
       try {
-        ran = await this.runOnce(signal);
+        ran = await this.runOnce(signal, drainMs);
       } catch (error) {
         this.logger.error("worker loop error", { error: describeError(error) });
       }

@@ -179,3 +179,30 @@ export async function finishJob(
         .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/**
+ * Gives a running job back to the queue, due at once, without counting the attempt it was in: the worker
+ * holding it is shutting down. Only that worker may release it; returns false otherwise.
+ */
+export async function releaseJob(
+  db: Kysely<Database>,
+  id: string,
+  workerId: string,
+  now: IsoTimestamp,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("jobs")
+    .set((eb) => ({
+      state: "queued",
+      attempts: eb("attempts", "-", 1),
+      run_at: now,
+      locked_by: null,
+      locked_until: null,
+      updated_at: now,
+    }))
+    .where("id", "=", id)
+    .where("locked_by", "=", workerId)
+    .where("state", "=", "running")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -15,7 +15,15 @@ import { type Accounts, createAccounts } from "./accounts/index.ts";
 import { type Community, createCommunity } from "./community/index.ts";
 import { createDigests, type Digests } from "./digests/index.ts";
 import { BatchWriter, emptyResult, isEmpty } from "./ingest.ts";
-import { claimNextJob, finishJob, insertJob, type JobOutcome, renewLease, rowToJob } from "./jobs.ts";
+import {
+  claimNextJob,
+  finishJob,
+  insertJob,
+  type JobOutcome,
+  releaseJob,
+  renewLease,
+  rowToJob,
+} from "./jobs.ts";
 import { createListings, type Listings } from "./listings/index.ts";
 import { dropDeferrableIndexes, ensureLookupIndexes, migrationProvider } from "./migrations.ts";
 import type { RepoContext } from "./repo.ts";
@@ -259,6 +267,10 @@ export class KyselyStore implements Store {
     now = toTimestamp(new Date()),
   ): Promise<boolean> {
     return finishJob(this.db, id, workerId, outcome, now);
+  }
+
+  releaseJob(id: string, workerId: string, now = toTimestamp(new Date())): Promise<boolean> {
+    return releaseJob(this.db, id, workerId, now);
   }
 
   async getJob(id: string): Promise<Job | null> {

@@ -136,6 +136,8 @@ export interface Store {
   ): Promise<Job | null>;
   renewJobLease(id: string, workerId: string, leaseMs: number, now?: IsoTimestamp): Promise<boolean>;
   finishJob(id: string, workerId: string, outcome: JobOutcome, now?: IsoTimestamp): Promise<boolean>;
+  /** Puts a running job back in the queue, due now, its attempt not counted (its worker is stopping). */
+  releaseJob(id: string, workerId: string, now?: IsoTimestamp): Promise<boolean>;
   getJob(id: string): Promise<Job | null>;
   listJobs(filter?: { states?: readonly JobState[]; limit?: number }): Promise<Job[]>;
   jobCounts(): Promise<Record<JobState, number>>;

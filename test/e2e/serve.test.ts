@@ -24,6 +24,7 @@ function startServe(dir: string): Promise<{ child: Child; url: string; log: () =
         PAPERBOY_LOG_LEVEL: "info",
         PAPERBOY_SMTP_URL: "",
         PAPERBOY_SECRET: "",
+        PAPERBOY_WORKER: "off",
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

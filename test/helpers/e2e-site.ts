@@ -85,6 +85,7 @@ export async function startE2eSite(options: E2eSiteOptions): Promise<E2eSite> {
     PAPERBOY_BASE_URL: "",
     PAPERBOY_OPEN_SIGNUP: "true",
     PAPERBOY_DEV_OUTBOX: "true",
+    PAPERBOY_WORKER: "off",
   };
   const operator = { email: "operator@example.org", password: "keeps-the-lights-on-2024" };
   let child: Child | null = null;

@@ -94,6 +94,41 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       assert.equal((await store.jobCounts()).queued, 1);
       await store.close();
     });
+
+    test("a shutdown lets the job stop, or gives it back unfinished, its attempt not counted", async () => {
+      const store = await freshStore(kind);
+      const writes: string[] = [];
+      const handlers: Record<string, JobHandler> = {
+        // Stops between its transactions when told to.
+        polite: async (_job, { signal }) => {
+          for (let page = 0; !signal.aborted; page++) {
+            writes.push(`page ${page}`);
+            await new Promise((r) => setTimeout(r, 5));
+          }
+          throw signal.reason;
+        },
+        // Ignores the signal (a request that does not end).
+        stuck: () => new Promise(() => {}),
+      };
+      const worker = new Worker({ store, handlers });
+      for (const kind of ["polite", "stuck"]) {
+        const { id } = await store.enqueueJob({ kind });
+        const shutdown = new AbortController();
+        const running = worker.runOnce(shutdown.signal, 100);
+        await new Promise((r) => setTimeout(r, 30));
+        shutdown.abort(new Error("SIGTERM"));
+        assert.equal((await running)?.id, id);
+        const job = await store.getJob(id);
+        assert.equal(job?.state, "queued", kind);
+        assert.equal(job?.attempts, 0, kind);
+        assert.equal(job?.lockedBy, null, kind);
+        assert.equal(job?.lastError, null, kind);
+        // The next start takes it at once.
+        assert.equal((await new Worker({ store, handlers: { [kind]: async () => {} } }).runOnce())?.id, id);
+      }
+      assert.ok(writes.length > 0);
+      await store.close();
+    });
   });
 }
 

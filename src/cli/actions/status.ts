@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { describeDatabase } from "../../config/config.ts";
 import { assessFreshness, type Freshness } from "../../core/index.ts";
+import { type FillStatus, readFillStatus } from "../../jobs/fill-status.ts";
 import type { StatusOptions } from "../commands/status.ts";
 import { contextFrom } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
@@ -9,20 +10,34 @@ import { formatDuration } from "../format.ts";
 export async function runStatus(opts: StatusOptions, command: Command): Promise<void> {
   const ctx = contextFrom(command);
   const now = Date.now();
-  const { sources, jobs, failed } = await ctx.withStore(async (store) => ({
+  const { sources, jobs, failed, fill } = await ctx.withStore(async (store) => ({
     sources: (await store.listSourceStates()).map((s) =>
       assessFreshness(s, now, ctx.config.worker.flagFailingAfterMs),
     ),
     jobs: await store.jobCounts(),
     failed: await store.listJobs({ states: ["failed"], limit: 10 }),
+    fill: await readFillStatus(store, new Date(now), ctx.config.worker.schedules),
   }));
   const flagged = sources.filter((s) => s.flagged);
   if (opts.json) {
     ctx.stdout.write(
-      `${JSON.stringify({ sources, jobs, failedJobs: failed, flagged: flagged.length }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          sources,
+          jobs,
+          failedJobs: failed,
+          flagged: flagged.length,
+          activities: fill.activities,
+          failures: fill.failures,
+        },
+        null,
+        2,
+      )}\n`,
     );
   } else {
-    ctx.stdout.write(render(describeDatabase(ctx.config.db), sources, jobs, failed, now));
+    ctx.stdout.write(
+      render(describeDatabase(ctx.config.db), sources, jobs, failed, now) + renderFill(fill, now),
+    );
   }
   if (opts.check && flagged.length > 0) process.exitCode = EXIT.partial;
 }
@@ -40,7 +55,9 @@ function render(
 ): string {
   const lines = [`Store: ${where}`, ""];
   if (sources.length === 0) {
-    lines.push("No source has been synced yet. Try: paperboy sync hf, or start the worker: paperboy worker");
+    lines.push(
+      "No source has been synced yet. `npm start` (or `paperboy worker`) fills the store; or try: paperboy sync hf",
+    );
   } else {
     lines.push("Sources:");
     const width = Math.max(...sources.map((s) => s.source.length));
@@ -66,4 +83,29 @@ function render(
   for (const j of failed)
     lines.push(`  failed ${j.kind} (${j.id}) after ${j.attempts} attempts: ${j.lastError ?? "?"}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** What is being fetched, how far it got, and each failing source with the reason and the next try. */
+function renderFill(fill: FillStatus, now: number): string {
+  const lines: string[] = [];
+  if (fill.activities.length > 0) {
+    lines.push("", "In progress:");
+    for (const a of fill.activities) {
+      const progress = a.progress ? `: ${a.progress.done} of ${a.progress.total} ${a.progress.unit}` : "";
+      lines.push(`  ${a.running ? "running" : "queued "}  ${a.label}${progress}`);
+    }
+  }
+  if (fill.failures.length > 0) {
+    lines.push("", "Failing sources:");
+    for (const f of fill.failures) {
+      const retry =
+        f.retry === "now"
+          ? "retrying now"
+          : f.retry === null
+            ? "no retry planned"
+            : `next try ${f.retry} (in ${formatDuration(Math.max(0, Date.parse(f.retry) - now) / 1000)})`;
+      lines.push(`  ${f.label} (${f.source}): ${f.reason.summary}; ${retry}`);
+    }
+  }
+  return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }

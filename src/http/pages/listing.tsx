@@ -1,11 +1,13 @@
 import type { Context } from "hono";
 import { isPaperboyError } from "../../core/index.ts";
+import { readFillStatus } from "../../jobs/fill-status.ts";
 import type { ListedPaper, PeriodKind, PeriodListing } from "../../store/listings/index.ts";
 import { parsePeriodKey } from "../../store/listings/index.ts";
 import { keyOf } from "../../store/listings/periods.ts";
 import type { AppEnv } from "../env.ts";
 import { EmptyStore, NoDailyLists } from "../views/empty-store.tsx";
 import { feeds } from "../views/feeds.ts";
+import { FillNotice } from "../views/fill-status.tsx";
 import { formatDay, formatMonth, formatWeek } from "../views/format.ts";
 import { Pager, Tabs, withQuery } from "../views/pager.tsx";
 import { PaperCard } from "../views/paper-card.tsx";
@@ -72,6 +74,12 @@ export async function periodPage(
     throw error;
   }
   const isHome = key === null;
+  const now = site.deps.now();
+  const fill = isHome ? await readFillStatus(store, now, site.deps.config.worker.schedules) : null;
+  // While the store fills, the home page reloads itself as days land.
+  if (fill && (fill.backfilling || (listing.total === 0 && fill.activities.length > 0)))
+    c.header("Refresh", "10");
+  const notice = fill ? <FillNotice status={fill} now={now} /> : null;
   if (isHome && listing.total === 0 && (await store.listings.latestDay()) === null) {
     const papers = (await store.stats()).papers;
     return site.render(c, {
@@ -79,7 +87,12 @@ export async function periodPage(
       description: "Paperboy: follow new research papers.",
       canonicalPath: "/",
       current: "daily",
-      children: papers === 0 ? <EmptyStore /> : <NoDailyLists papers={papers} />,
+      children: (
+        <>
+          {notice}
+          {papers === 0 ? <EmptyStore /> : <NoDailyLists papers={papers} />}
+        </>
+      ),
     });
   }
 
@@ -113,6 +126,7 @@ export async function periodPage(
     feeds: feeds.daily(),
     children: (
       <>
+        {notice}
         <div class="bar">
           <h1>{title}</h1>
           <Tabs

@@ -26,8 +26,10 @@ export function EmptyStore() {
       </pre>
       <h2>Keep it up to date</h2>
       <p>
-        Run the worker beside the web server; it syncs on a schedule (<code>PAPERBOY_SCHEDULE_HF</code>,{" "}
-        <code>PAPERBOY_SCHEDULE_ARXIV</code>) for the categories in <code>PAPERBOY_CATEGORIES</code>:
+        <code>npm start</code> runs the worker in the web server's process: on a first run it fetches the
+        latest Hugging Face daily lists and the arXiv listings of <code>PAPERBOY_CATEGORIES</code>, then syncs
+        on a schedule (<code>PAPERBOY_SCHEDULE_HF</code>, <code>PAPERBOY_SCHEDULE_ARXIV</code>). A server
+        started with <code>--no-worker</code> needs one beside it:
       </p>
       <pre>
         <code>npm run paperboy -- worker</code>
