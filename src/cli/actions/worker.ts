@@ -4,6 +4,9 @@ import { createSourceClients } from "../../jobs/clients.ts";
 import {
   digestHandler,
   digestSchedules,
+  FETCH_IMAGES,
+  fetchImagesHandler,
+  fetchImagesSchedules,
   REBUILD_SEARCH,
   rebuildSearchHandler,
   rebuildSearchSchedules,
@@ -39,12 +42,19 @@ export async function runWorker(opts: WorkerOptions, command: Command): Promise<
           baseUrl: ctx.config.web.baseUrl,
           outbound: { allowHosts: ctx.config.security.outboundAllowHosts },
         }),
+        [FETCH_IMAGES]: fetchImagesHandler({
+          store,
+          images: ctx.config.images,
+          clock: systemClock,
+          timeoutMs: ctx.config.sources.httpTimeoutMs,
+        }),
       },
       schedules: opts.schedule
         ? [
             ...syncSchedules(ctx.config.worker, ctx.config.sources.categories),
             ...rebuildSearchSchedules(ctx.config.search),
             ...digestSchedules(),
+            ...fetchImagesSchedules(ctx.config.images),
           ]
         : [],
       logger: ctx.logger,
