@@ -4,11 +4,13 @@ import { accountRoutes, sessionMiddleware } from "./accounts/routes.tsx";
 import { apiRoutes } from "./api/routes.ts";
 import { clientAddress } from "./client-address.ts";
 import { communityRoutes } from "./community/routes.tsx";
+import { compress } from "./compress.ts";
 import { digestRoutes, oneClickRoutes } from "./digests/routes.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { errorHandler } from "./errors.ts";
 import { countRequests } from "./feeds/metrics.ts";
 import { feedRoutes } from "./feeds/routes.ts";
+import { mediaRoutes } from "./media/routes.ts";
 import { pageCache } from "./page-cache.ts";
 import { pageRoutes } from "./pages/routes.tsx";
 import { assignRequestId } from "./request-id.ts";
@@ -46,6 +48,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
   });
   app.use("*", countRequests(deps));
+  // Outside the page cache, so cached pages are compressed for each client's Accept-Encoding too.
+  app.use("*", compress());
   // No form or API call needs more than a long comment; anything larger is refused before it is read.
   const limitBody = bodyLimit({
     maxSize: 256 * 1024,
@@ -57,6 +61,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // RFC 8058 one-click unsubscribe: a mail client's POST with no cookie or CSRF token, authorised by the
   // signed token in its URL; it must answer before the session middleware's CSRF check.
   app.route("/", oneClickRoutes(deps));
+  // Pictures need no session; before it, so they set no cookie.
+  app.route("/", mediaRoutes(deps));
   app.use("*", pageCache(deps));
   app.use("*", sessionMiddleware(deps));
   // Before /api, whose catch-all would answer /api/for-you with a 404.
