@@ -24,6 +24,12 @@ export type { AppDeps, AppEnv };
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const https = deps.config.web.baseUrl.startsWith("https:");
+  // Pictures come from this site unless the operator chose to link the source's (PAPERBOY_IMAGES=source).
+  const { images } = deps.config;
+  const imgSrc =
+    images.mode === "source"
+      ? ["'self'", "data:", ...images.hosts.map((h) => `https://${h}`)].join(" ")
+      : "'self' data:";
   // The one error handler: no sub-app has its own, so every route's errors come here (errors.ts).
   app.onError(errorHandler(deps));
   app.use("*", assignRequestId);
@@ -43,7 +49,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (!c.res.headers.has("Content-Security-Policy")) {
       c.header(
         "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'",
+        `default-src 'self'; img-src ${imgSrc}; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'`,
       );
     }
   });

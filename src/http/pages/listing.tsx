@@ -119,14 +119,23 @@ export async function periodPage(
   const link = (p: { sort?: string; page?: number }) =>
     withQuery(path, { sort: p.sort ?? sort, page: p.page ?? 1 }, { sort: "top", page: 1 });
   const anchorDay = range.end;
-  const nav = (to: string | null, label: string, rel: "prev" | "next") =>
-    to ? (
+  // "← Previous day" and "Next day →"; phones drop the period's name to keep one line.
+  const nav = (to: string | null, word: string, kind: string, rel: "prev" | "next") => {
+    const label = (
+      <>
+        {word}
+        <span class="wide-only"> {kind}</span>
+        {rel === "next" ? " →" : ""}
+      </>
+    );
+    return to ? (
       <a href={withQuery(periodPath(range.kind, to), { sort }, { sort: "top" })} rel={rel}>
         {label}
       </a>
     ) : (
       <span aria-disabled="true">{label}</span>
     );
+  };
 
   return site.render(c, {
     title,
@@ -150,8 +159,8 @@ export async function periodPage(
         </div>
         <div class="bar">
           <nav class="tabs" aria-label={`Previous and next ${range.kind}`}>
-            {nav(listing.previous, `← Previous ${range.kind}`, "prev")}
-            {nav(listing.next, `Next ${range.kind} →`, "next")}
+            {nav(listing.previous, "← Previous", range.kind, "prev")}
+            {nav(listing.next, "Next", range.kind, "next")}
           </nav>
           <PeriodPicker kind={range.kind} value={range.key} />
           <Tabs

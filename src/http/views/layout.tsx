@@ -100,6 +100,10 @@ export function Layout(props: LayoutProps) {
               <NavLink href="/submit" item="submit" current={current}>
                 Submit
               </NavLink>
+              {/* Phones have no room for the search box in the header: a link to the search page instead. */}
+              <a class="narrow-only" href="/search" aria-current={current === "search" ? "page" : undefined}>
+                Search
+              </a>
               {user ? (
                 <>
                   <NavLink href="/for-you" item="for-you" current={current}>
