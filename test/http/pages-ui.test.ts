@@ -357,6 +357,10 @@ describe("reader's pages (issue 18)", () => {
       assert.match(html, /<h2 id="cite">Cite<\/h2><button type="button" class="small" data-copy=/);
       assert.doesNotMatch(html, /<h2[^>]*>[^<]*<button/);
       assert.match(html, /<a class="vote" href="\/signin\?next=/);
+      // 58 authors: the first twelve, and the rest folded behind "+46 more".
+      assert.match(html, /<details class="authors"><summary><a href="\/authors\/Haiwen%20Diao">/);
+      assert.match(html, /<span class="more-authors"> \+46 more<\/span><\/summary>, <a href="\/authors\//);
+      assert.equal(html.match(/<a href="\/authors\//g)?.length, 58);
       const links = await (await web.request("/papers/2401.00001")).text();
       assert.match(
         links,

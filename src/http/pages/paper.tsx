@@ -270,6 +270,43 @@ function Similar(props: { items: readonly SimilarPaper[] }) {
   );
 }
 
+/** Authors shown before a long list folds the rest behind "+N more" (works without script). */
+const AUTHORS_SHOWN = 12;
+
+function AuthorList(props: { names: readonly string[]; start: number }) {
+  return (
+    <>
+      {props.names.map((name, i) => (
+        <>
+          {props.start + i > 0 ? ", " : ""}
+          <a href={authorPath(name)}>{name}</a>
+        </>
+      ))}
+    </>
+  );
+}
+
+/** Every author linked to their page; a list of dozens shows the first few and folds the rest. */
+function Authors(props: { names: readonly string[] }) {
+  const { names } = props;
+  if (names.length <= AUTHORS_SHOWN + 2) {
+    return (
+      <p class="authors">
+        <AuthorList names={names} start={0} />
+      </p>
+    );
+  }
+  return (
+    <details class="authors">
+      <summary>
+        <AuthorList names={names.slice(0, AUTHORS_SHOWN)} start={0} />
+        <span class="more-authors"> +{names.length - AUTHORS_SHOWN} more</span>
+      </summary>
+      <AuthorList names={names.slice(AUTHORS_SHOWN)} start={AUTHORS_SHOWN} />
+    </details>
+  );
+}
+
 export function PaperView(props: {
   paper: Paper;
   activity: PaperActivity | null;
@@ -289,14 +326,7 @@ export function PaperView(props: {
       <h1>
         <Tex text={paper.title} />
       </h1>
-      <p class="authors">
-        {paper.authors.map((name, i) => (
-          <>
-            {i > 0 ? ", " : ""}
-            <a href={authorPath(name)}>{name}</a>
-          </>
-        ))}
-      </p>
+      <Authors names={paper.authors} />
       <p class="muted small">
         arXiv:{paper.id} · <a href="#comments">{plural(localComments + hfComments, "comment")}</a>
         {hfComments > 0 ? (
