@@ -16,7 +16,10 @@ export const FETCH_IMAGES = "fetch-images";
 /** The largest picture kept; a paper's thumbnail is ~100 KB, an avatar far less. */
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
-const payloadSchema = z.object({ limit: z.number().int().min(1).max(5000).default(300) });
+const payloadSchema = z.object({ limit: z.number().int().min(1).max(20_000).default(2_000) });
+
+/** Pictures fetched at once: a CDN serves a few in parallel happily; more would only be impolite. */
+const PARALLEL = 4;
 
 export interface FetchImagesDeps {
   store: Store;
@@ -73,17 +76,21 @@ export async function fetchImages(
   const urls = await deps.store.media.wanted(options.limit);
   let kept = 0;
   let refused = 0;
-  for (const url of urls) {
-    if (options.signal?.aborted) break;
-    const image = await fetchOne(deps, url);
-    await deps.store.media.save(image);
-    if ("error" in image) {
-      refused++;
-      options.logger?.debug("picture refused", { url, reason: image.error });
-    } else {
-      kept++;
+  let next = 0;
+  const lane = async () => {
+    while (next < urls.length && !options.signal?.aborted) {
+      const url = urls[next++] as string;
+      const image = await fetchOne(deps, url);
+      await deps.store.media.save(image);
+      if ("error" in image) {
+        refused++;
+        options.logger?.debug("picture refused", { url, reason: image.error });
+      } else {
+        kept++;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, lane));
   options.logger?.info("pictures fetched", { kept, refused });
   return { kept, refused };
 }
