@@ -137,14 +137,16 @@ describe("layout in a browser", () => {
     ["desktop", DESKTOP],
     ["mobile", MOBILE],
   ] as const) {
-    test(`screenshots (${name}): home, paper, search, author`, async () => {
+    test(`screenshots (${name}): home, paper, search, author, a feed opened in the browser`, async () => {
       for (const [page_, path] of [
         ["home", "/"],
         ["paper", `/papers/${PAPER}`],
         ["search", "/search?q=multimodal+model"],
         ["author", "/authors/Haiwen%20Diao"],
+        ["feed", "/feeds/daily.atom"],
       ] as const) {
         const page = await open(viewport, path);
+        if (page_ === "feed") assert.equal(await page.locator("h2").first().textContent(), "This is a feed");
         // What the reader sees first (the first screen), the part a layout problem shows in.
         await page.screenshot({ path: join(ARTIFACTS_DIR, `layout-${page_}-${name}.png`) });
         await page.context().close();
