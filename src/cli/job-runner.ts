@@ -5,6 +5,9 @@ import { createSourceClients, type SourceClients } from "../jobs/clients.ts";
 import {
   digestHandler,
   digestSchedules,
+  FETCH_IMAGES,
+  fetchImagesHandler,
+  fetchImagesSchedules,
   REBUILD_SEARCH,
   rebuildSearchHandler,
   rebuildSearchSchedules,
@@ -56,6 +59,7 @@ export function createJobRunner(
         ...syncSchedules(config.worker, config.sources.categories),
         ...rebuildSearchSchedules(config.search),
         ...digestSchedules(),
+        ...fetchImagesSchedules(config.images),
       ]
     : [];
   const syncBase = { store, clients, clock: systemClock };
@@ -76,6 +80,12 @@ export function createJobRunner(
         secret: loadSecret(config),
         baseUrl: config.web.baseUrl,
         outbound: { allowHosts: config.security.outboundAllowHosts },
+      }),
+      [FETCH_IMAGES]: fetchImagesHandler({
+        store,
+        images: config.images,
+        clock: systemClock,
+        timeoutMs: config.sources.httpTimeoutMs,
       }),
     },
     schedules,

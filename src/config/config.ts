@@ -108,6 +108,17 @@ export interface SecurityConfig {
   maxSubscriptionsPerUser: number;
 }
 
+/**
+ * Pictures the daily lists name (thumbnails, avatars). `local`: the worker fetches them (job `fetch-images`)
+ * and pages serve them from `/images/`, so readers' browsers call no third party; `source`: pages link to the
+ * source's URL; `off`: cards show placeholders.
+ */
+export interface ImagesConfig {
+  mode: "local" | "source" | "off";
+  /** The only hosts pictures are fetched from or linked to (the Hugging Face CDNs by default). */
+  hosts: string[];
+}
+
 export interface Config {
   db: DatabaseConfig;
   /** Where files other than the SQLite database live: the search engine, the generated secret, the outbox. */
@@ -120,6 +131,7 @@ export interface Config {
   worker: WorkerConfig;
   start: StartConfig;
   security: SecurityConfig;
+  images: ImagesConfig;
 }
 
 /** Flags given on the command line; they override the environment. */
@@ -287,6 +299,11 @@ const configSchema = z
       .string()
       .default("")
       .transform((v) => commaList(v).map((h) => h.toLowerCase().replace(/^\[|\]$/g, ""))),
+    PAPERBOY_IMAGES: z.enum(["local", "source", "off"]).default("local"),
+    PAPERBOY_IMAGE_HOSTS: z
+      .string()
+      .default("cdn-thumbnails.huggingface.co,cdn-avatars.huggingface.co,cdn-uploads.huggingface.co")
+      .transform((v) => commaList(v).map((h) => h.toLowerCase())),
     PAPERBOY_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1000).default(20),
   })
   .superRefine((c, ctx) => {
@@ -376,6 +393,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
       outboundAllowHosts: c.PAPERBOY_OUTBOUND_ALLOW_HOSTS,
       maxSubscriptionsPerUser: c.PAPERBOY_MAX_SUBSCRIPTIONS,
     },
+    images: { mode: c.PAPERBOY_IMAGES, hosts: c.PAPERBOY_IMAGE_HOSTS },
   };
 }
 

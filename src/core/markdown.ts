@@ -17,14 +17,55 @@ const MAX_URL = 2_000;
 /** Open emphasis markers remembered per paragraph; older ones become plain text. */
 const MAX_OPENERS = 64;
 
+/**
+ * Renders a formula (`$...$` inline, `$$...$$` display) to safe markup, or null to leave it as typed. The web
+ * layer passes temml's MathML renderer (http/views/math.ts); the core itself renders no math.
+ */
+export type MathRenderer = (tex: string, display: boolean) => string | null;
+
+/** The renderer of the call in progress (rendering is synchronous, so one at a time). */
+let mathRenderer: MathRenderer | null = null;
+
+/** Longest formula looked for after a `$`; beyond that the dollar is plain text. */
+const MAX_FORMULA = 1_000;
+
 /** Renders `markdown` to an HTML fragment that is safe to insert into a page as is. */
-export function renderMarkdown(markdown: string): string {
+export function renderMarkdown(markdown: string, options: { math?: MathRenderer } = {}): string {
   const text = markdown
     .replace(/\r\n?/g, "\n")
     .replace(/\t/g, "    ")
     // NUL and other control characters have no business in a comment; U+FFFD shows where they were.
     .replace(/[^\P{Cc}\n]/gu, "\ufffd");
-  return renderBlocks(text.split("\n"), 0);
+  mathRenderer = options.math ?? null;
+  try {
+    return renderBlocks(text.split("\n"), 0);
+  } finally {
+    mathRenderer = null;
+  }
+}
+
+/**
+ * The formula starting at `open` (a `$`): its TeX, whether it is display math, and where it ends; or null. An
+ * inline formula neither starts nor ends with a space, so "$5 and $10" stays prose.
+ */
+function formulaAt(text: string, open: number): { tex: string; display: boolean; end: number } | null {
+  const display = text.startsWith("$$", open);
+  const delimiter = display ? "$$" : "$";
+  const start = open + delimiter.length;
+  const limit = Math.min(text.length, start + MAX_FORMULA);
+  for (let j = start; j < limit; j++) {
+    if (text[j] === "\\") {
+      j++;
+      continue;
+    }
+    if (text.startsWith(delimiter, j)) {
+      const tex = text.slice(start, j);
+      if (tex.trim() === "") return null;
+      if (!display && (isSpace(tex[0] ?? " ") || isSpace(tex[tex.length - 1] ?? " "))) return null;
+      return { tex, display, end: j + delimiter.length };
+    }
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -181,7 +222,7 @@ type Piece =
 const PUNCTUATION = /[!-/:-@[-`{-~]/;
 const URL_START = /https?:\/\//iy;
 /** Characters that may start markup: `\\`, newline, backtick, `*`, `[` and `h`/`H` (bare URLs). */
-const SPECIAL = new Set([..."\\\n`*[hH"].map((c) => c.charCodeAt(0)));
+const SPECIAL = new Set([..."\\\n`*[hH$"].map((c) => c.charCodeAt(0)));
 
 function isSpace(c: string): boolean {
   return c === " " || c === "\n" || c.trim() === "";
@@ -314,6 +355,16 @@ function renderInline(text: string, allowLinks: boolean): string {
         const length = run?.length ?? 1;
         buffer += text.slice(i, i + length);
         i += length;
+      }
+    } else if (c === "$" && mathRenderer) {
+      const formula = formulaAt(text, i);
+      const rendered = formula ? mathRenderer(formula.tex, formula.display) : null;
+      if (formula && rendered !== null) {
+        html(rendered);
+        i = formula.end;
+      } else {
+        buffer += c;
+        i++;
       }
     } else if (c === "*") {
       let j = i;

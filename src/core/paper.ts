@@ -106,6 +106,16 @@ export interface Organization {
   fullname: string | null;
 }
 
+/**
+ * Pictures a source named with a daily entry, as absolute http(s) URLs: the paper's thumbnail, the submitter's
+ * and the organisation's avatars. Only the worker fetches them (job `fetch-images`); pages show local copies.
+ */
+export interface DailyMedia {
+  thumbnail: string | null;
+  submitterAvatar: string | null;
+  organizationAvatar: string | null;
+}
+
 /** A paper featured on a day's list, with the counts the source gave on that day. */
 export interface DailyEntry {
   date: IsoDate;
@@ -113,6 +123,8 @@ export interface DailyEntry {
   source: SourceName;
   submitter: Submitter | null;
   organization: Organization | null;
+  /** Absent when the source named no pictures (older lists, other sources). */
+  media?: DailyMedia;
   upvotes: number;
   numComments: number;
   firstSeenAt: IsoTimestamp;

@@ -12,11 +12,13 @@ import {
 import { apiRoutes } from "./api/routes.ts";
 import { clientAddress } from "./client-address.ts";
 import { communityRoutes } from "./community/routes.tsx";
+import { compress } from "./compress.ts";
 import { digestRoutes, oneClickRoutes } from "./digests/routes.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { errorHandler } from "./errors.ts";
 import { countRequests } from "./feeds/metrics.ts";
 import { feedRoutes } from "./feeds/routes.ts";
+import { mediaRoutes } from "./media/routes.ts";
 import { pageCache } from "./page-cache.ts";
 import { pageRoutes } from "./pages/routes.tsx";
 import { assignRequestId } from "./request-id.ts";
@@ -33,6 +35,12 @@ export type { AppDeps, AppEnv };
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const https = deps.config.web.baseUrl.startsWith("https:");
+  // Pictures come from this site unless the operator chose to link the source's (PAPERBOY_IMAGES=source).
+  const { images } = deps.config;
+  const imgSrc =
+    images.mode === "source"
+      ? ["'self'", "data:", ...images.hosts.map((h) => `https://${h}`)].join(" ")
+      : "'self' data:";
   // The one error handler: no sub-app has its own, so every route's errors come here (errors.ts).
   app.onError(errorHandler(deps));
   app.use("*", assignRequestId);
@@ -52,11 +60,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (!c.res.headers.has("Content-Security-Policy")) {
       c.header(
         "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'",
+        `default-src 'self'; img-src ${imgSrc}; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'`,
       );
     }
   });
   app.use("*", countRequests(deps));
+  // Outside the page cache, so cached pages are compressed for each client's Accept-Encoding too.
+  app.use("*", compress());
   // No form or API call needs more than a long comment; anything larger is refused before it is read. The
   // one exception is an admin's upload to the import form, which has its own limit.
   const limitBody = bodyLimit({
@@ -79,6 +89,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // RFC 8058 one-click unsubscribe: a mail client's POST with no cookie or CSRF token, authorised by the
   // signed token in its URL; it must answer before the session middleware's CSRF check.
   app.route("/", oneClickRoutes(deps));
+  // Pictures need no session; before it, so they set no cookie.
+  app.route("/", mediaRoutes(deps));
   app.use("*", pageCache(deps));
   app.use("*", sessionMiddleware(deps));
   // Before /api, whose catch-all would answer /api/for-you with a 404.

@@ -121,7 +121,11 @@ function job(kind: JobKind, payload: Record<string, unknown>): NewJob {
  * outbound })` and `digestSchedules()`.
  */
 export { digestHandler, digestSchedules, SEND_DIGESTS } from "./digests.ts";
-
+/**
+ * Pictures (`fetch-images`, src/jobs/fetch-images.ts): the worker adds `[FETCH_IMAGES]: fetchImagesHandler({
+ * store, images: config.images, clock, timeoutMs })` and `fetchImagesSchedules(config.images)`.
+ */
+export { FETCH_IMAGES, fetchImagesHandler, fetchImagesSchedules } from "./fetch-images.ts";
 /**
  * The search engine's rebuild (`rebuild-search`, src/jobs/rebuild-search.ts): its handler, built from the
  * store, config.dataDir and config.search, and its schedule from config.search.schedule. The worker adds them

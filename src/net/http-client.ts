@@ -31,6 +31,14 @@ export interface HttpResponse {
   url: string;
 }
 
+/** An answer read as bytes (`getBytes`), for pictures and other binary files. */
+export interface HttpBytesResponse {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+  url: string;
+}
+
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
   attempts: number;
@@ -106,15 +114,22 @@ export class HttpClient {
   }
 
   async get(url: string, request: RequestOptions = {}): Promise<HttpResponse> {
+    return asText(await this.send("GET", url, null, request));
+  }
+
+  /** GET with the answer as bytes (pictures), with the same timeouts, retries and size cap as `get`. */
+  async getBytes(url: string, request: RequestOptions = {}): Promise<HttpBytesResponse> {
     return this.send("GET", url, null, request);
   }
 
   /** POSTs `body` as JSON, with the same timeouts, retries and limits as `get`. */
   async postJson(url: string, body: unknown, request: RequestOptions = {}): Promise<HttpResponse> {
-    return this.send("POST", url, JSON.stringify(body), {
-      ...request,
-      headers: { "content-type": "application/json", accept: "application/json", ...request.headers },
-    });
+    return asText(
+      await this.send("POST", url, JSON.stringify(body), {
+        ...request,
+        headers: { "content-type": "application/json", accept: "application/json", ...request.headers },
+      }),
+    );
   }
 
   private async send(
@@ -122,7 +137,7 @@ export class HttpClient {
     url: string,
     body: string | null,
     request: RequestOptions,
-  ): Promise<HttpResponse> {
+  ): Promise<HttpBytesResponse> {
     const accepted = request.acceptStatus;
     const accepts = (status: number) =>
       typeof accepted === "function" ? accepted(status) : (accepted?.includes(status) ?? false);
@@ -164,8 +179,8 @@ export class HttpClient {
     url: string,
     body: string | null,
     request: RequestOptions,
-  ): Promise<HttpResponse> {
-    const send = async (): Promise<HttpResponse> => {
+  ): Promise<HttpBytesResponse> {
+    const send = async (): Promise<HttpBytesResponse> => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), this.timeoutMs);
       try {
@@ -176,8 +191,8 @@ export class HttpClient {
           signal: controller.signal,
           redirect: "follow",
         });
-        const text = await readCapped(response, this.maxBodyBytes, url);
-        return { status: response.status, headers: response.headers, body: text, url: response.url || url };
+        const bytes = await readCapped(response, this.maxBodyBytes, url);
+        return { status: response.status, headers: response.headers, body: bytes, url: response.url || url };
       } catch (error) {
         if (error instanceof SourceError) throw error;
         if (controller.signal.aborted) {
@@ -197,14 +212,18 @@ export class HttpClient {
   }
 }
 
-/** The body as text, refusing (and cancelling) one larger than `limit` bytes. */
-async function readCapped(response: Response, limit: number, url: string): Promise<string> {
+function asText(response: HttpBytesResponse): HttpResponse {
+  return { ...response, body: Buffer.from(response.body).toString("utf8") };
+}
+
+/** The body, refusing (and cancelling) one larger than `limit` bytes. */
+async function readCapped(response: Response, limit: number, url: string): Promise<Uint8Array> {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel();
     throw tooLarge(url, limit);
   }
-  if (!response.body) return "";
+  if (!response.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -215,7 +234,7 @@ async function readCapped(response: Response, limit: number, url: string): Promi
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 function tooLarge(url: string, limit: number): SourceError {

@@ -51,6 +51,7 @@ const DAILY_COLUMNS = [
   "source",
   "submitter_json",
   "organization_json",
+  "media_json",
   "upvotes",
   "num_comments",
   "first_seen_at",

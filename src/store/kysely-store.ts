@@ -25,6 +25,7 @@ import {
   rowToJob,
 } from "./jobs.ts";
 import { createListings, type Listings } from "./listings/index.ts";
+import { createMedia, type Media } from "./media/index.ts";
 import { dropDeferrableIndexes, ensureLookupIndexes, migrationProvider } from "./migrations.ts";
 import type { RepoContext } from "./repo.ts";
 import { rowToDaily, rowToPaper } from "./rows.ts";
@@ -68,6 +69,7 @@ export class KyselyStore implements Store {
   readonly accounts: Accounts;
   readonly community: Community;
   readonly digests: Digests;
+  readonly media: Media;
   private readonly writer: BatchWriter;
 
   constructor(
@@ -90,6 +92,7 @@ export class KyselyStore implements Store {
     this.accounts = createAccounts(ctx);
     this.community = createCommunity(ctx);
     this.digests = createDigests(ctx);
+    this.media = createMedia(ctx);
     // Lists rank by Hugging Face upvotes plus this site's own votes and comments.
     this.listings = createListings(ctx, (ids) => this.community.localActivity(ids));
   }

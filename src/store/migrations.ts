@@ -3,6 +3,7 @@ import { accountsMigrations } from "./accounts/index.ts";
 import { communityMigrations } from "./community/index.ts";
 import { digestsMigrations } from "./digests/index.ts";
 import { listingsMigrations } from "./listings/index.ts";
+import { mediaMigrations } from "./media/index.ts";
 import { keyType } from "./migration-helpers.ts";
 import type { Database } from "./schema.ts";
 import { searchMigrations } from "./search/index.ts";
@@ -185,6 +186,7 @@ const allMigrations: Record<string, Migration> = {
   ...accountsMigrations,
   ...communityMigrations,
   ...digestsMigrations,
+  ...mediaMigrations,
 };
 
 export const migrationProvider: MigrationProvider = {

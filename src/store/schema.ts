@@ -2,6 +2,7 @@ import type { AccountsTables } from "./accounts/tables.ts";
 import type { CommunityTables } from "./community/tables.ts";
 import type { DigestsTables } from "./digests/tables.ts";
 import type { ListingsTables } from "./listings/tables.ts";
+import type { MediaTables } from "./media/tables.ts";
 import type { SearchTables } from "./search/tables.ts";
 
 /**
@@ -60,6 +61,8 @@ export interface DailyEntriesTable {
   source: string;
   submitter_json: string | null;
   organization_json: string | null;
+  /** DailyMedia as JSON (since 0010_media); null when the source named no pictures. */
+  media_json: string | null;
   upvotes: number;
   num_comments: number;
   first_seen_at: string;
@@ -115,7 +118,8 @@ export interface Database
     ListingsTables,
     AccountsTables,
     CommunityTables,
-    DigestsTables {
+    DigestsTables,
+    MediaTables {
   papers: PapersTable;
   paper_authors: PaperAuthorsTable;
   paper_categories: PaperCategoriesTable;

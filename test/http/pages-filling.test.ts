@@ -32,7 +32,10 @@ describe("the home page while a fresh store fills", () => {
     const empty = await site.web.request("/");
     assert.equal(empty.headers.get("Refresh"), "10");
     const emptyHtml = await empty.text();
-    assert.match(emptyHtml, /Queued: Hugging Face daily papers, (arXiv listing of cs\.LG|arXiv categories of Hugging Face papers) and \d+ more\./);
+    assert.match(
+      emptyHtml,
+      /Queued: Hugging Face daily papers, (arXiv listing of cs\.LG|arXiv categories of Hugging Face papers) and \d+ more\./,
+    );
 
     // The worker has the backfill and stops after its second day (a restart, say).
     const job = await site.store.claimJob("w", { leaseMs: 60_000, now: toTimestamp(now) });

@@ -52,7 +52,10 @@ describe("daily, week and month pages", () => {
     assert.match(html, /A hierarchical backbone replaces ViT\./);
     assert.match(html, /Submitted by AK/);
     // Six authors are shortened.
-    assert.match(html, /Alice Example, Bob Builder, Carol Chen \+3 more/);
+    assert.match(
+      html,
+      /<a href="\/authors\/Alice%20Example">Alice Example<\/a>, <a href="\/authors\/Bob%20Builder">Bob Builder<\/a>, <a href="\/authors\/Carol%20Chen">Carol Chen<\/a> \+3 more/,
+    );
     assert.match(html, /href="\/day\/2024-05-24" rel="prev"/);
     assert.match(html, /href="\/day\/2024-05-28" rel="next"/);
   });
@@ -137,7 +140,7 @@ describe("daily, week and month pages", () => {
   test("the whole home page (HTML, CSS, JS) stays within 60 KB", async () => {
     const html = await (await site.web.request("/day/2024-05-27")).text();
     const assets = [...html.matchAll(/(?:href|src)="(\/static\/[^"]+)"/g)].map((m) => m[1] ?? "");
-    assert.equal(assets.length, 2);
+    assert.equal(assets.length, 3, "stylesheet, script and icon");
     let bytes = Buffer.byteLength(html);
     for (const path of assets) {
       const res = await site.web.request(path);

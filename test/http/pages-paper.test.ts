@@ -20,7 +20,7 @@ describe("paper page", () => {
     // This site's thread is counted apart from the comments Hugging Face reported (linked, not mixed in).
     assert.match(
       html,
-      /0 comments<\/a> · <a href="https:\/\/huggingface.co\/papers\/2405.15738">2 on Hugging Face/,
+      /2 comments<\/a>: 0 here · <a href="https:\/\/huggingface.co\/papers\/2405.15738">2 on Hugging Face/,
     );
     assert.match(html, /<a href="\/day\/2024-05-27">27 May 2024<\/a>/);
     assert.match(html, /@misc\{ge2024convllava,/);

@@ -58,6 +58,13 @@ describe("HfDailyClient", () => {
       source: "hf-daily",
       submitter: { name: "WuChengyue", fullname: "Wu Chengyue" },
       organization: { name: "nvidia", fullname: "NVIDIA" },
+      // The submitter's avatar is a relative, generated SVG: left out (cards draw their own placeholder).
+      media: {
+        thumbnail: "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2509.26328.png",
+        submitterAvatar: null,
+        organizationAvatar:
+          "https://cdn-uploads.huggingface.co/production/uploads/1613114437487-60262a8e0703121c822a80b6.png",
+      },
       upvotes: 20,
       numComments: 4,
     });

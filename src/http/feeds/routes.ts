@@ -7,6 +7,7 @@ import { isRefusal, statusOf } from "../errors.ts";
 import { renderAtom } from "./atom.ts";
 import { renderMetrics } from "./metrics.ts";
 import type { FeedFormat } from "./model.ts";
+import { renderPreview, wantsPreview } from "./preview.tsx";
 import { renderRss } from "./rss.ts";
 import {
   authorFeed,
@@ -54,6 +55,9 @@ export function feedRoutes(deps: AppDeps): Hono<AppEnv> {
       return plainError(c, statusOf(error.code), error.message);
     }
     const full = { ...feed, selfUrl: `${base}${selfPath}` };
+    // Browsers and feed readers ask the same URL; the answer depends on what they accept.
+    c.header("Vary", "Accept");
+    if (wantsPreview(c)) return renderPreview(c, base, full, format, selfPath);
     c.header("Content-Type", CONTENT_TYPE[format]);
     c.header("Cache-Control", "public, max-age=300");
     return c.body(format === "rss" ? renderRss(full) : renderAtom(full));

@@ -52,6 +52,7 @@ async function browsePage(
     site,
     c,
     listing.items.map((i) => i.paper.id),
+    listing.items.map((i) => i.entry),
   );
   const link = (p: { sort?: ListingSort; page?: number }) =>
     withQuery(view.path, { sort: p.sort ?? sort, page: p.page ?? 1 }, { sort: "newest", page: 1 });

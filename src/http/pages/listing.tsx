@@ -15,8 +15,11 @@ import { type ListExtras, loadListExtras } from "./list-extras.tsx";
 import { listingQuery, parseQuery } from "./params.ts";
 import type { Site } from "./site.tsx";
 
-/** Papers per list page: a whole busy day (Hugging Face lists 30-60) fits in the 60 KB page budget. */
-export const LIST_PER_PAGE = 50;
+/**
+ * Papers per list page: with thumbnails and avatars, 40 cards keep a page within its 60 KB budget of HTML
+ * (before compression); the few busier days go on to a second page.
+ */
+export const LIST_PER_PAGE = 40;
 
 const SORT_LABELS = { top: "Top", trending: "Trending", newest: "Newest" } as const;
 
@@ -29,6 +32,23 @@ function periodTitle(kind: PeriodKind, key: string): string {
   if (kind === "week") return formatWeek(key);
   if (kind === "month") return formatMonth(key);
   return formatDay(key);
+}
+
+const PICKERS = {
+  day: { type: "date", name: "date", label: "Go to day" },
+  week: { type: "week", name: "week", label: "Go to week" },
+  month: { type: "month", name: "month", label: "Go to month" },
+} as const;
+
+/** Jumps to another day, week or month: the browser's own picker for the period shown. */
+function PeriodPicker(props: { kind: PeriodKind; value: string }) {
+  const picker = PICKERS[props.kind];
+  return (
+    <form method="get" action={`/${props.kind}`} class="tabs">
+      <input type={picker.type} name={picker.name} value={props.value} aria-label={picker.label} />
+      <button type="submit">Go</button>
+    </form>
+  );
 }
 
 /** A list's cards, without papers an admin hid; members get vote buttons. */
@@ -44,6 +64,8 @@ export function ListedCards(props: { items: readonly ListedPaper[]; extras: List
             upvotes={item.upvotes}
             comments={item.numComments}
             submitter={item.entry?.submitter ?? null}
+            organization={item.entry?.organization ?? null}
+            pictures={extras.pictures(item.entry)}
             day={props.showDay ? (item.entry?.date ?? null) : null}
             vote={extras.vote(item.paper.id, item.upvotes)}
           />
@@ -101,6 +123,7 @@ export async function periodPage(
     site,
     c,
     listing.items.map((i) => i.paper.id),
+    listing.items.map((i) => i.entry),
   );
   const path = isHome ? "/" : periodPath(range.kind, range.key);
   const title = isHome
@@ -109,14 +132,23 @@ export async function periodPage(
   const link = (p: { sort?: string; page?: number }) =>
     withQuery(path, { sort: p.sort ?? sort, page: p.page ?? 1 }, { sort: "top", page: 1 });
   const anchorDay = range.end;
-  const nav = (to: string | null, label: string, rel: "prev" | "next") =>
-    to ? (
+  // "← Previous day" and "Next day →"; phones drop the period's name to keep one line.
+  const nav = (to: string | null, word: string, kind: string, rel: "prev" | "next") => {
+    const label = (
+      <>
+        {word}
+        <span class="wide-only"> {kind}</span>
+        {rel === "next" ? " →" : ""}
+      </>
+    );
+    return to ? (
       <a href={withQuery(periodPath(range.kind, to), { sort }, { sort: "top" })} rel={rel}>
         {label}
       </a>
     ) : (
-      <span class="muted">{label}</span>
+      <span aria-disabled="true">{label}</span>
     );
+  };
 
   return site.render(c, {
     title,
@@ -134,19 +166,17 @@ export async function periodPage(
             items={(["day", "week", "month"] as const).map((k) => ({
               label: k[0]?.toUpperCase() + k.slice(1),
               href: periodPath(k, keyOf(k, anchorDay)),
-              current: !isHome && k === range.kind,
+              // The home page is the latest day: "Day" is where the reader is.
+              current: k === range.kind,
             }))}
           />
         </div>
         <div class="bar">
           <nav class="tabs" aria-label={`Previous and next ${range.kind}`}>
-            {nav(listing.previous, `← Previous ${range.kind}`, "prev")}
-            {nav(listing.next, `Next ${range.kind} →`, "next")}
+            {nav(listing.previous, "← Previous", range.kind, "prev")}
+            {nav(listing.next, "Next", range.kind, "next")}
           </nav>
-          <form method="get" action="/day" class="tabs">
-            <input type="date" name="date" value={anchorDay} aria-label="Go to day" />
-            <button type="submit">Go</button>
-          </form>
+          <PeriodPicker kind={range.kind} value={range.key} />
           <Tabs
             label="Sort"
             items={(["top", "trending", "newest"] as const).map((s) => ({

@@ -33,6 +33,11 @@ const SIMILAR_COUNT = 6;
 /** Longest the paper page waits for similar papers. */
 const SIMILAR_BUDGET_MS = 300;
 
+/** The paper's page on Hugging Face, where the comments counted there are. */
+function hfPaperUrl(id: string): string {
+  return `https://huggingface.co/papers/${id}`;
+}
+
 /** The id part of `/papers/<id>`: percent-decoded, or null when it is not valid UTF-8. */
 function idFromPath(path: string): string | null {
   const raw = path.replace(/^\/papers\//, "").replace(/\/+$/, "");
@@ -158,7 +163,15 @@ export async function paperPage(site: Site, c: Context<AppEnv>): Promise<Respons
             </div>
           </>
         }
-        comments={<CommentsSection paperId={paper.id} comments={comments} user={user} csrf={csrf} />}
+        comments={
+          <CommentsSection
+            paperId={paper.id}
+            comments={comments}
+            user={user}
+            csrf={csrf}
+            elsewhere={{ count: activity?.entry?.numComments ?? 0, href: hfPaperUrl(paper.id) }}
+          />
+        }
       />
     ),
   });
@@ -257,6 +270,43 @@ function Similar(props: { items: readonly SimilarPaper[] }) {
   );
 }
 
+/** Authors shown before a long list folds the rest behind "+N more" (works without script). */
+const AUTHORS_SHOWN = 12;
+
+function AuthorList(props: { names: readonly string[]; start: number }) {
+  return (
+    <>
+      {props.names.map((name, i) => (
+        <>
+          {props.start + i > 0 ? ", " : ""}
+          <a href={authorPath(name)}>{name}</a>
+        </>
+      ))}
+    </>
+  );
+}
+
+/** Every author linked to their page; a list of dozens shows the first few and folds the rest. */
+function Authors(props: { names: readonly string[] }) {
+  const { names } = props;
+  if (names.length <= AUTHORS_SHOWN + 2) {
+    return (
+      <p class="authors">
+        <AuthorList names={names} start={0} />
+      </p>
+    );
+  }
+  return (
+    <details class="authors">
+      <summary>
+        <AuthorList names={names.slice(0, AUTHORS_SHOWN)} start={0} />
+        <span class="more-authors"> +{names.length - AUTHORS_SHOWN} more</span>
+      </summary>
+      <AuthorList names={names.slice(AUTHORS_SHOWN)} start={AUTHORS_SHOWN} />
+    </details>
+  );
+}
+
 export function PaperView(props: {
   paper: Paper;
   activity: PaperActivity | null;
@@ -276,20 +326,13 @@ export function PaperView(props: {
       <h1>
         <Tex text={paper.title} />
       </h1>
-      <p class="authors">
-        {paper.authors.map((name, i) => (
-          <>
-            {i > 0 ? ", " : ""}
-            <a href={authorPath(name)}>{name}</a>
-          </>
-        ))}
-      </p>
+      <Authors names={paper.authors} />
       <p class="muted small">
-        arXiv:{paper.id} · <a href="#comments">{plural(localComments, "comment")}</a>
+        arXiv:{paper.id} · <a href="#comments">{plural(localComments + hfComments, "comment")}</a>
         {hfComments > 0 ? (
           <>
-            {" "}
-            · <a href={`https://huggingface.co/papers/${paper.id}`}>{hfComments} on Hugging Face</a>
+            : {formatCount(localComments)} here ·{" "}
+            <a href={hfPaperUrl(paper.id)}>{formatCount(hfComments)} on Hugging Face</a>
           </>
         ) : null}
       </p>
@@ -298,7 +341,7 @@ export function PaperView(props: {
       <section aria-labelledby="abstract">
         <h2 id="abstract">Abstract</h2>
         <p class="abstract">
-          <Tex text={paper.abstract} />
+          <Tex text={paper.abstract} links />
         </p>
       </section>
       {paper.aiSummary ? (
@@ -316,12 +359,12 @@ export function PaperView(props: {
       </ul>
       <Facts paper={paper} activity={activity} />
       <section aria-labelledby="cite">
-        <h2 id="cite">
-          Cite{" "}
-          <button type="button" data-copy={bibId} hidden>
+        <div class="cite-head">
+          <h2 id="cite">Cite</h2>
+          <button type="button" class="small" data-copy={bibId} hidden>
             Copy BibTeX
           </button>
-        </h2>
+        </div>
         <pre class="bib" id={bibId}>
           {bibtexFor(paper)}
         </pre>

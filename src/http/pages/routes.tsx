@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { describeError, parseIsoDate } from "../../core/index.ts";
+import { parsePeriodKey } from "../../store/listings/index.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { staticRoutes } from "../static/assets.ts";
 import { aboutPage } from "./about.tsx";
 import { authorPage, categoryPage } from "./browse.tsx";
-import { periodPage } from "./listing.tsx";
+import { periodPage, periodPath } from "./listing.tsx";
 import { paperPage } from "./paper.tsx";
 import { searchPage } from "./search.tsx";
 import { createSite } from "./site.tsx";
@@ -15,6 +16,8 @@ const PAGE_PATHS = [
   "/",
   "/day",
   "/day/:date",
+  "/week",
+  "/month",
   "/week/:week",
   "/month/:month",
   "/trending",
@@ -45,6 +48,19 @@ export function pageRoutes(deps: AppDeps): Hono<AppEnv> {
       return site.problem(c, { status: 400, title: "Bad date", message: describeError(error) });
     }
   });
+  // The week and month pickers' forms (`/week?week=2024-W22`, `/month?month=2024-05`).
+  for (const kind of ["week", "month"] as const) {
+    app.get(`/${kind}`, async (c) => {
+      const key = c.req.query(kind);
+      if (!key) return c.redirect("/", 302);
+      try {
+        parsePeriodKey(kind, key);
+        return c.redirect(periodPath(kind, encodeURIComponent(key)), 302);
+      } catch (error) {
+        return site.problem(c, { status: 400, title: `Bad ${kind}`, message: describeError(error) });
+      }
+    });
+  }
   app.get("/day/:date", (c) => periodPage(site, c, "day", c.req.param("date")));
   app.get("/week/:week", (c) => periodPage(site, c, "week", c.req.param("week")));
   app.get("/month/:month", (c) => periodPage(site, c, "month", c.req.param("month")));

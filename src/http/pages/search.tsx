@@ -15,6 +15,11 @@ const PER_PAGE = 20;
 
 const MODE_LABELS = { hybrid: "Words and meaning", keyword: "Words only", vector: "Meaning only" } as const;
 const SORT_LABELS = { relevance: "Relevance", date: "Newest", upvotes: "Upvotes" } as const;
+const ORDER_WORDS = {
+  relevance: "most relevant first",
+  date: "newest first",
+  upvotes: "most upvoted first",
+} as const;
 
 /** The form's filters as the search service takes them; a bad category or date is a reader's mistake (400). */
 function filtersOf(query: SearchQuery): SearchFilters | string {
@@ -54,56 +59,69 @@ function searchLink(query: SearchQuery, change: Partial<Record<keyof SearchQuery
   );
 }
 
+/** The search box, with the filters folded behind a button (open when one is set); works without script. */
 function SearchForm(props: { query: SearchQuery }) {
   const { query } = props;
+  const open = hasFilters(query) || query.mode !== undefined || query.sort !== "relevance";
   return (
-    <form method="get" action="/search" class="filters">
+    <form method="get" action="/search" class="search-form">
       {/* A reader who chose the words as typed keeps them so when changing the sort or a filter. */}
       {query.as_typed ? <input type="hidden" name="as_typed" value="1" /> : null}
-      <label>
-        Search
-        <input type="search" name="q" value={query.q} maxlength={500} size={40} />
-      </label>
-      <label>
-        Match
-        <select name="mode">
-          <option value="">Default</option>
-          {SEARCH_MODES.map((m) => (
-            <option value={m} selected={query.mode === m}>
-              {MODE_LABELS[m]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Sort
-        <select name="sort">
-          {SEARCH_SORTS.map((s) => (
-            <option value={s} selected={query.sort === s}>
-              {SORT_LABELS[s]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Category
-        <input name="cat" value={query.cat ?? ""} placeholder="cs.LG" size={8} maxlength={40} />
-      </label>
-      <label>
-        Author
-        <input name="author" value={query.author ?? ""} size={14} maxlength={200} />
-      </label>
-      <label>
-        Since
-        <input type="date" name="since" value={query.since ?? ""} />
-      </label>
-      <label>
-        Until
-        <input type="date" name="until" value={query.until ?? ""} />
-      </label>
-      <button class="btn" type="submit">
-        Search
-      </button>
+      <div class="search-row">
+        <input
+          type="search"
+          name="q"
+          value={query.q}
+          maxlength={500}
+          aria-label="Search papers"
+          placeholder="Search papers"
+        />
+        <button class="btn" type="submit">
+          Search
+        </button>
+      </div>
+      <details class="more" open={open}>
+        <summary>Filters and sort</summary>
+        <div class="filters">
+          <label>
+            Match
+            <select name="mode">
+              <option value="">Default</option>
+              {SEARCH_MODES.map((m) => (
+                <option value={m} selected={query.mode === m}>
+                  {MODE_LABELS[m]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Sort
+            <select name="sort">
+              {SEARCH_SORTS.map((s) => (
+                <option value={s} selected={query.sort === s}>
+                  {SORT_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Category
+            <input name="cat" value={query.cat ?? ""} placeholder="cs.LG" size={8} maxlength={40} />
+          </label>
+          <label>
+            Author
+            <input name="author" value={query.author ?? ""} size={14} maxlength={200} />
+          </label>
+          <label>
+            Since
+            <input type="date" name="since" value={query.since ?? ""} />
+          </label>
+          <label>
+            Until
+            <input type="date" name="until" value={query.until ?? ""} />
+          </label>
+        </div>
+      </details>
     </form>
   );
 }
@@ -212,13 +230,18 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
     .filter(Boolean)
     .join(" ")
     .trim();
-  const [activity, extras, alert] = await Promise.all([
+  const [activity, alert] = await Promise.all([
     store.listings.activity(ids),
-    loadListExtras(site, c, ids),
     alertText && alertText.length <= 200
       ? followButton(store, c, { kind: "search", value: alertText })
       : null,
   ]);
+  const extras = await loadListExtras(
+    site,
+    c,
+    ids,
+    ids.map((id) => activity.get(id)?.entry),
+  );
   return site.render(c, {
     ...base(shown.q),
     canonicalPath: searchLink(shown, { page: query.page }),
@@ -265,8 +288,10 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
           <>
             <p class="muted small">
               {results.mode === "keyword"
-                ? `${results.total} ${results.total === 1 ? "paper" : "papers"}`
-                : `the ${results.total} closest ${results.total === 1 ? "paper" : "papers"}`}{" "}
+                ? `${results.total} ${results.total === 1 ? "paper matches" : "papers match"}`
+                : results.total === 1
+                  ? "One paper found"
+                  : `${results.total} best matches, ${ORDER_WORDS[query.sort]}`}{" "}
               · {MODE_LABELS[results.mode]}
             </p>
             <ol class="cards">
@@ -280,6 +305,8 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
                       upvotes={hit.upvotes}
                       comments={seen?.numComments ?? 0}
                       submitter={seen?.entry?.submitter ?? null}
+                      organization={seen?.entry?.organization ?? null}
+                      pictures={extras.pictures(seen?.entry)}
                       day={hit.paper.publishedAt}
                       highlight={{ title: hit.title, snippet: hit.snippet }}
                       vote={extras.vote(hit.paper.id, hit.upvotes)}

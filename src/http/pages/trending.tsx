@@ -23,6 +23,7 @@ export async function trendingPage(site: Site, c: Context<AppEnv>): Promise<Resp
     site,
     c,
     listing.items.map((i) => i.paper.id),
+    listing.items.map((i) => i.entry),
   );
   return site.render(c, {
     title: "Trending papers",
@@ -36,8 +37,8 @@ export async function trendingPage(site: Site, c: Context<AppEnv>): Promise<Resp
         <div class="bar">
           <h1>Trending</h1>
           <span class="muted small">
-            Featured {formatDay(window.start)} – {formatDay(window.end)}, ranked by attention over age
-            <sup>{params.gravity}</sup> (<a href="/about#trending">how</a>)
+            Featured {formatDay(window.start)} – {formatDay(window.end)}. Papers rise with upvotes, comments
+            and new GitHub stars, and sink as they get older (<a href="/about#trending">how</a>)
           </span>
         </div>
         {listing.items.length === 0 ? (

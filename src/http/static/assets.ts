@@ -16,6 +16,7 @@ interface Asset {
 const FILES: Record<string, string> = {
   "style.css": "text/css; charset=utf-8",
   "app.js": "text/javascript; charset=utf-8",
+  "favicon.svg": "image/svg+xml",
 };
 
 function load(name: string, type: string): Asset {
@@ -29,7 +30,7 @@ const ASSETS = new Map(Object.entries(FILES).map(([name, type]) => [name, load(n
 const BY_URL = new Map([...ASSETS.values()].map((asset) => [asset.url, asset]));
 
 /** The versioned URL of a static file (`style.css`, `app.js`). */
-export function assetUrl(name: "style.css" | "app.js"): string {
+export function assetUrl(name: "style.css" | "app.js" | "favicon.svg"): string {
   const asset = ASSETS.get(name);
   if (!asset) throw new Error(`no static asset named ${name}`);
   return asset.url;
@@ -43,6 +44,13 @@ export function assetSize(name: "style.css" | "app.js"): number {
 /** GET /static/<name>.<hash>.<ext>; an old hash is a 404 (the page that asked for it is stale). */
 export function staticRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Browsers and feed readers ask for /favicon.ico whatever the page says; every modern one reads SVG.
+  app.get("/favicon.ico", (c) =>
+    c.body(ASSETS.get("favicon.svg")?.body ?? "", 200, {
+      "Content-Type": "image/svg+xml",
+      "Cache-Control": "public, max-age=86400",
+    }),
+  );
   app.get("/static/:file", (c) => {
     const asset = BY_URL.get(c.req.path);
     if (!asset) return c.text("Not found", 404);

@@ -21,6 +21,7 @@ import {
 import { MAX_COMMENT_LENGTH, MAX_THREAD_DEPTH } from "../../store/community/types.ts";
 import type { SessionUser } from "../env.ts";
 import { formatCount, formatDay } from "./format.ts";
+import { commentMath } from "./math.ts";
 
 /** Where a paper's community actions post (ids may contain a slash: `hep-th/9901001`). */
 export function paperActionPath(paperId: string, action: "vote" | "comments" | "hide" | "unhide"): string {
@@ -116,6 +117,8 @@ export interface CommentsSectionProps {
   csrf: string;
   /** A refused comment's message and text, to show again beside the form. */
   problem?: { message: string; body: string; parentId: string | null } | null;
+  /** Comments the paper has on Hugging Face, linked rather than copied here. */
+  elsewhere?: { count: number; href: string } | null;
 }
 
 /** The thread of comments with the forms to write, reply, edit, delete and (admins) remove. */
@@ -130,7 +133,18 @@ export function CommentsSection(props: CommentsSectionProps) {
       </h2>
       <WriteComment {...props} parentId={null} problem={topProblem} />
       {threads.length === 0 ? (
-        <p class="muted">No comments yet.</p>
+        <p class="muted">
+          No comments here yet.
+          {props.elsewhere && props.elsewhere.count > 0 ? (
+            <>
+              {" "}
+              {props.elsewhere.count === 1
+                ? "One comment is"
+                : `${formatCount(props.elsewhere.count)} comments are`}{" "}
+              on <a href={props.elsewhere.href}>Hugging Face</a>.
+            </>
+          ) : null}
+        </p>
       ) : (
         <CommentList nodes={threads} depth={1} {...props} />
       )}
@@ -210,7 +224,7 @@ function CommentItem(props: CommentsSectionProps & { node: CommentNode; depth: n
             </a>
             {comment.editedAt ? " · edited" : ""}
           </p>
-          <div class="comment-body">{raw(renderMarkdown(comment.body))}</div>
+          <div class="comment-body">{raw(renderMarkdown(comment.body, { math: commentMath() }))}</div>
           <div class="comment-actions small">
             {user?.verified && props.depth < MAX_THREAD_DEPTH ? (
               <details open={problem !== null}>

@@ -42,6 +42,25 @@ function NavLink(props: { href: string; item: NavItem; current: NavItem | undefi
   );
 }
 
+/** The page's feeds as visible links (a browser opening one gets a preview that says how to subscribe). */
+function FeedLinks(props: { feeds: readonly FeedLink[] }) {
+  if (props.feeds.length === 0) return null;
+  return (
+    <p class="feeds">
+      <span aria-hidden="true" class="feed-icon" />
+      Follow this list in a feed reader:{" "}
+      {props.feeds.map((feed, i) => (
+        <>
+          {i > 0 ? " · " : ""}
+          <a href={feed.href} type={FEED_TYPES[feed.format]}>
+            {feed.format === "atom" ? "Atom" : "RSS"}
+          </a>
+        </>
+      ))}
+    </p>
+  );
+}
+
 /** The frame of every page: head, header with navigation and search, main, footer. */
 export function Layout(props: LayoutProps) {
   const { user, current } = props;
@@ -58,6 +77,7 @@ export function Layout(props: LayoutProps) {
         {(props.feeds ?? []).map((feed) => (
           <link rel="alternate" type={FEED_TYPES[feed.format]} title={feed.title} href={feed.href} />
         ))}
+        <link rel="icon" href={assetUrl("favicon.svg")} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl("style.css")} />
         <script src={assetUrl("app.js")} defer />
       </head>
@@ -87,6 +107,10 @@ export function Layout(props: LayoutProps) {
               >
                 Get the digest
               </NavLink>
+              {/* Phones have no room for the search box in the header: a link to the search page instead. */}
+              <a class="narrow-only" href="/search" aria-current={current === "search" ? "page" : undefined}>
+                Search
+              </a>
               {user ? (
                 <>
                   <NavLink href="/for-you" item="for-you" current={current}>
@@ -105,20 +129,24 @@ export function Layout(props: LayoutProps) {
                 <a href="/signin">Sign in</a>
               )}
             </nav>
-            <form class="search" method="get" action="/search">
-              <input
-                type="search"
-                name="q"
-                value={props.query ?? ""}
-                placeholder="Search papers"
-                aria-label="Search papers"
-                maxlength={500}
-              />
-            </form>
+            {/* The search page has its own box, with the filters; one is enough. */}
+            {current === "search" ? null : (
+              <form class="search" method="get" action="/search">
+                <input
+                  type="search"
+                  name="q"
+                  value={props.query ?? ""}
+                  placeholder="Search papers"
+                  aria-label="Search papers"
+                  maxlength={500}
+                />
+              </form>
+            )}
           </div>
         </header>
         <main id="main" class="wrap">
           {props.children}
+          <FeedLinks feeds={props.feeds ?? []} />
         </main>
         <footer>
           <div class="wrap">

@@ -106,13 +106,33 @@ export function splitTex(text: string): TexSegment[] {
   return out;
 }
 
-/** HTML for text that may hold LaTeX math: prose escaped, formulas as MathML, unrenderable ones as TeX. */
-export function texToHtml(text: string): string {
+/** An http(s) URL in prose; trailing punctuation is the sentence's, not the URL's. */
+const BARE_URL = /\bhttps?:\/\/[^\s<>"'`{}|\\^]+/g;
+
+/** Prose escaped, with bare http(s) URLs as links (`rel="nofollow noopener"`). */
+function linkify(prose: string): string {
+  let html = "";
+  let last = 0;
+  for (const match of prose.matchAll(BARE_URL)) {
+    const url = match[0].replace(/[.,;:!?)\]]+$/, "");
+    const at = match.index ?? 0;
+    html += escapeHtml(prose.slice(last, at));
+    html += `<a href="${escapeHtml(url)}" rel="nofollow noopener">${escapeHtml(url)}</a>`;
+    last = at + url.length;
+  }
+  return html + escapeHtml(prose.slice(last));
+}
+
+/**
+ * HTML for text that may hold LaTeX math: prose escaped, formulas as MathML, unrenderable ones as TeX. With
+ * `links`, bare URLs in the prose become links (abstracts name their code and project pages this way).
+ */
+export function texToHtml(text: string, options: { links?: boolean } = {}): string {
   let html = "";
   let formulas = 0;
   for (const segment of splitTex(text)) {
     if (segment.kind === "text") {
-      html += escapeHtml(segment.value);
+      html += options.links ? linkify(segment.value) : escapeHtml(segment.value);
       continue;
     }
     formulas++;
@@ -132,4 +152,17 @@ export function texToPlain(text: string): string {
     .join("")
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/**
+ * A formula renderer for one comment's Markdown (`renderMarkdown(body, { math: commentMath() })`): the same
+ * temml settings and limits as abstracts; a formula it cannot render stays as the text that was typed.
+ */
+export function commentMath(): (tex: string, display: boolean) => string | null {
+  let formulas = 0;
+  return (tex, display) => {
+    formulas++;
+    if (formulas > MAX_FORMULAS || tex.length > MAX_FORMULA_CHARS) return null;
+    return renderFormula(tex, display);
+  };
 }

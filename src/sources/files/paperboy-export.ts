@@ -79,6 +79,13 @@ const dailyLine = z.object({
   source,
   submitter: z.object({ name: z.string(), fullname: z.string().nullable() }).nullable(),
   organization: z.object({ name: z.string(), fullname: z.string().nullable() }).nullable(),
+  media: z
+    .object({
+      thumbnail: z.string().nullable(),
+      submitterAvatar: z.string().nullable(),
+      organizationAvatar: z.string().nullable(),
+    })
+    .optional(),
   upvotes: z.number().int().min(0),
   numComments: z.number().int().min(0),
   firstSeenAt: timestamp,
@@ -103,6 +110,7 @@ export function parseExportLine(value: unknown): ExportItem {
         source: d.source,
         submitter: d.submitter,
         organization: d.organization,
+        ...(d.media ? { media: d.media } : {}),
         upvotes: d.upvotes,
         numComments: d.numComments,
         firstSeenAt: d.firstSeenAt,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
 import {
   type DailyEntryRecord,
+  type DailyMedia,
   dateOf,
   type IsoDate,
   type IsoTimestamp,
@@ -25,8 +26,13 @@ const userSchema = z.looseObject({
   user: z.string().nullish(),
   name: z.string().nullish(),
   fullname: z.string().nullish(),
+  avatarUrl: z.string().nullish(),
 });
-const orgSchema = z.looseObject({ name: z.string(), fullname: z.string().nullish() });
+const orgSchema = z.looseObject({
+  name: z.string(),
+  fullname: z.string().nullish(),
+  avatar: z.string().nullish(),
+});
 
 const entrySchema = z.looseObject({
   paper: z.looseObject({
@@ -51,6 +57,7 @@ const entrySchema = z.looseObject({
   submittedBy: userSchema.nullish(),
   numComments: z.number().int().min(0).default(0),
   organization: orgSchema.nullish(),
+  thumbnail: z.string().nullish(),
 });
 
 export interface HfDailyItem {
@@ -72,6 +79,23 @@ function httpUrlOrNull(value: string | null | undefined): string | null {
   if (!value) return null;
   const t = value.trim();
   return /^https?:\/\/\S+$/i.test(t) ? t : null;
+}
+
+/**
+ * The entry's pictures, when it names any. Relative URLs (Hugging Face's generated `/avatars/*.svg`) are left
+ * out: the card draws its own placeholder for those.
+ */
+function mediaOf(
+  thumbnail: string | null | undefined,
+  submitter: z.infer<typeof userSchema> | null | undefined,
+  org: z.infer<typeof orgSchema> | null | undefined,
+): DailyMedia | null {
+  const media: DailyMedia = {
+    thumbnail: httpUrlOrNull(thumbnail),
+    submitterAvatar: httpUrlOrNull(submitter?.avatarUrl),
+    organizationAvatar: httpUrlOrNull(org?.avatar),
+  };
+  return media.thumbnail || media.submitterAvatar || media.organizationAvatar ? media : null;
 }
 
 /**
@@ -115,12 +139,16 @@ export function parseHfDailyEntry(value: unknown, day?: IsoDate): HfDailyItem {
     aiKeywords: p.ai_keywords ?? [],
     observedAt: `${date}T00:00:00.000Z` as IsoTimestamp,
   };
+  const submittedBy = raw.submittedBy ?? p.submittedOnDailyBy;
+  const org = raw.organization ?? p.organization;
+  const media = mediaOf(raw.thumbnail, submittedBy, org);
   const daily: DailyEntryRecord = {
     date,
     paperId: id,
     source: "hf-daily",
-    submitter: submitterOf(raw.submittedBy ?? p.submittedOnDailyBy),
-    organization: organizationOf(raw.organization ?? p.organization),
+    submitter: submitterOf(submittedBy),
+    organization: organizationOf(org),
+    ...(media ? { media } : {}),
     upvotes: p.upvotes,
     numComments: raw.numComments,
   };
