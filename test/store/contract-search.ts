@@ -223,6 +223,34 @@ export function searchContract(kind: StoreKind): void {
       assert.deepEqual(ids(relevanceFallsBackToDate), [P4.id, P2.id, P1.id, P3.id]);
     });
 
+    test("match all needs every word; include adds papers whatever their words, still filtered", async () => {
+      const any = await store.search.search({ text: "label adaptation", sort: "date" });
+      assert.deepEqual(ids(any), [P4.id, P2.id, P1.id, P3.id]);
+      const all = await store.search.search({ text: "label adaptation", sort: "date", match: "all" });
+      assert.deepEqual([ids(all), all.total], [[P1.id], 1]);
+      const withP5 = await store.search.search({
+        text: "label adaptation",
+        sort: "date",
+        match: "all",
+        include: [P5.id, P1.id, P5.id],
+      });
+      assert.deepEqual([ids(withP5), withP5.total], [[P1.id, P5.id], 2], "once each, in date order");
+      const filtered = await store.search.search({
+        text: "label adaptation",
+        sort: "upvotes",
+        match: "all",
+        include: [P5.id],
+        filters: { categories: ["cs"] },
+      });
+      assert.deepEqual(ids(filtered), [P1.id], "an included paper must still pass the filters");
+      const excluded = await store.search.search({ text: "label adaptation -deployment", match: "all" });
+      assert.deepEqual(ids(excluded), []);
+      await assert.rejects(
+        store.search.search({ text: "label", match: "most" as "all" }),
+        /match must be "any" or "all"/,
+      );
+    });
+
     test("pages are disjoint, cover every match, and carry the exact total", async () => {
       const seen: string[] = [];
       for (const offset of [0, 10, 20]) {

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { DEFAULT_TRENDING_PARAMS, type TrendingParams } from "../../core/trending.ts";
+import { SORTED_CUT, SORTED_CUT_SHARE } from "../../search/service/index.ts";
 import type { AppEnv } from "../env.ts";
 import type { Site } from "./site.tsx";
 
@@ -84,6 +85,16 @@ export async function aboutPage(site: Site, c: Context<AppEnv>): Promise<Respons
           Search combines keyword ranking (BM25 over titles, authors and abstracts) with search by meaning
           (vectors learned from this library's own papers), fused by reciprocal rank. Choose "Words only" or
           "Meaning only" on the search page to use one of them.
+        </p>
+        <p>
+          Sorted by date or by upvotes, a search lists the papers that answer it and only those: papers with
+          every word of the query (quoted phrases as phrases, excluded words absent), and, unless you chose
+          "Words only", also the {SORTED_CUT} papers the relevance ranking puts first (one in{" "}
+          {Math.round(1 / SORTED_CUT_SHARE)} of the library's papers while it holds fewer than{" "}
+          {Math.round(SORTED_CUT / SORTED_CUT_SHARE).toLocaleString("en-US")}), which may say the same in
+          other words. The count above the results is how many these are; filters narrow them as usual; papers
+          with the same date or upvotes keep one order (newest, then by arXiv id), so turning pages never
+          repeats or skips one.
         </p>
         <h2 id="feeds">Feeds and API</h2>
         <p>

@@ -14,6 +14,7 @@ const PER_PAGE = 20;
 
 const MODE_LABELS = { hybrid: "Words and meaning", keyword: "Words only", vector: "Meaning only" } as const;
 const SORT_LABELS = { relevance: "Relevance", date: "Newest", upvotes: "Upvotes" } as const;
+const SORTED_BY = { date: "newest first", upvotes: "most upvoted first" } as const;
 
 /** The form's filters as the search service takes them; a bad category or date is a reader's mistake (400). */
 function filtersOf(query: SearchQuery): SearchFilters | string {
@@ -156,6 +157,26 @@ function NoResults(props: { query: SearchQuery; results: PaperResults }) {
   );
 }
 
+/**
+ * How many papers answer, and which: sorted by date or upvotes, those with all the words (and in the modes by
+ * meaning the closest by relevance), as `/about#search` explains.
+ */
+function ResultCount(props: { results: PaperResults; sort: SearchQuery["sort"] }) {
+  const { results, sort } = props;
+  const papers = `${results.total} ${results.total === 1 ? "paper" : "papers"}`;
+  if (sort !== "relevance") {
+    return (
+      <>
+        {papers}{" "}
+        {results.mode === "keyword" ? "with all the words" : "with all the words or closest in meaning"},
+        {SORTED_BY[sort]} (<a href="/about#search">which papers?</a>)
+      </>
+    );
+  }
+  if (results.mode === "keyword") return <>{papers}</>;
+  return <>{`the ${results.total} closest ${results.total === 1 ? "paper" : "papers"}`}</>;
+}
+
 /** GET /search?q=&mode=&sort=&cat=&author=&since=&until=&page= */
 export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Response> {
   const parsed = parseQuery(searchQuery, c.req.query());
@@ -245,10 +266,7 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
         ) : (
           <>
             <p class="muted small">
-              {results.mode === "keyword"
-                ? `${results.total} ${results.total === 1 ? "paper" : "papers"}`
-                : `the ${results.total} closest ${results.total === 1 ? "paper" : "papers"}`}{" "}
-              · {MODE_LABELS[results.mode]}
+              <ResultCount results={results} sort={query.sort} /> · {MODE_LABELS[results.mode]}
             </p>
             <ol class="cards">
               {results.hits

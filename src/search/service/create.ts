@@ -2,13 +2,13 @@ import type { EmbedderConfig } from "../../config/config.ts";
 import { type ArxivId, describeError } from "../../core/index.ts";
 import { hasSearchTerms, type ParsedSearchQuery, parseSearchQuery } from "../../core/search-query.ts";
 import { type Logger, silentLogger } from "../../log.ts";
-import type { StoreSearchResult } from "../../store/search/index.ts";
+import type { SearchFilters, SearchSort, StoreSearchResult } from "../../store/search/index.ts";
 import type { Store } from "../../store/store.ts";
 import type { SearchMode } from "../engine.ts";
 import { createEmbedder, describeEmbedder } from "../vector/create-embedder.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import { EngineFiles } from "./engine-files.ts";
-import { MAX_POOL, rankWithEngine } from "./engine-search.ts";
+import { closestByMeaning, MAX_POOL, rankWithEngine, sortedCut } from "./engine-search.ts";
 import { combineFilters, hasFilters } from "./filters.ts";
 import { assessEngine } from "./freshness.ts";
 import { fromStoreHit, hydrateHits } from "./hits.ts";
@@ -38,7 +38,9 @@ const DEFAULT_PER_PAGE = 20;
  * The product's search (see `SearchService`): pages, the API, the CLI and the BEIR harness all call this.
  *
  * - no words (only filters): the store lists the matching papers in the requested order;
- * - sort by date or upvotes, or no engine built yet: the store's keyword search (always current);
+ * - sort by date or upvotes: the papers with all the words (the store's keyword search, always current), and in
+ *   hybrid and vector modes the engine's best `sortedCut` by relevance, in that order (`sortedAnswers`);
+ * - no engine built yet: the store's keyword search;
  * - relevance with an engine: the engine's ranking (keyword, vector or hybrid; hybrid by default), cut to the
  *   filters, with papers added since the build merged in from the store's keyword search (`mergeNewer`).
  */
@@ -135,9 +137,8 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     }
     const keywordOnly = () =>
       store.search.search({ text: parsed.text, parsed, filters, sort, offset, limit: perPage });
-    if (sort !== "relevance") return fromStore(await keywordOnly());
 
-    const loaded = await live.current();
+    const loaded = query.mode === "keyword" && sort !== "relevance" ? null : await live.current();
     if (loaded === null) {
       if (query.mode !== undefined && query.mode !== "keyword") {
         notes.push(
@@ -145,9 +146,18 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
             "(the worker builds it, or run: paperboy embed --rebuild); these are keyword results.",
         );
       }
+      if (sort !== "relevance") return fromStore(await sortedAnswers(parsed, filters, sort, offset, perPage));
       return fromStore(await keywordOnly());
     }
     const mode = query.mode ?? "hybrid";
+    if (sort !== "relevance") {
+      const closest =
+        mode === "keyword"
+          ? []
+          : await closestByMeaning(store, loaded, raw, parsed, mode, sortedCut(loaded.manifest.papers));
+      const found = await sortedAnswers(parsed, filters, sort, offset, perPage, closest);
+      return { ...fromStore(found), mode };
+    }
     if (offset >= MAX_POOL) {
       return empty(
         mode,
@@ -174,6 +184,32 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       );
     }
     return { ...base, hits, total: ranking.ranked.length, mode, problem: null };
+  }
+
+  /**
+   * The answers of a search sorted by date or upvotes (/about says so): the papers with every
+   * word of the query, and in hybrid and vector modes also the engine's best `sortedCut` by relevance (papers
+   * that answer the query in other words), in the requested order; ties by date, then id, so pages never
+   * overlap. Counted and paged by the store.
+   */
+  function sortedAnswers(
+    parsed: ParsedSearchQuery,
+    filters: SearchFilters,
+    sort: SearchSort,
+    offset: number,
+    limit: number,
+    include: readonly ArxivId[] = [],
+  ): Promise<StoreSearchResult> {
+    return store.search.search({
+      text: parsed.text,
+      parsed,
+      filters,
+      sort,
+      offset,
+      limit,
+      match: "all",
+      include,
+    });
   }
 
   return {

@@ -1,6 +1,7 @@
 import type { ArxivId, Paper } from "../../core/index.ts";
 import type { ParsedSearchQuery, SearchFilters } from "../../core/search-query.ts";
 import type { TextPiece } from "../../core/text/highlight.ts";
+import type { WordMatch } from "./match.ts";
 
 /**
  * How results are ordered. `relevance`: the keyword score with field weights (title 2, authors 1.5, abstract 1;
@@ -11,6 +12,7 @@ export type SearchSort = "relevance" | "date" | "upvotes";
 
 export type { SearchFilters } from "../../core/search-query.ts";
 export type { TextPiece } from "../../core/text/highlight.ts";
+export type { WordMatch } from "./match.ts";
 
 export interface StoreSearchRequest {
   /**
@@ -22,6 +24,16 @@ export interface StoreSearchRequest {
   /** `text` as the caller already parsed it (`parseSearchQuery(text)`), so the store does not parse it again. */
   parsed?: ParsedSearchQuery;
   filters?: SearchFilters;
+  /**
+   * Whether a paper needs any of the words (default; relevance ranks the best first) or all of them (what a
+   * sort by date or upvotes wants: papers about the whole query, not about its commonest word).
+   */
+  match?: WordMatch;
+  /**
+   * Papers that answer the query whatever their words (the search engine's best by meaning), listed and
+   * counted with the text's matches; they still have to pass the filters. At most 1,000.
+   */
+  include?: readonly ArxivId[];
   sort?: SearchSort;
   /** Results skipped (pagination). Default 0. */
   offset?: number;
