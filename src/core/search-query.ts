@@ -255,7 +255,9 @@ export function parseSearchQuery(
       ? limits.maxChars - 1
       : limits.maxChars;
     raw = raw.slice(0, cut);
-    notes.push(`The query was cut to its first ${limits.maxChars.toLocaleString("en-US")} characters.`);
+    notes.push(
+      `Your query was shortened to its first ${limits.maxChars.toLocaleString("en-US")} characters.`,
+    );
   }
   const chunks = lex(raw.replace(CONTROL, " "), notes);
   const filters = readFilters(chunks, notes);
@@ -306,8 +308,7 @@ export function parseSearchQuery(
       for (const w of words) if (addTerm(w)) parts.push(w);
     }
   }
-  if (termsDropped)
-    notes.push(`Only the first ${limits.maxTerms} distinct words of the query were searched.`);
+  if (termsDropped) notes.push(`Your query was shortened to its first ${limits.maxTerms} words.`);
 
   const hasFilters = Object.keys(filters).length > 0;
   const searchable = terms.length > 0;

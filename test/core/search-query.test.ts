@@ -136,13 +136,13 @@ describe("parseSearchQuery", () => {
 
   test("a long query is cut, with a note; so is a long list of distinct words", () => {
     const q = parseSearchQuery("attention ".repeat(1_100));
-    assert.match(q.notes.join(" "), /cut to its first 2,000 characters/);
+    assert.match(q.notes.join(" "), /shortened to its first 2,000 characters/);
     assert.deepEqual(q.terms, ["attention"]);
     const emoji = parseSearchQuery(`${"x".repeat(1_999)}😀 more`);
     assert.ok(!/[\ud800-\udbff]$/.test(emoji.text));
     const many = parseSearchQuery(Array.from({ length: 100 }, (_, i) => `w${i}`).join(" "));
     assert.equal(many.terms.length, 64);
-    assert.match(many.notes.join(" "), /first 64 distinct words/);
+    assert.match(many.notes.join(" "), /shortened to its first 64 words/);
   });
 
   test("its text still reads back as the query where excluded words start with digits", () => {

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { describeError, parseCategory, parseIsoDate } from "../../core/index.ts";
+import { DEFAULT_QUERY_LIMITS } from "../../core/search-query.ts";
 import type { PaperResults } from "../../search/service/index.ts";
 import type { SearchFilters } from "../../store/search/index.ts";
 import type { AppEnv } from "../env.ts";
@@ -62,7 +63,7 @@ function SearchForm(props: { query: SearchQuery }) {
       {query.as_typed ? <input type="hidden" name="as_typed" value="1" /> : null}
       <label>
         Search
-        <input type="search" name="q" value={query.q} maxlength={500} size={40} />
+        <input type="search" name="q" value={query.q} maxlength={DEFAULT_QUERY_LIMITS.maxChars} size={40} />
       </label>
       <label>
         Match
@@ -168,7 +169,8 @@ function ResultCount(props: { results: PaperResults; sort: SearchQuery["sort"] }
     return (
       <>
         {papers}{" "}
-        {results.mode === "keyword" ? "with all the words" : "with all the words or closest in meaning"},
+        {results.mode === "keyword" ? "with all the words" : "with all the words or closest in meaning"}
+        {", "}
         {SORTED_BY[sort]} (<a href="/about#search">which papers?</a>)
       </>
     );
