@@ -47,6 +47,17 @@ describe("parseSearchQuery", () => {
     assert.deepEqual(parseSearchQuery('author:"José Núñez"').filters, { authors: ["jose nunez"] });
   });
 
+  test("an unquoted author name runs to the next filter, phrase, excluded word or the end", () => {
+    assert.deepEqual(parseSearchQuery("author:Tomas Pfister").filters, { authors: ["tomas pfister"] });
+    const q = parseSearchQuery("diffusion author:T. Pfister cat:cs.CV models");
+    assert.deepEqual(q.filters, { authors: ["t pfister"], categories: ["cs.CV"] });
+    assert.deepEqual(q.terms, ["diffusion", "models"]);
+    const phrase = parseSearchQuery('author:Tomàs Pfister "test time" -medical');
+    assert.deepEqual(phrase.filters, { authors: ["tomas pfister"] });
+    assert.deepEqual(phrase.phrases, [{ words: ["test", "time"] }]);
+    assert.deepEqual(phrase.excluded, [{ words: ["medical"] }]);
+  });
+
   test("a query of filters alone has no problem: the caller lists by the filters", () => {
     const q = parseSearchQuery("author:lecun");
     assert.deepEqual(q.terms, []);

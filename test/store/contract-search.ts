@@ -162,6 +162,20 @@ export function searchContract(kind: StoreKind): void {
       assert.deepEqual(ids(await store.search.filter({ filters: { authors: ["Yann LeCun"] } })), [P4.id]);
     });
 
+    test("author names unquoted, with initials and without accents; never another person's name", async () => {
+      const byDate = [P2.id, P1.id];
+      const found = async (text: string) => ids(await store.search.search({ text }));
+      assert.deepEqual(await found("author:Grace Hopper"), byDate, "the name runs to the end");
+      assert.deepEqual(await found("author:G. Hopper"), byDate, "an initial stands for the first name");
+      assert.deepEqual(await found("author:Jose Nunez cat:eess.IV"), [P2.id], "to the next filter");
+      assert.deepEqual(await found("author:J. Núñez"), [P2.id]);
+      assert.deepEqual(await found("author:José Nunez"), [P2.id]);
+      assert.deepEqual(await found("author:Ada Hopper"), [], "another first name is another person");
+      assert.deepEqual(await found("author:Hopper Grace"), [], "a first name is no last name");
+      assert.deepEqual(await found("author:Grace Lovelace"), []);
+      assert.deepEqual(await found("author:A Lovelace author:Grace Hopper"), [P1.id]);
+    });
+
     test("category filter: primary or cross-list, an archive covers its categories, any listed one passes", async () => {
       assert.deepEqual(ids(await store.search.search({ text: "cat:cs.CV" })), [P2.id]);
       assert.deepEqual(ids(await store.search.search({ text: "cat:stat.ML" })), [P1.id]);
