@@ -262,6 +262,19 @@ describe("/api/search with the search engine built", () => {
     assert.deepEqual(body.results, []);
   });
 
+  test("a query that is an author's name carries the author, with their page", async () => {
+    const res = await site.web.request("/api/search?q=Grace+Hopper");
+    const body = (await res.json()) as { author: Record<string, unknown> | null };
+    assert.deepEqual(body.author, {
+      name: "Grace Hopper",
+      papers: 6,
+      url: "/authors/Grace%20Hopper",
+      api: "/api/authors/Grace%20Hopper/papers",
+    });
+    const topic = (await (await site.web.request("/api/search?q=merging+models")).json()) as { author: null };
+    assert.equal(topic.author, null);
+  });
+
   test("sorted searches keep the mode and count only the papers that answer", async () => {
     const words = await search("q=merging+models&sort=date&mode=keyword&per_page=100");
     const hybrid = await search("q=merging+models&sort=date&per_page=100");

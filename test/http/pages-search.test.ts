@@ -179,6 +179,19 @@ describe("search page: pathological queries and sorted searches, with the engine
     });
   }
 
+  test("a query that is an author's name offers their page; author:First Last needs no quotes", async () => {
+    const html = await (await site.web.request("/search?q=grace+hopper")).text();
+    assert.match(html, /<a href="\/authors\/Grace%20Hopper">Papers by Grace Hopper →<\/a>/);
+    assert.match(html, /\(6 papers\)/);
+    const topic = await (await site.web.request("/search?q=merging+models")).text();
+    assert.doesNotMatch(topic, /Papers by/);
+    const filtered = await (await site.web.request("/search?q=grace+hopper&cat=cs.CL")).text();
+    assert.doesNotMatch(filtered, /Papers by/, "with a filter, the reader is after something narrower");
+    const unquoted = cardIds(await (await site.web.request("/search?q=author:G.+Hopper+cat:cs.CL")).text());
+    assert.equal(unquoted.length, 6);
+    assert.deepEqual(cardIds(await (await site.web.request("/search?q=author:Ada+Hopper")).text()), []);
+  });
+
   test("sorted by date, the count says which papers answer and the reader's mode is kept", async () => {
     const words = await (await site.web.request("/search?q=merging+models&sort=date&mode=keyword")).text();
     assert.match(words, /\d+ papers? with all the words, newest first/);

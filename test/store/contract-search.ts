@@ -176,6 +176,13 @@ export function searchContract(kind: StoreKind): void {
       assert.deepEqual(await found("author:A Lovelace author:Grace Hopper"), [P1.id]);
     });
 
+    test("a known author: the name as papers spell it, and their paper count", async () => {
+      assert.deepEqual(await store.search.author("grace HOPPER"), { name: "Grace Hopper", papers: 2 });
+      assert.deepEqual(await store.search.author("Jose Nunez"), { name: "José Núñez", papers: 1 });
+      assert.equal(await store.search.author("Grace"), null, "the whole name, not a part");
+      assert.equal(await store.search.author("!!!"), null);
+    });
+
     test("category filter: primary or cross-list, an archive covers its categories, any listed one passes", async () => {
       assert.deepEqual(ids(await store.search.search({ text: "cat:cs.CV" })), [P2.id]);
       assert.deepEqual(ids(await store.search.search({ text: "cat:stat.ML" })), [P1.id]);

@@ -90,6 +90,11 @@ export function ownRoutes(deps: AppDeps): ApiRoute[] {
           suggestion: results.suggestion,
           correctedFrom: results.correctedFrom,
           typedHasResults: results.typedHasResults,
+          author: results.author && {
+            ...results.author,
+            url: `/authors/${encodeURIComponent(results.author.name)}`,
+            api: `/api/authors/${encodeURIComponent(results.author.name)}/papers`,
+          },
         });
       },
     }),

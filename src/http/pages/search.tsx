@@ -7,6 +7,7 @@ import type { AppEnv } from "../env.ts";
 import { feeds } from "../views/feeds.ts";
 import { Pager, withQuery } from "../views/pager.tsx";
 import { PaperCard } from "../views/paper-card.tsx";
+import { authorPath } from "./browse.tsx";
 import { loadListExtras } from "./list-extras.tsx";
 import { parseQuery, SEARCH_MODES, SEARCH_SORTS, type SearchQuery, searchQuery } from "./params.ts";
 import type { Site } from "./site.tsx";
@@ -119,7 +120,8 @@ function Tips() {
           <code>"exact phrase"</code> keeps words together.
         </li>
         <li>
-          Filters in the query: <code>author:"Yann LeCun"</code>, <code>cat:cs.CL</code>,{" "}
+          Filters in the query: <code>author:"Yann LeCun"</code> (or <code>author:Yann LeCun</code>, which
+          takes the name up to the next filter; initials and accents are optional), <code>cat:cs.CL</code>,{" "}
           <code>since:2024-05-01</code>, <code>until:2024-06-30</code>, <code>year:2023</code>.
         </li>
         <li>
@@ -238,6 +240,14 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
         {results.notes.map((note) => (
           <p class="muted small">{note}</p>
         ))}
+        {results.author !== null ? (
+          <p class="suggestion">
+            <a href={authorPath(results.author.name)}>Papers by {results.author.name} →</a>{" "}
+            <span class="muted small">
+              ({results.author.papers} {results.author.papers === 1 ? "paper" : "papers"})
+            </span>
+          </p>
+        ) : null}
         {results.correctedFrom !== null && results.typedHasResults ? (
           <p class="suggestion">
             Showing results for “<a href={searchLink(shown, {})}>{shown.q}</a>”. Search instead for “

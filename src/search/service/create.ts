@@ -2,7 +2,7 @@ import type { EmbedderConfig } from "../../config/config.ts";
 import { type ArxivId, describeError } from "../../core/index.ts";
 import { hasSearchTerms, type ParsedSearchQuery, parseSearchQuery } from "../../core/search-query.ts";
 import { type Logger, silentLogger } from "../../log.ts";
-import type { SearchFilters, SearchSort, StoreSearchResult } from "../../store/search/index.ts";
+import type { KnownAuthor, SearchFilters, SearchSort, StoreSearchResult } from "../../store/search/index.ts";
 import type { Store } from "../../store/store.ts";
 import type { SearchMode } from "../engine.ts";
 import { createEmbedder, describeEmbedder } from "../vector/create-embedder.ts";
@@ -74,7 +74,8 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
   async function search(query: PaperQuery): Promise<PaperResults> {
     const raw = typeof query.q === "string" ? query.q : "";
     const parsed = parseSearchQuery(raw);
-    const results = await rank(query, raw, parsed);
+    const [results, author] = await Promise.all([rank(query, raw, parsed), knownAuthor(query, parsed)]);
+    results.author = author;
     const loaded = live.inUse;
     const spelling = query.spelling ?? "correct";
     if (spelling === "off" || results.problem !== null || results.page > 1 || loaded === null) return results;
@@ -87,7 +88,25 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     if (suggestion === null || spelling === "suggest") return results;
     const corrected = await rank({ ...query, q: suggestion }, suggestion, parseSearchQuery(suggestion));
     if (corrected.problem !== null || corrected.hits.length === 0) return results;
-    return { ...corrected, suggestion, correctedFrom: raw, typedHasResults: results.hits.length > 0 };
+    return { ...corrected, suggestion, correctedFrom: raw, typedHasResults: results.hits.length > 0, author };
+  }
+
+  /**
+   * The author a query names, when it is nothing but a name: two to five words, no filters, phrases or
+   * exclusions, on the first page. A one-word query ("transformer") is a topic far more often than a name.
+   */
+  async function knownAuthor(query: PaperQuery, parsed: ParsedSearchQuery): Promise<KnownAuthor | null> {
+    if ((query.page ?? 1) > 1 || parsed.problem !== null) return null;
+    if (hasFilters(parsed.filters) || hasFilters(query.filters ?? {})) return null;
+    if (parsed.phrases.length > 0 || parsed.excluded.length > 0) return null;
+    const words = parsed.text.split(" ").filter((w) => w !== "");
+    if (words.length < 2 || words.length > 5) return null;
+    try {
+      return await store.search.author(typeof query.q === "string" ? query.q : "");
+    } catch (error) {
+      logger.warn("author lookup failed", { error: describeError(error) });
+      return null;
+    }
   }
 
   async function rank(query: PaperQuery, raw: string, parsed: ParsedSearchQuery): Promise<PaperResults> {
@@ -105,6 +124,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       suggestion: null,
       correctedFrom: null,
       typedHasResults: false,
+      author: null,
     };
     const empty = (mode: SearchMode, problem: string): PaperResults => ({
       ...base,

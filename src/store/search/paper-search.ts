@@ -5,6 +5,7 @@ import { parseIsoDate } from "../../core/dates.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { type ParsedSearchQuery, parseSearchQuery, type SearchFilters } from "../../core/search-query.ts";
 import { type HighlightQuery, highlight, snippet } from "../../core/text/highlight.ts";
+import { authorKey } from "../../core/text/normalize.ts";
 import type { RepoContext } from "../repo.ts";
 import { rowToPaper } from "../rows.ts";
 import type { Database, PapersTable } from "../schema.ts";
@@ -12,6 +13,7 @@ import { chunk } from "../tx.ts";
 import { filterConditions, type PapersAlias } from "./filters.ts";
 import { textMatch, type WordMatch } from "./match.ts";
 import type {
+  KnownAuthor,
   PaperSearch,
   SearchSort,
   StoreSearchHit,
@@ -148,6 +150,26 @@ export class KyselyPaperSearch implements PaperSearch {
       for (const r of rows) pass.add(r.arxiv_id);
     }
     return wanted.filter((id) => pass.has(id));
+  }
+
+  async author(name: string): Promise<KnownAuthor | null> {
+    const key = authorKey(typeof name === "string" ? name : "");
+    if (key === "") return null;
+    const rows = await this.db
+      .selectFrom("paper_authors")
+      .select(["name", (eb) => eb.fn.count<number>("arxiv_id").distinct().as("papers")])
+      .where("name_key", "=", key)
+      .groupBy("name")
+      .execute();
+    if (rows.length === 0) return null;
+    const counted = rows.map((r) => ({ name: r.name, papers: Number(r.papers) }));
+    counted.sort((a, b) => b.papers - a.papers || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const papers = await this.db
+      .selectFrom("paper_authors")
+      .select((eb) => eb.fn.count<number>("arxiv_id").distinct().as("n"))
+      .where("name_key", "=", key)
+      .executeTakeFirstOrThrow();
+    return { name: (counted[0] as { name: string }).name, papers: Number(papers.n) };
   }
 
   /** The papers matching `selection` (or every paper when null) and every one of `filters`: a page, and the total. */

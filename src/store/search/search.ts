@@ -53,6 +53,11 @@ export interface StoreSearchHit {
   upvotes: number;
 }
 
+export interface KnownAuthor {
+  name: string;
+  papers: number;
+}
+
 export interface StoreSearchResult {
   hits: StoreSearchHit[];
   /** How many papers match (exact up to 10,000, then a lower bound). */
@@ -74,4 +79,9 @@ export interface PaperSearch {
   filter(request: Omit<StoreSearchRequest, "text">): Promise<StoreSearchResult>;
   /** Of `ids`, the ones that pass `filters`, in the given order. */
   passing(ids: readonly ArxivId[], filters: SearchFilters): Promise<ArxivId[]>;
+  /**
+   * The author whose name is `name` (as `authorKey` folds it: case, accents and punctuation aside), with the
+   * spelling most of their papers use and how many papers they have; null when no paper has such an author.
+   */
+  author(name: string): Promise<KnownAuthor | null>;
 }
