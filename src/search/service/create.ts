@@ -14,7 +14,7 @@ import { assessEngine } from "./freshness.ts";
 import { fromStoreHit, hydrateHits } from "./hits.ts";
 import { LiveEngine, type LoadedEngine } from "./live-engine.ts";
 import { findSimilar } from "./similar.ts";
-import { suggestSpelling } from "./suggest.ts";
+import { findsAtLeastAsMany, suggestSpelling } from "./suggest.ts";
 import type { PaperQuery, PaperResults, SearchService, SearchStatus, SimilarPaper } from "./types.ts";
 
 export interface SearchServiceOptions {
@@ -69,7 +69,8 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
    * suggestion's results replace the typed query's (`correctedFrom`) unless the caller asked for the words as
    * typed (`spelling`): a word no paper uses adds nothing to the typed query's results ("test-time adaptaion"
    * would rank papers by "test-time" alone), while its correction is a word papers use, a letter or two away.
-   * The suggestion is searched once and never corrected in turn, so a search runs at most twice.
+   * The suggestion is searched once and never corrected in turn, so a search runs at most twice; a suggestion
+   * that finds fewer papers than the words as typed is dropped.
    */
   async function search(query: PaperQuery): Promise<PaperResults> {
     const raw = typeof query.q === "string" ? query.q : "";
@@ -85,9 +86,18 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       logger.warn("spelling suggestion failed", { error: describeError(error) });
     }
     const suggestion = results.suggestion;
-    if (suggestion === null || spelling === "suggest") return results;
-    const corrected = await rank({ ...query, q: suggestion }, suggestion, parseSearchQuery(suggestion));
-    if (corrected.problem !== null || corrected.hits.length === 0) return results;
+    if (suggestion === null) return results;
+    // Shown as a link only ("suggest"), one hit is enough to count the suggestion's papers.
+    const corrected = await rank(
+      spelling === "suggest" ? { ...query, q: suggestion, perPage: 1 } : { ...query, q: suggestion },
+      suggestion,
+      parseSearchQuery(suggestion),
+    );
+    // A correction that finds fewer papers than the words as typed is no help: it is not offered.
+    if (corrected.problem === null && !findsAtLeastAsMany(results.total, corrected.total)) {
+      return { ...results, suggestion: null };
+    }
+    if (spelling === "suggest" || corrected.problem !== null || corrected.hits.length === 0) return results;
     return { ...corrected, suggestion, correctedFrom: raw, typedHasResults: results.hits.length > 0, author };
   }
 
