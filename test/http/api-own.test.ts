@@ -284,6 +284,9 @@ describe("/api/search with the search engine built", () => {
     assert.ok(words.total > 0 && hybrid.total >= words.total);
     const any = await search("q=merging+models&mode=keyword&per_page=100");
     assert.ok(any.total > words.total, "relevance still finds papers with any of the words");
+    const feed = await (await site.web.request("/feeds/search.rss?q=merging+models")).text();
+    const titles = [...feed.matchAll(/<item><title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    assert.ok(titles.length > 0 && titles.length <= hybrid.total, feed);
   });
 
   test("the Hugging Face search and search feeds answer the words as typed, never a correction", async () => {

@@ -10,6 +10,7 @@ import {
   editDistance,
   findsAtLeastAsMany,
   prefixDistance,
+  replaceOutsideFilters,
 } from "../../src/search/service/suggest.ts";
 import { buildDoc } from "./fixtures.ts";
 
@@ -127,4 +128,13 @@ describe("spelling suggestions: which candidate", () => {
     assert.equal(findsAtLeastAsMany(10, 10), true);
     assert.equal(findsAtLeastAsMany(0, 3), true);
   });
+});
+
+test("a correction never rewrites a filter's value, an unquoted author name included", () => {
+  const fix = (q: string) => replaceOutsideFilters(q, /protien/gi, () => "protein");
+  assert.equal(fix("protien author:Protien Smith"), "protein author:Protien Smith");
+  assert.equal(fix("author:Protien Smith cat:q-bio protien"), "author:Protien Smith cat:q-bio protein");
+  assert.equal(fix('author:Jo Protien "protien fold"'), 'author:Jo Protien "protein fold"');
+  assert.equal(fix("author:Jo Protien -protien"), "author:Jo Protien -protein");
+  assert.equal(fix('author:"Jo Protien" protien'), 'author:"Jo Protien" protein');
 });

@@ -75,11 +75,19 @@ async function inStore(store: Store, word: string): Promise<boolean> {
   return found.problem === null && found.total > 0;
 }
 
-/** `key:value` and `key:"quoted value"` filters of a raw query (see core/search-query.ts). */
-const FILTER_TOKEN = /(?<!\S)(?:author|cat|category|since|until|year):(?:"[^"]*"?|\S*)/giu;
+/**
+ * `key:value` and `key:"quoted value"` filters of a raw query (see core/search-query.ts); an unquoted author
+ * name runs on over the words up to the next filter, quote or excluded word.
+ */
+const FILTER_TOKEN =
+  /(?<!\S)(?:author:(?!")\S+(?:\s+(?!(?:author|cat|category|since|until|year):)[^\s"\u201c\u201d\u201e\u00ab\u00bb-]\S*)*|(?:author|cat|category|since|until|year):(?:"[^"]*"?|\S*))/giu;
 
 /** `text.replace(pattern, replacer)` in the query's free text only, never inside a filter's value. */
-function replaceOutsideFilters(text: string, pattern: RegExp, replacer: (match: string) => string): string {
+export function replaceOutsideFilters(
+  text: string,
+  pattern: RegExp,
+  replacer: (match: string) => string,
+): string {
   let out = "";
   let last = 0;
   for (const filter of text.matchAll(FILTER_TOKEN)) {
