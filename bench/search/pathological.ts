@@ -52,6 +52,8 @@ async function libraryWords(count: number): Promise<string[]> {
 
 const words = await libraryWords(500);
 const CASES: Record<string, string> = {
+  // Not pathological: the ordinary query the 10,000-character case repeats, for comparison.
+  "(ordinary: diffusion models ...)": "diffusion models for image generation",
   "10,000 characters (one word)": "x".repeat(10_000),
   "10,000 characters (real words)": "diffusion models for image generation ".repeat(264).slice(0, 10_000),
   "only operators": "AND OR NOT ( ) * ^ : - + ~ || && \\ { } [ ] ".repeat(20),

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { DEFAULT_QUERY_LIMITS } from "../../core/search-query.ts";
 import { DEFAULT_TRENDING_PARAMS, type TrendingParams } from "../../core/trending.ts";
 import { SORTED_CUT, SORTED_CUT_SHARE } from "../../search/service/index.ts";
 import type { AppEnv } from "../env.ts";
@@ -95,6 +96,20 @@ export async function aboutPage(site: Site, c: Context<AppEnv>): Promise<Respons
           other words. The count above the results is how many these are; filters narrow them as usual; papers
           with the same date or upvotes keep one order (newest, then by arXiv id), so turning pages never
           repeats or skips one.
+        </p>
+        <p>
+          <code>author:Tomas Pfister</code> needs no quotes: the name runs to the next filter (such as{" "}
+          <code>cat:</code> or <code>year:</code>) or the end of the query. Names match without regard to case
+          or accents, and first names in full or as initials ("T. Pfister"; "Pfister" alone is any first
+          name), but a first name never stands for a last name. A query that is just an author's name offers a
+          link to their page.
+        </p>
+        <p>
+          A word no paper uses is corrected to the closest word papers do use, counting a swap of two letters
+          as one mistake; among corrections as close, the one found with the query's other words wins, then
+          the commonest. A correction that would find fewer papers than the words as typed is never offered.
+          Queries are read up to {DEFAULT_QUERY_LIMITS.maxChars.toLocaleString("en-US")} characters and{" "}
+          {DEFAULT_QUERY_LIMITS.maxTerms} words; a longer one is shortened, with a note saying so.
         </p>
         <h2 id="feeds">Feeds and API</h2>
         <p>
