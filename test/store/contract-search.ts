@@ -341,7 +341,7 @@ export function searchContract(kind: StoreKind): void {
       assert.match((await store.search.search({ text: "the of and" })).problem ?? "", /common words/);
       assert.match((await store.search.search({ text: "cat:zzz adaptation" })).notes.join(" "), /cat:zzz/);
       const long = await store.search.search({ text: "adaptation lorem ".repeat(700) });
-      assert.match(long.notes.join(" "), /cut/);
+      assert.match(long.notes.join(" "), /shortened to its first 2,000 characters/);
       assert.equal(long.total, 3);
     });
 

@@ -181,10 +181,15 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     }
     const mode = query.mode ?? "hybrid";
     if (sort !== "relevance") {
-      const closest =
-        mode === "keyword"
-          ? []
-          : await closestByMeaning(store, loaded, raw, parsed, mode, sortedCut(loaded.manifest.papers));
+      // (Sorted in keyword mode never gets here: it needs no engine.)
+      const closest = await closestByMeaning(
+        store,
+        loaded,
+        raw,
+        parsed,
+        mode,
+        sortedCut(loaded.manifest.papers),
+      );
       const found = await sortedAnswers(parsed, filters, sort, offset, perPage, closest);
       return { ...fromStore(found), mode };
     }
