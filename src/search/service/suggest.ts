@@ -102,17 +102,23 @@ const MAX_FIT_CHECKS = 16;
 
 /**
  * A candidate's fit with the rest of the query: in how many papers it appears with at least one of the other
- * words. The papers of those words are marked once; each candidate's postings are then read once.
+ * words. The papers of those words are marked once, on the first call (most queries need no correction, or
+ * have one candidate); each candidate's postings are then read once.
  */
 export function cooccurrence(index: InvertedIndex, others: readonly string[]): (candidate: string) => number {
-  const marked = new Uint8Array(index.documentCount);
-  for (const term of others) {
-    const id = index.termId(term);
-    if (id < 0) continue;
-    const cursor = index.cursor(id);
-    for (let doc = cursor.doc; doc !== END; doc = cursor.next()) marked[doc] = 1;
-  }
+  let marked: Uint8Array | null = null;
+  const mark = (): Uint8Array => {
+    const out = new Uint8Array(index.documentCount);
+    for (const term of others) {
+      const id = index.termId(term);
+      if (id < 0) continue;
+      const cursor = index.cursor(id);
+      for (let doc = cursor.doc; doc !== END; doc = cursor.next()) out[doc] = 1;
+    }
+    return out;
+  };
   return (candidate) => {
+    marked ??= mark();
     const id = index.termId(candidate);
     if (id < 0) return 0;
     let n = 0;
