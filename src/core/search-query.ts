@@ -1,7 +1,7 @@
 /**
  * The search box's language, shared by the store's keyword search and the search service:
  *
- *   words  "quoted phrases"  -excluded  author:Name  author:"First Last"  cat:cs.LG  since:2024-01-01
+ *   words  "quoted phrases"  -excluded  author:Name  author:First Last  cat:cs.LG  since:2024-01-01
  *   until:2024-12-31  year:2024
  *
  * Parsing never throws. Anything that is not this syntax is plain text: SQL, FTS operators, LaTeX and emoji are
@@ -22,7 +22,9 @@ import { tokenize } from "./text/tokenize.ts";
 export interface SearchFilters {
   /**
    * Every author must be on the paper, matched on `authorKey` (case, accents and punctuation do not matter).
-   * A one-word name also matches an author's last name (`author:lecun` finds "Yann LeCun").
+   * A one-word name matches an author's last name (`author:lecun` finds "Yann LeCun"); a longer one matches
+   * the same last name with the same first names or their initials ("Tomas Pfister" finds "T. Pfister" and
+   * "Tomàs Pfister", never "R. Tomàs"). Unquoted, a name runs to the next filter or the end of the query.
    */
   authors?: readonly string[];
   /**
@@ -136,6 +138,11 @@ function lex(input: string, notes: string[]): Chunk[] {
           value = input.slice(end + 1, close);
           end = close + 1;
         }
+      } else if (key === "author" && value !== "") {
+        // An unquoted name runs on to the next filter or the end: `author:Tomas Pfister cat:cs.CV`.
+        const rest = nameRest(input, end);
+        value += rest.words;
+        end = rest.end;
       }
       chunks.push({ kind: "filter", key, value });
     } else {
@@ -144,6 +151,28 @@ function lex(input: string, notes: string[]): Chunk[] {
     i = Math.max(end, i + 1);
   }
   return chunks;
+}
+
+/**
+ * The words after an unquoted `author:First` that belong to the name: every word up to the next filter, quoted
+ * phrase, excluded word or the end. `end` is where the name stops.
+ */
+function nameRest(input: string, from: number): { words: string; end: number } {
+  let words = "";
+  let end = from;
+  let i = from;
+  while (i < input.length) {
+    while (i < input.length && SPACE.test(input[i] as string)) i++;
+    if (i >= input.length || QUOTE.test(input[i] as string) || input[i] === "-") break;
+    let j = i;
+    while (j < input.length && !SPACE.test(input[j] as string) && !QUOTE.test(input[j] as string)) j++;
+    const word = input.slice(i, j);
+    if (FILTER.test(word)) break;
+    words += ` ${word}`;
+    end = j;
+    i = j;
+  }
+  return { words, end };
 }
 
 /** A date filter value: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, taken as the first or last day it covers. */
@@ -255,7 +284,9 @@ export function parseSearchQuery(
       ? limits.maxChars - 1
       : limits.maxChars;
     raw = raw.slice(0, cut);
-    notes.push(`The query was cut to its first ${limits.maxChars.toLocaleString("en-US")} characters.`);
+    notes.push(
+      `Your query was shortened to its first ${limits.maxChars.toLocaleString("en-US")} characters.`,
+    );
   }
   const chunks = lex(raw.replace(CONTROL, " "), notes);
   const filters = readFilters(chunks, notes);
@@ -306,8 +337,7 @@ export function parseSearchQuery(
       for (const w of words) if (addTerm(w)) parts.push(w);
     }
   }
-  if (termsDropped)
-    notes.push(`Only the first ${limits.maxTerms} distinct words of the query were searched.`);
+  if (termsDropped) notes.push(`Your query was shortened to its first ${limits.maxTerms} words.`);
 
   const hasFilters = Object.keys(filters).length > 0;
   const searchable = terms.length > 0;

@@ -58,6 +58,33 @@ describe("paperboy search, similar and embed", () => {
     assert.match(r.stdout, /Nothing searched: .*common words/);
   });
 
+  test("an author's name offers their papers; a sort lists the papers with all the words; long queries are cut with a note", async () => {
+    const name = await runCli(["search", "grace hopper"], env);
+    assert.equal(name.code, 0, name.stderr);
+    assert.match(
+      name.stdout,
+      /^Papers by Grace Hopper \(6 papers\): paperboy search 'author:"Grace Hopper"'$/m,
+    );
+    const unquoted = await runCli(["search", "author:G. Hopper", "--json"], env);
+    const byHer = JSON.parse(unquoted.stdout) as { total: number; filters: { authors: string[] } };
+    assert.deepEqual([byHer.total, byHer.filters.authors], [6, ["g hopper"]]);
+
+    const sorted = await runCli(
+      ["search", "merging models", "--sort", "date", "--json", "--limit", "100"],
+      env,
+    );
+    assert.equal(sorted.code, 0, sorted.stderr);
+    const json = JSON.parse(sorted.stdout) as { total: number; hits: JsonHit[] };
+    assert.ok(json.total > 0);
+    assert.equal(json.total, json.hits.length);
+    for (const h of json.hits)
+      assert.match(h.title + JSON.stringify(h.highlights.snippet), /merg[\s\S]*model|model[\s\S]*merg/i);
+
+    const long = await runCli(["search", Array.from({ length: 500 }, (_, i) => `w${i}x`).join(" ")], env);
+    assert.equal(long.code, 0, long.stderr);
+    assert.match(long.stdout, /Note: Your query was shortened to its first 64 words\./);
+  });
+
   test("--json has the results, filters, notes and highlights", async () => {
     const r = await runCli(
       ["search", "diffusion", "--json", "--author", "Alan Turing", "--year", "2024", "--limit", "3"],

@@ -47,6 +47,17 @@ describe("parseSearchQuery", () => {
     assert.deepEqual(parseSearchQuery('author:"José Núñez"').filters, { authors: ["jose nunez"] });
   });
 
+  test("an unquoted author name runs to the next filter, phrase, excluded word or the end", () => {
+    assert.deepEqual(parseSearchQuery("author:Tomas Pfister").filters, { authors: ["tomas pfister"] });
+    const q = parseSearchQuery("diffusion author:T. Pfister cat:cs.CV models");
+    assert.deepEqual(q.filters, { authors: ["t pfister"], categories: ["cs.CV"] });
+    assert.deepEqual(q.terms, ["diffusion", "models"]);
+    const phrase = parseSearchQuery('author:Tomàs Pfister "test time" -medical');
+    assert.deepEqual(phrase.filters, { authors: ["tomas pfister"] });
+    assert.deepEqual(phrase.phrases, [{ words: ["test", "time"] }]);
+    assert.deepEqual(phrase.excluded, [{ words: ["medical"] }]);
+  });
+
   test("a query of filters alone has no problem: the caller lists by the filters", () => {
     const q = parseSearchQuery("author:lecun");
     assert.deepEqual(q.terms, []);
@@ -136,13 +147,13 @@ describe("parseSearchQuery", () => {
 
   test("a long query is cut, with a note; so is a long list of distinct words", () => {
     const q = parseSearchQuery("attention ".repeat(1_100));
-    assert.match(q.notes.join(" "), /cut to its first 2,000 characters/);
+    assert.match(q.notes.join(" "), /shortened to its first 2,000 characters/);
     assert.deepEqual(q.terms, ["attention"]);
     const emoji = parseSearchQuery(`${"x".repeat(1_999)}😀 more`);
     assert.ok(!/[\ud800-\udbff]$/.test(emoji.text));
     const many = parseSearchQuery(Array.from({ length: 100 }, (_, i) => `w${i}`).join(" "));
     assert.equal(many.terms.length, 64);
-    assert.match(many.notes.join(" "), /first 64 distinct words/);
+    assert.match(many.notes.join(" "), /shortened to its first 64 words/);
   });
 
   test("its text still reads back as the query where excluded words start with digits", () => {

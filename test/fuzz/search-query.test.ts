@@ -153,7 +153,7 @@ describe("fuzz: parseSearchQuery (the search box language)", () => {
       fc.property(queries, limitsArb, (input, limits) => {
         const q = parseSearchQuery(input, limits);
         assertWellFormed(q, limits);
-        if (input.length > limits.maxChars) assert.ok(q.notes.some((n) => n.includes("was cut")));
+        if (input.length > limits.maxChars) assert.ok(q.notes.some((n) => n.includes("was shortened")));
       }),
       500,
     );

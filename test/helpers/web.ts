@@ -60,6 +60,7 @@ export function storeKeywordSearch(store: Store): SearchService {
         suggestion: null,
         correctedFrom: null,
         typedHasResults: false,
+        author: null,
       };
     },
     async similar() {

@@ -234,6 +234,61 @@ describe("/api/search with the search engine built", () => {
     assert.deepEqual(neither.results, []);
   });
 
+  test("pathological queries answer 200 with a note, on /api/search, the Hugging Face search and feeds", async () => {
+    const cases: Array<[string, RegExp]> = [
+      ["models ".repeat(1_500), /shortened to its first 2,000 characters/],
+      [
+        Array.from({ length: 500 }, (_, i) => `w${i.toString(36)}x`).join(" "),
+        /shortened to its first 64 words/,
+      ],
+      ['"merging "models "of weights', /An unmatched quote was ignored/],
+    ];
+    for (const [q, note] of cases) {
+      for (const extra of ["", "&sort=date", "&mode=vector&sort=upvotes"]) {
+        const res = await site.web.request(`/api/search?q=${encodeURIComponent(q)}${extra}`);
+        assert.equal(res.status, 200, extra);
+        const body = (await res.json()) as { notes: string[] };
+        assert.match(body.notes.join(" "), note, extra);
+      }
+      const hf = await site.web.request(`/api/papers/search?q=${encodeURIComponent(q)}`);
+      assert.equal(hf.status, 200);
+      const feed = await site.web.request(`/feeds/search.atom?q=${encodeURIComponent(`${q}😀`.repeat(2))}`);
+      assert.equal(feed.status, 200);
+    }
+    const operators = await site.web.request(`/api/search?q=${encodeURIComponent("AND OR NOT ( ) * ^ :")}`);
+    assert.equal(operators.status, 200);
+    const body = (await operators.json()) as { problem: string | null; results: unknown[] };
+    assert.match(body.problem ?? "", /only common words/);
+    assert.deepEqual(body.results, []);
+  });
+
+  test("a query that is an author's name carries the author, with their page", async () => {
+    const res = await site.web.request("/api/search?q=Grace+Hopper");
+    const body = (await res.json()) as { author: Record<string, unknown> | null };
+    assert.deepEqual(body.author, {
+      name: "Grace Hopper",
+      papers: 6,
+      url: "/authors/Grace%20Hopper",
+      api: "/api/authors/Grace%20Hopper/papers",
+    });
+    const topic = (await (await site.web.request("/api/search?q=merging+models")).json()) as { author: null };
+    assert.equal(topic.author, null);
+  });
+
+  test("sorted searches keep the mode and count only the papers that answer", async () => {
+    const words = await search("q=merging+models&sort=date&mode=keyword&per_page=100");
+    const hybrid = await search("q=merging+models&sort=date&per_page=100");
+    assert.equal(words.mode, "keyword");
+    assert.equal(hybrid.mode, "hybrid");
+    assert.equal(words.total, words.results.length);
+    assert.ok(words.total > 0 && hybrid.total >= words.total);
+    const any = await search("q=merging+models&mode=keyword&per_page=100");
+    assert.ok(any.total > words.total, "relevance still finds papers with any of the words");
+    const feed = await (await site.web.request("/feeds/search.rss?q=merging+models")).text();
+    const titles = [...feed.matchAll(/<item><title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    assert.ok(titles.length > 0 && titles.length <= hybrid.total, feed);
+  });
+
   test("the Hugging Face search and search feeds answer the words as typed, never a correction", async () => {
     const hf = await site.web.request("/api/papers/search?q=protien+foldng");
     assert.equal(hf.status, 200);

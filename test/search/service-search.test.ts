@@ -291,11 +291,51 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       assert.equal(first.total, all.total);
     });
 
-    test("sorting by date uses the store, whatever the engine", async () => {
-      const r = await service.search({ q: "diffusion", sort: "date", mode: "hybrid" });
+    test("sorted by date, words only: the papers with every word, newest first", async () => {
+      const r = await service.search({ q: "merging models", sort: "date", mode: "keyword", perPage: 100 });
       assert.equal(r.mode, "keyword");
+      assert.ok(r.hits.length > 0);
+      assert.equal(r.total, r.hits.length);
+      for (const h of r.hits) {
+        const text = `${h.paper.title} ${h.paper.abstract}`;
+        assert.match(text, /merg/i);
+        assert.match(text, /model/i);
+      }
+      const anyWord = await service.search({ q: "merging models", mode: "keyword", perPage: 100 });
+      assert.ok(anyWord.total > r.total, "relevance still ranks papers with any of the words");
       const dates = r.hits.map((h) => h.paper.publishedAt ?? "");
       assert.deepEqual(dates, [...dates].sort().reverse());
+    });
+
+    test("sorted by upvotes, the reader's mode is kept, the all-words papers are in, pages agree", async () => {
+      const words = await service.search({
+        q: "merging models",
+        sort: "upvotes",
+        mode: "keyword",
+        perPage: 100,
+      });
+      const all = await service.search({
+        q: "merging models",
+        sort: "upvotes",
+        mode: "hybrid",
+        perPage: 100,
+      });
+      assert.equal(all.mode, "hybrid");
+      assert.ok(all.total >= words.total);
+      assert.equal(all.total, all.hits.length);
+      for (const id of ids(words.hits)) assert.ok(ids(all.hits).includes(id), id);
+      const votes = all.hits.map((h) => h.upvotes);
+      assert.deepEqual(
+        votes,
+        [...votes].sort((a, b) => b - a),
+      );
+      const paged: string[] = [];
+      for (let page = 1; (page - 1) * 5 < all.total; page++) {
+        const r = await service.search({ q: "merging models", sort: "upvotes", perPage: 5, page });
+        assert.equal(r.total, all.total);
+        paged.push(...ids(r.hits));
+      }
+      assert.deepEqual(paged, ids(all.hits));
     });
 
     test("a paper added after the build is still found, and ranked among the engine's hits", async () => {

@@ -162,6 +162,27 @@ export function searchContract(kind: StoreKind): void {
       assert.deepEqual(ids(await store.search.filter({ filters: { authors: ["Yann LeCun"] } })), [P4.id]);
     });
 
+    test("author names unquoted, with initials and without accents; never another person's name", async () => {
+      const byDate = [P2.id, P1.id];
+      const found = async (text: string) => ids(await store.search.search({ text }));
+      assert.deepEqual(await found("author:Grace Hopper"), byDate, "the name runs to the end");
+      assert.deepEqual(await found("author:G. Hopper"), byDate, "an initial stands for the first name");
+      assert.deepEqual(await found("author:Jose Nunez cat:eess.IV"), [P2.id], "to the next filter");
+      assert.deepEqual(await found("author:J. Núñez"), [P2.id]);
+      assert.deepEqual(await found("author:José Nunez"), [P2.id]);
+      assert.deepEqual(await found("author:Ada Hopper"), [], "another first name is another person");
+      assert.deepEqual(await found("author:Hopper Grace"), [], "a first name is no last name");
+      assert.deepEqual(await found("author:Grace Lovelace"), []);
+      assert.deepEqual(await found("author:A Lovelace author:Grace Hopper"), [P1.id]);
+    });
+
+    test("a known author: the name as papers spell it, and their paper count", async () => {
+      assert.deepEqual(await store.search.author("grace HOPPER"), { name: "Grace Hopper", papers: 2 });
+      assert.deepEqual(await store.search.author("Jose Nunez"), { name: "José Núñez", papers: 1 });
+      assert.equal(await store.search.author("Grace"), null, "the whole name, not a part");
+      assert.equal(await store.search.author("!!!"), null);
+    });
+
     test("category filter: primary or cross-list, an archive covers its categories, any listed one passes", async () => {
       assert.deepEqual(ids(await store.search.search({ text: "cat:cs.CV" })), [P2.id]);
       assert.deepEqual(ids(await store.search.search({ text: "cat:stat.ML" })), [P1.id]);
@@ -221,6 +242,34 @@ export function searchContract(kind: StoreKind): void {
       assert.deepEqual(ids(listed), [P2.id, P1.id, P4.id, P3.id]);
       const relevanceFallsBackToDate = await store.search.filter({ filters: { categories: ["cs"] } });
       assert.deepEqual(ids(relevanceFallsBackToDate), [P4.id, P2.id, P1.id, P3.id]);
+    });
+
+    test("match all needs every word; include adds papers whatever their words, still filtered", async () => {
+      const any = await store.search.search({ text: "label adaptation", sort: "date" });
+      assert.deepEqual(ids(any), [P4.id, P2.id, P1.id, P3.id]);
+      const all = await store.search.search({ text: "label adaptation", sort: "date", match: "all" });
+      assert.deepEqual([ids(all), all.total], [[P1.id], 1]);
+      const withP5 = await store.search.search({
+        text: "label adaptation",
+        sort: "date",
+        match: "all",
+        include: [P5.id, P1.id, P5.id],
+      });
+      assert.deepEqual([ids(withP5), withP5.total], [[P1.id, P5.id], 2], "once each, in date order");
+      const filtered = await store.search.search({
+        text: "label adaptation",
+        sort: "upvotes",
+        match: "all",
+        include: [P5.id],
+        filters: { categories: ["cs"] },
+      });
+      assert.deepEqual(ids(filtered), [P1.id], "an included paper must still pass the filters");
+      const excluded = await store.search.search({ text: "label adaptation -deployment", match: "all" });
+      assert.deepEqual(ids(excluded), []);
+      await assert.rejects(
+        store.search.search({ text: "label", match: "most" as "all" }),
+        /match must be "any" or "all"/,
+      );
     });
 
     test("pages are disjoint, cover every match, and carry the exact total", async () => {
@@ -292,7 +341,7 @@ export function searchContract(kind: StoreKind): void {
       assert.match((await store.search.search({ text: "the of and" })).problem ?? "", /common words/);
       assert.match((await store.search.search({ text: "cat:zzz adaptation" })).notes.join(" "), /cat:zzz/);
       const long = await store.search.search({ text: "adaptation lorem ".repeat(700) });
-      assert.match(long.notes.join(" "), /cut/);
+      assert.match(long.notes.join(" "), /shortened to its first 2,000 characters/);
       assert.equal(long.total, 3);
     });
 

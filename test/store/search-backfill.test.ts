@@ -53,7 +53,7 @@ for (const kind of ["sqlite", "postgres"] as const) {
 
       assert.ok((await store.migrate()).includes("0003_search"));
       assert.deepEqual(await ids(store, "autoencoders"), [old.id]);
-      assert.deepEqual(await ids(store, "author:ge graph"), [other.id]);
+      assert.deepEqual(await ids(store, "graph author:ge"), [other.id]);
 
       const fresh = buildArxivRecord({ id: id("2301.00003"), title: "Sparse probing of language models" });
       await store.ingest({ papers: [fresh] });

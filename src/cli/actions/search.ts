@@ -65,6 +65,7 @@ function toJson(query: string, r: PaperResults) {
     suggestion: r.suggestion,
     correctedFrom: r.correctedFrom,
     typedHasResults: r.typedHasResults,
+    author: r.author,
     hits: r.hits.map((h: PaperHit, i) => ({
       rank: offset + i + 1,
       id: h.paper.id,
@@ -104,6 +105,10 @@ function render(ctx: CliContext, query: string, r: PaperResults): void {
     `${formatCount(r.total)} result${r.total === 1 ? "" : "s"} for "${searched}" (${r.mode}), page ${r.page} of ${pages}`,
   );
   if (r.correctedFrom === null && r.suggestion !== null) lines.push(`Did you mean: ${r.suggestion}`);
+  if (r.author !== null) {
+    const papers = `${formatCount(r.author.papers)} paper${r.author.papers === 1 ? "" : "s"}`;
+    lines.push(`Papers by ${r.author.name} (${papers}): paperboy search 'author:"${r.author.name}"'`);
+  }
   if (r.hits.length === 0) {
     lines.push(r.total > 0 ? "No results on this page." : "No papers match.");
   }

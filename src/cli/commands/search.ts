@@ -23,7 +23,7 @@ export function registerSearch(program: Command): void {
     .command("search")
     .summary("search the papers by words and by meaning")
     .description(
-      `Searches the store the way the site does. The query may carry filters: author:Name, author:"First Last", cat:cs.LG, since:2024-01-01, until:2024-12-31, year:2024, "a phrase", -excluded. Relevance ranking uses the search engine (hybrid: words and meaning) once it is built (paperboy embed --rebuild, or the worker); until then, and for --sort date|upvotes, the store's keyword search. Matches are marked in the snippets. Exits with 4 when the query cannot be searched (only common words, say), with the reason.`,
+      `Searches the store the way the site does. The query may carry filters: author:Name, author:First Last (up to the next filter; initials and accents optional), cat:cs.LG, since:2024-01-01, until:2024-12-31, year:2024, "a phrase", -excluded. Relevance ranking uses the search engine (hybrid: words and meaning) once it is built (paperboy embed --rebuild, or the worker); until then, the store's keyword search. --sort date|upvotes lists the papers with all the words, plus (except in --mode keyword) the engine's best 50 by relevance. A query that is just an author's name also names their papers. Matches are marked in the snippets. Exits with 4 when the query cannot be searched (only common words, say), with the reason.`,
     )
     .argument("<query>", "what to look for")
     .option("--json", "print the results as JSON")

@@ -134,7 +134,13 @@ export function hfRoutes(deps: AppDeps): ApiRoute[] {
       description: "Hugging Face compatible: the best matches for q, as daily entries.",
       tags: ["papers"],
       query: z.object({
-        q: z.string().trim().min(1).max(500).describe("words, phrases, author:, cat:, since:, until:, year:"),
+        q: z
+          .string()
+          .trim()
+          .min(1)
+          .describe(
+            "words, phrases, author:, cat:, since:, until:, year:; the first 2,000 characters and 64 words",
+          ),
         limit: limitNumber(50),
       }),
       response: { description: "matching papers, best first", schema: hfDailyListSchema },

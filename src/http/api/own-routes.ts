@@ -35,9 +35,11 @@ export function ownRoutes(deps: AppDeps): ApiRoute[] {
         q: z
           .string()
           .trim()
-          .max(500)
           .default("")
-          .describe("words, phrases, author:, cat:, since:, until:, year:"),
+          .describe(
+            "words, phrases, author:, cat:, since:, until:, year:; any length, but only the first 2,000 " +
+              "characters and 64 words are searched (a note says so)",
+          ),
         mode: z.enum(["hybrid", "keyword", "vector"]).optional(),
         sort: z.enum(["relevance", "date", "upvotes"]).optional(),
         author: listParam.optional().describe("every author must be on the paper (repeat or comma-separate)"),
@@ -88,6 +90,11 @@ export function ownRoutes(deps: AppDeps): ApiRoute[] {
           suggestion: results.suggestion,
           correctedFrom: results.correctedFrom,
           typedHasResults: results.typedHasResults,
+          author: results.author && {
+            ...results.author,
+            url: `/authors/${encodeURIComponent(results.author.name)}`,
+            api: `/api/authors/${encodeURIComponent(results.author.name)}/papers`,
+          },
         });
       },
     }),

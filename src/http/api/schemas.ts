@@ -127,6 +127,17 @@ export const searchResultSchema = z.object({
     .describe(
       "with correctedFrom: whether the query as sent finds papers of its own (as_typed=true shows them)",
     ),
+  author: z
+    .object({
+      name: z.string(),
+      papers: z.number().int(),
+      url: z.string().describe("the author's page"),
+      api: z.string().describe("the author's papers in this API"),
+    })
+    .nullable()
+    .describe(
+      "when the query is just an author's name (first page, no filters): that author, for their page",
+    ),
 });
 
 export const similarSchema = z.object({

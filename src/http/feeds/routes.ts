@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { describeError, parseCategory } from "../../core/index.ts";
+import { DEFAULT_QUERY_LIMITS } from "../../core/search-query.ts";
 import { tokensMatch } from "../csrf.ts";
 import type { AppDeps, AppEnv } from "../env.ts";
 import { isRefusal, statusOf } from "../errors.ts";
@@ -91,9 +92,14 @@ export function feedRoutes(deps: AppDeps): Hono<AppEnv> {
     if (name === "daily") return serve(c, format, `/feeds/daily.${format}`, () => dailyFeed(deps));
     if (name === "trending") return serve(c, format, `/feeds/trending.${format}`, () => trendingFeed(deps));
     if (name === "search") {
-      const q = (c.req.query("q") ?? "").trim();
-      if (q === "" || q.length > 500)
-        return plainError(c, 400, "a search feed needs q (1 to 500 characters)");
+      // Only what the query parser reads is kept, so an over-long query neither fails nor makes a long cache key.
+      // (Never half an emoji at the cut: encodeURIComponent refuses a lone surrogate.)
+      const q = (c.req.query("q") ?? "")
+        .trim()
+        .slice(0, DEFAULT_QUERY_LIMITS.maxChars)
+        .replace(/[\ud800-\udbff]$/, "")
+        .trim();
+      if (q === "") return plainError(c, 400, "a search feed needs q");
       return serve(c, format, `/feeds/search.${format}?q=${encodeURIComponent(q)}`, () =>
         searchFeed(deps, q),
       );

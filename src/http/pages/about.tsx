@@ -1,5 +1,7 @@
 import type { Context } from "hono";
+import { DEFAULT_QUERY_LIMITS } from "../../core/search-query.ts";
 import { DEFAULT_TRENDING_PARAMS, type TrendingParams } from "../../core/trending.ts";
+import { SORTED_CUT, SORTED_CUT_SHARE } from "../../search/service/index.ts";
 import type { AppEnv } from "../env.ts";
 import type { Site } from "./site.tsx";
 
@@ -84,6 +86,30 @@ export async function aboutPage(site: Site, c: Context<AppEnv>): Promise<Respons
           Search combines keyword ranking (BM25 over titles, authors and abstracts) with search by meaning
           (vectors learned from this library's own papers), fused by reciprocal rank. Choose "Words only" or
           "Meaning only" on the search page to use one of them.
+        </p>
+        <p>
+          Sorted by date or by upvotes, a search lists the papers that answer it and only those: papers with
+          every word of the query (quoted phrases as phrases, excluded words absent), and, unless you chose
+          "Words only", also the {SORTED_CUT} papers the relevance ranking puts first (one in{" "}
+          {Math.round(1 / SORTED_CUT_SHARE)} of the library's papers while it holds fewer than{" "}
+          {Math.round(SORTED_CUT / SORTED_CUT_SHARE).toLocaleString("en-US")}), which may say the same in
+          other words. The count above the results is how many these are; filters narrow them as usual; papers
+          with the same date or upvotes keep one order (newest, then by arXiv id), so turning pages never
+          repeats or skips one.
+        </p>
+        <p>
+          <code>author:Tomas Pfister</code> needs no quotes: the name runs to the next filter (such as{" "}
+          <code>cat:</code> or <code>year:</code>) or the end of the query. Names match without regard to case
+          or accents, and first names in full or as initials ("T. Pfister"; "Pfister" alone is any first
+          name), but a first name never stands for a last name. A query that is just an author's name offers a
+          link to their page.
+        </p>
+        <p>
+          A word no paper uses is corrected to the closest word papers do use, counting a swap of two letters
+          as one mistake; among corrections as close, the one found with the query's other words wins, then
+          the commonest. A correction that would find fewer papers than the words as typed is never offered.
+          Queries are read up to {DEFAULT_QUERY_LIMITS.maxChars.toLocaleString("en-US")} characters and{" "}
+          {DEFAULT_QUERY_LIMITS.maxTerms} words; a longer one is shortened, with a note saying so.
         </p>
         <h2 id="feeds">Feeds and API</h2>
         <p>

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { describeError, parseCategory, parseIsoDate } from "../../core/index.ts";
+import { DEFAULT_QUERY_LIMITS } from "../../core/search-query.ts";
 import type { PaperResults } from "../../search/service/index.ts";
 import type { SearchFilters } from "../../store/search/index.ts";
 import { FollowButton, followButton } from "../digests/follow-button.tsx";
@@ -7,6 +8,7 @@ import type { AppEnv } from "../env.ts";
 import { feeds } from "../views/feeds.ts";
 import { Pager, withQuery } from "../views/pager.tsx";
 import { PaperCard } from "../views/paper-card.tsx";
+import { authorPath } from "./browse.tsx";
 import { loadListExtras } from "./list-extras.tsx";
 import { parseQuery, SEARCH_MODES, SEARCH_SORTS, type SearchQuery, searchQuery } from "./params.ts";
 import type { Site } from "./site.tsx";
@@ -15,11 +17,7 @@ const PER_PAGE = 20;
 
 const MODE_LABELS = { hybrid: "Words and meaning", keyword: "Words only", vector: "Meaning only" } as const;
 const SORT_LABELS = { relevance: "Relevance", date: "Newest", upvotes: "Upvotes" } as const;
-const ORDER_WORDS = {
-  relevance: "most relevant first",
-  date: "newest first",
-  upvotes: "most upvoted first",
-} as const;
+const SORTED_BY = { date: "newest first", upvotes: "most upvoted first" } as const;
 
 /** The form's filters as the search service takes them; a bad category or date is a reader's mistake (400). */
 function filtersOf(query: SearchQuery): SearchFilters | string {
@@ -72,7 +70,7 @@ function SearchForm(props: { query: SearchQuery }) {
           type="search"
           name="q"
           value={query.q}
-          maxlength={500}
+          maxlength={DEFAULT_QUERY_LIMITS.maxChars}
           aria-label="Search papers"
           placeholder="Search papers"
         />
@@ -136,7 +134,8 @@ function Tips() {
           <code>"exact phrase"</code> keeps words together.
         </li>
         <li>
-          Filters in the query: <code>author:"Yann LeCun"</code>, <code>cat:cs.CL</code>,{" "}
+          Filters in the query: <code>author:"Yann LeCun"</code> (or <code>author:Yann LeCun</code>, which
+          takes the name up to the next filter; initials and accents are optional), <code>cat:cs.CL</code>,{" "}
           <code>since:2024-05-01</code>, <code>until:2024-06-30</code>, <code>year:2023</code>.
         </li>
         <li>
@@ -173,6 +172,30 @@ function NoResults(props: { query: SearchQuery; results: PaperResults }) {
       </ul>
     </section>
   );
+}
+
+/**
+ * How many papers answer, and which: sorted by date or upvotes, those with all the words (and in the modes by
+ * meaning the closest by relevance), as `/about#search` explains.
+ */
+function ResultCount(props: { results: PaperResults; sort: SearchQuery["sort"] }) {
+  const { results, sort } = props;
+  const papers = `${results.total} ${results.total === 1 ? "paper" : "papers"}`;
+  if (sort !== "relevance") {
+    return (
+      <>
+        {papers}{" "}
+        {results.mode === "keyword" ? "with all the words" : "with all the words or closest in meaning"}
+        {", "}
+        {SORTED_BY[sort]} (<a href="/about#search">which papers?</a>)
+      </>
+    );
+  }
+  if (results.mode === "keyword") {
+    return <>{`${results.total} ${results.total === 1 ? "paper matches" : "papers match"}`}</>;
+  }
+  if (results.total === 1) return <>One paper found</>;
+  return <>{`${results.total} best matches, most relevant first`}</>;
 }
 
 /** GET /search?q=&mode=&sort=&cat=&author=&since=&until=&page= */
@@ -257,6 +280,14 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
         {results.notes.map((note) => (
           <p class="muted small">{note}</p>
         ))}
+        {results.author !== null ? (
+          <p class="suggestion">
+            <a href={authorPath(results.author.name)}>Papers by {results.author.name} →</a>{" "}
+            <span class="muted small">
+              ({results.author.papers} {results.author.papers === 1 ? "paper" : "papers"})
+            </span>
+          </p>
+        ) : null}
         {results.correctedFrom !== null && results.typedHasResults ? (
           <p class="suggestion">
             Showing results for “<a href={searchLink(shown, {})}>{shown.q}</a>”. Search instead for “
@@ -287,12 +318,7 @@ export async function searchPage(site: Site, c: Context<AppEnv>): Promise<Respon
         ) : (
           <>
             <p class="muted small">
-              {results.mode === "keyword"
-                ? `${results.total} ${results.total === 1 ? "paper matches" : "papers match"}`
-                : results.total === 1
-                  ? "One paper found"
-                  : `${results.total} best matches, ${ORDER_WORDS[query.sort]}`}{" "}
-              · {MODE_LABELS[results.mode]}
+              <ResultCount results={results} sort={query.sort} /> · {MODE_LABELS[results.mode]}
             </p>
             <ol class="cards">
               {results.hits

@@ -90,10 +90,12 @@ export async function composeDigest(store: Store, input: ComposeInput): Promise<
   for (const search of contents.searches) {
     sections.push(
       await sharedSection(input, `search:${window}:${search.q}`, async () => {
+        // Newest first, so only papers with every word: the newest paper with one of them is seldom the topic.
         const found = await store.search.search({
           text: search.q,
           filters,
           sort: "date",
+          match: "all",
           limit: PER_SECTION,
         });
         return {

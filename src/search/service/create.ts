@@ -2,19 +2,19 @@ import type { EmbedderConfig } from "../../config/config.ts";
 import { type ArxivId, describeError } from "../../core/index.ts";
 import { hasSearchTerms, type ParsedSearchQuery, parseSearchQuery } from "../../core/search-query.ts";
 import { type Logger, silentLogger } from "../../log.ts";
-import type { StoreSearchResult } from "../../store/search/index.ts";
+import type { KnownAuthor, SearchFilters, SearchSort, StoreSearchResult } from "../../store/search/index.ts";
 import type { Store } from "../../store/store.ts";
 import type { SearchMode } from "../engine.ts";
 import { createEmbedder, describeEmbedder } from "../vector/create-embedder.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import { EngineFiles } from "./engine-files.ts";
-import { MAX_POOL, rankWithEngine } from "./engine-search.ts";
+import { closestByMeaning, MAX_POOL, rankWithEngine, sortedCut } from "./engine-search.ts";
 import { combineFilters, hasFilters } from "./filters.ts";
 import { assessEngine } from "./freshness.ts";
 import { fromStoreHit, hydrateHits } from "./hits.ts";
 import { LiveEngine, type LoadedEngine } from "./live-engine.ts";
 import { findSimilar } from "./similar.ts";
-import { suggestSpelling } from "./suggest.ts";
+import { findsAtLeastAsMany, suggestSpelling } from "./suggest.ts";
 import type { PaperQuery, PaperResults, SearchService, SearchStatus, SimilarPaper } from "./types.ts";
 
 export interface SearchServiceOptions {
@@ -38,7 +38,9 @@ const DEFAULT_PER_PAGE = 20;
  * The product's search (see `SearchService`): pages, the API, the CLI and the BEIR harness all call this.
  *
  * - no words (only filters): the store lists the matching papers in the requested order;
- * - sort by date or upvotes, or no engine built yet: the store's keyword search (always current);
+ * - sort by date or upvotes: the papers with all the words (the store's keyword search, always current), and in
+ *   hybrid and vector modes the engine's best `sortedCut` by relevance, in that order (`sortedAnswers`);
+ * - no engine built yet: the store's keyword search;
  * - relevance with an engine: the engine's ranking (keyword, vector or hybrid; hybrid by default), cut to the
  *   filters, with papers added since the build merged in from the store's keyword search (`mergeNewer`).
  */
@@ -67,12 +69,14 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
    * suggestion's results replace the typed query's (`correctedFrom`) unless the caller asked for the words as
    * typed (`spelling`): a word no paper uses adds nothing to the typed query's results ("test-time adaptaion"
    * would rank papers by "test-time" alone), while its correction is a word papers use, a letter or two away.
-   * The suggestion is searched once and never corrected in turn, so a search runs at most twice.
+   * The suggestion is searched once and never corrected in turn, so a search runs at most twice; a suggestion
+   * that finds fewer papers than the words as typed is dropped.
    */
   async function search(query: PaperQuery): Promise<PaperResults> {
     const raw = typeof query.q === "string" ? query.q : "";
     const parsed = parseSearchQuery(raw);
-    const results = await rank(query, raw, parsed);
+    const [results, author] = await Promise.all([rank(query, raw, parsed), knownAuthor(query, parsed)]);
+    results.author = author;
     const loaded = live.inUse;
     const spelling = query.spelling ?? "correct";
     if (spelling === "off" || results.problem !== null || results.page > 1 || loaded === null) return results;
@@ -82,10 +86,37 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       logger.warn("spelling suggestion failed", { error: describeError(error) });
     }
     const suggestion = results.suggestion;
-    if (suggestion === null || spelling === "suggest") return results;
-    const corrected = await rank({ ...query, q: suggestion }, suggestion, parseSearchQuery(suggestion));
-    if (corrected.problem !== null || corrected.hits.length === 0) return results;
-    return { ...corrected, suggestion, correctedFrom: raw, typedHasResults: results.hits.length > 0 };
+    if (suggestion === null) return results;
+    // Shown as a link only ("suggest"), one hit is enough to count the suggestion's papers.
+    const corrected = await rank(
+      spelling === "suggest" ? { ...query, q: suggestion, perPage: 1 } : { ...query, q: suggestion },
+      suggestion,
+      parseSearchQuery(suggestion),
+    );
+    // A correction that finds fewer papers than the words as typed is no help: it is not offered.
+    if (corrected.problem === null && !findsAtLeastAsMany(results.total, corrected.total)) {
+      return { ...results, suggestion: null };
+    }
+    if (spelling === "suggest" || corrected.problem !== null || corrected.hits.length === 0) return results;
+    return { ...corrected, suggestion, correctedFrom: raw, typedHasResults: results.hits.length > 0, author };
+  }
+
+  /**
+   * The author a query names, when it is nothing but a name: two to five words, no filters, phrases or
+   * exclusions, on the first page. A one-word query ("transformer") is a topic far more often than a name.
+   */
+  async function knownAuthor(query: PaperQuery, parsed: ParsedSearchQuery): Promise<KnownAuthor | null> {
+    if ((query.page ?? 1) > 1 || parsed.problem !== null) return null;
+    if (hasFilters(parsed.filters) || hasFilters(query.filters ?? {})) return null;
+    if (parsed.phrases.length > 0 || parsed.excluded.length > 0) return null;
+    const words = parsed.text.split(" ").filter((w) => w !== "");
+    if (words.length < 2 || words.length > 5) return null;
+    try {
+      return await store.search.author(typeof query.q === "string" ? query.q : "");
+    } catch (error) {
+      logger.warn("author lookup failed", { error: describeError(error) });
+      return null;
+    }
   }
 
   async function rank(query: PaperQuery, raw: string, parsed: ParsedSearchQuery): Promise<PaperResults> {
@@ -103,6 +134,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       suggestion: null,
       correctedFrom: null,
       typedHasResults: false,
+      author: null,
     };
     const empty = (mode: SearchMode, problem: string): PaperResults => ({
       ...base,
@@ -135,9 +167,8 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     }
     const keywordOnly = () =>
       store.search.search({ text: parsed.text, parsed, filters, sort, offset, limit: perPage });
-    if (sort !== "relevance") return fromStore(await keywordOnly());
 
-    const loaded = await live.current();
+    const loaded = query.mode === "keyword" && sort !== "relevance" ? null : await live.current();
     if (loaded === null) {
       if (query.mode !== undefined && query.mode !== "keyword") {
         notes.push(
@@ -145,9 +176,23 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
             "(the worker builds it, or run: paperboy embed --rebuild); these are keyword results.",
         );
       }
+      if (sort !== "relevance") return fromStore(await sortedAnswers(parsed, filters, sort, offset, perPage));
       return fromStore(await keywordOnly());
     }
     const mode = query.mode ?? "hybrid";
+    if (sort !== "relevance") {
+      // (Sorted in keyword mode never gets here: it needs no engine.)
+      const closest = await closestByMeaning(
+        store,
+        loaded,
+        raw,
+        parsed,
+        mode,
+        sortedCut(loaded.manifest.papers),
+      );
+      const found = await sortedAnswers(parsed, filters, sort, offset, perPage, closest);
+      return { ...fromStore(found), mode };
+    }
     if (offset >= MAX_POOL) {
       return empty(
         mode,
@@ -174,6 +219,32 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       );
     }
     return { ...base, hits, total: ranking.ranked.length, mode, problem: null };
+  }
+
+  /**
+   * The answers of a search sorted by date or upvotes (/about says so): the papers with every
+   * word of the query, and in hybrid and vector modes also the engine's best `sortedCut` by relevance (papers
+   * that answer the query in other words), in the requested order; ties by date, then id, so pages never
+   * overlap. Counted and paged by the store.
+   */
+  function sortedAnswers(
+    parsed: ParsedSearchQuery,
+    filters: SearchFilters,
+    sort: SearchSort,
+    offset: number,
+    limit: number,
+    include: readonly ArxivId[] = [],
+  ): Promise<StoreSearchResult> {
+    return store.search.search({
+      text: parsed.text,
+      parsed,
+      filters,
+      sort,
+      offset,
+      limit,
+      match: "all",
+      include,
+    });
   }
 
   return {

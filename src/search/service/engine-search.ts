@@ -14,6 +14,19 @@ export const MAX_POOL = 1000;
  * reading a fixed depth keeps a query's order the same on every page (and as the BEIR harness measures it).
  */
 export const BASE_POOL = 100;
+/**
+ * A search sorted by date or upvotes lists the papers with all its words and, by meaning, the engine's best
+ * this many (`sortedCut`): enough for papers that answer the query in other words, few enough that a sort
+ * never reaches the loosely related tail of a ranking.
+ */
+export const SORTED_CUT = 50;
+/** ... and never more than this share of the library: in a small one, the best 50 would be every paper. */
+export const SORTED_CUT_SHARE = 0.01;
+
+/** How many of the engine's best a sorted search takes, for an engine of `papers` papers. */
+export function sortedCut(papers: number): number {
+  return Math.max(1, Math.min(SORTED_CUT, Math.ceil(papers * SORTED_CUT_SHARE)));
+}
 /** The store's keyword hits looked at for papers newer than the engine (its limit per request). */
 const NEWER_DEPTH = 100;
 
@@ -86,6 +99,29 @@ export async function rankWithEngine(request: EngineRankRequest): Promise<Engine
     fromStore.set(hit.paper.id, hit);
   });
   return { ranked: mergeNewer(hits, newer), fromStore, problem: null };
+}
+
+/** The engine's best `cut` papers for a query by relevance (in `mode`), without excluded words; no filters. */
+export async function closestByMeaning(
+  store: Store,
+  loaded: LoadedEngine,
+  raw: string,
+  parsed: ParsedSearchQuery,
+  mode: SearchMode,
+  cut: number,
+): Promise<ArxivId[]> {
+  const ranking = await rankWithEngine({
+    store,
+    loaded,
+    raw,
+    parsed,
+    filters: {},
+    filtered: false,
+    mode,
+    want: cut,
+    newerMayExist: false,
+  });
+  return ranking.ranked.slice(0, cut).map((r) => r.id as ArxivId);
 }
 
 /**

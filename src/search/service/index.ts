@@ -6,6 +6,7 @@ export { type BuildOptions, buildSearchEngine, type RebuildDecision, rebuildIfSt
 export { buildInThread } from "./build-thread.ts";
 export { createSearchService, type SearchServiceOptions } from "./create.ts";
 export { EngineFiles, type EngineManifest } from "./engine-files.ts";
+export { SORTED_CUT, SORTED_CUT_SHARE } from "./engine-search.ts";
 export { assessEngine } from "./freshness.ts";
 export type {
   PaperHit,

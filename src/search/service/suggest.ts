@@ -3,7 +3,7 @@ import type { ParsedSearchQuery } from "../../core/search-query.ts";
 import { tokenize } from "../../core/text/tokenize.ts";
 import type { Store } from "../../store/store.ts";
 import type { SearchEngine } from "../engine.ts";
-import { END } from "../index/inverted-index.ts";
+import { END, type InvertedIndex } from "../index/inverted-index.ts";
 
 /** Query words checked at most (each unknown one costs a pass over the vocabulary). */
 const MAX_WORDS = 4;
@@ -31,6 +31,12 @@ export async function suggestSpelling(
   const index = engine.index;
   const { terms, df } = index.data;
   const unknown: Array<{ word: string; stem: string; limit: number }> = [];
+  // The query's words the engine knows: a candidate found in papers with them fits the query.
+  const known = parsed.terms.flatMap((w) => {
+    const [analyzed] = engine.analyzer.analyze(w);
+    return analyzed !== undefined && index.termId(analyzed.term) >= 0 ? [analyzed.term] : [];
+  });
+  const fit = known.length > 0 ? cooccurrence(index, known) : undefined;
   for (const word of parsed.terms) {
     if (unknown.length >= MAX_WORDS) break;
     // Words with digits are ids, versions or numbers; short ones are abbreviations: both too easy to "fix".
@@ -40,7 +46,7 @@ export async function suggestSpelling(
     const limit = word.length <= 5 ? 1 : 2;
     // A typo inside a suffix keeps the stemmer from cutting it ("adaptaion" stays whole, far from "adapt"):
     // then the term that best matches the start of the typed word.
-    const stem = closestTerm(terms, df, analyzed.term, limit) ?? closestPrefixTerm(terms, df, word);
+    const stem = closestTerm(terms, df, analyzed.term, limit, fit) ?? closestPrefixTerm(terms, df, word);
     if (stem !== null) unknown.push({ word, stem, limit });
   }
   if (unknown.length === 0) return null;
@@ -55,7 +61,7 @@ export async function suggestSpelling(
   let suggestion = raw;
   unknown.forEach(({ word, stem, limit }, i) => {
     if (newer[i]) return;
-    const surface = closest(spellings.get(stem), word);
+    const surface = closestSpelling(spellings.get(stem), word);
     // The correction itself must be a few edits from what was typed, whichever way its stem was found.
     if (surface === null || surface === word || editDistance(word, surface, limit) > limit) return;
     suggestion = replaceOutsideFilters(suggestion, wordPattern(word), (match) => matchCase(match, surface));
@@ -69,11 +75,19 @@ async function inStore(store: Store, word: string): Promise<boolean> {
   return found.problem === null && found.total > 0;
 }
 
-/** `key:value` and `key:"quoted value"` filters of a raw query (see core/search-query.ts). */
-const FILTER_TOKEN = /(?<!\S)(?:author|cat|category|since|until|year):(?:"[^"]*"?|\S*)/giu;
+/**
+ * `key:value` and `key:"quoted value"` filters of a raw query (see core/search-query.ts); an unquoted author
+ * name runs on over the words up to the next filter, quote or excluded word.
+ */
+const FILTER_TOKEN =
+  /(?<!\S)(?:author:(?!")\S+(?:\s+(?!(?:author|cat|category|since|until|year):)[^\s"\u201c\u201d\u201e\u00ab\u00bb-]\S*)*|(?:author|cat|category|since|until|year):(?:"[^"]*"?|\S*))/giu;
 
 /** `text.replace(pattern, replacer)` in the query's free text only, never inside a filter's value. */
-function replaceOutsideFilters(text: string, pattern: RegExp, replacer: (match: string) => string): string {
+export function replaceOutsideFilters(
+  text: string,
+  pattern: RegExp,
+  replacer: (match: string) => string,
+): string {
   let out = "";
   let last = 0;
   for (const filter of text.matchAll(FILTER_TOKEN)) {
@@ -83,17 +97,51 @@ function replaceOutsideFilters(text: string, pattern: RegExp, replacer: (match: 
   return out + text.slice(last).replace(pattern, replacer);
 }
 
+/** Of the candidates tied on distance and first letter, this many (the commonest) are checked for fit. */
+const MAX_FIT_CHECKS = 16;
+
 /**
- * The vocabulary term nearest to `term` within `maxDistance` edits, in at least `MIN_DOCUMENTS` papers; on
- * ties the one with the same first letter, then the one in most papers.
+ * A candidate's fit with the rest of the query: in how many papers it appears with at least one of the other
+ * words. The papers of those words are marked once, on the first call (most queries need no correction, or
+ * have one candidate); each candidate's postings are then read once.
+ */
+export function cooccurrence(index: InvertedIndex, others: readonly string[]): (candidate: string) => number {
+  let marked: Uint8Array | null = null;
+  const mark = (): Uint8Array => {
+    const out = new Uint8Array(index.documentCount);
+    for (const term of others) {
+      const id = index.termId(term);
+      if (id < 0) continue;
+      const cursor = index.cursor(id);
+      for (let doc = cursor.doc; doc !== END; doc = cursor.next()) out[doc] = 1;
+    }
+    return out;
+  };
+  return (candidate) => {
+    marked ??= mark();
+    const id = index.termId(candidate);
+    if (id < 0) return 0;
+    let n = 0;
+    const cursor = index.cursor(id);
+    for (let doc = cursor.doc; doc !== END; doc = cursor.next()) n += marked[doc] as number;
+    return n;
+  };
+}
+
+/**
+ * The vocabulary term nearest to `term` within `maxDistance` edits (a swap of neighbours is one edit), in at
+ * least `MIN_DOCUMENTS` papers. Among the nearest: the one with the same first letter (typos seldom hit it),
+ * then the one that fits the rest of the query best (`fit`: papers shared with the query's other words,
+ * `cooccurrence`), then the one in most papers.
  */
 export function closestTerm(
   terms: readonly string[],
   df: ArrayLike<number>,
   term: string,
   maxDistance: number,
+  fit?: (candidate: string) => number,
 ): string | null {
-  let best: string | null = null;
+  const tied: Array<{ candidate: string; rank: number[] }> = [];
   let bestRank = [maxDistance + 1, 1, 0];
   const sorted = byLength(terms, df);
   const [from, to] = span(sorted.start, term.length - maxDistance, term.length + maxDistance);
@@ -108,12 +156,22 @@ export function closestTerm(
     // Closest first; then one keeping the first letter (typos seldom hit it: "tset" is "test", not "set");
     // then the commonest.
     const rank = [d, candidate[0] === term[0] ? 0 : 1, -n];
-    if (compareRanks(rank, bestRank) < 0) {
-      best = candidate;
+    const versus = compareRanks(rank.slice(0, 2), bestRank.slice(0, 2));
+    if (versus > 0) continue;
+    if (versus < 0) {
+      tied.length = 0;
       bestRank = rank;
     }
+    tied.push({ candidate, rank });
   }
-  return best;
+  if (tied.length === 0) return null;
+  tied.sort((a, b) => compareRanks(a.rank, b.rank));
+  if (fit === undefined || tied.length === 1) return (tied[0] as { candidate: string }).candidate;
+  const fits = tied
+    .slice(0, MAX_FIT_CHECKS)
+    .map(({ candidate, rank }) => ({ candidate, rank, fit: fit(candidate) }));
+  fits.sort((a, b) => b.fit - a.fit || compareRanks(a.rank, b.rank));
+  return (fits[0] as { candidate: string }).candidate;
 }
 
 /**
@@ -296,8 +354,14 @@ async function spellingsOf(
   return out;
 }
 
-/** Of a stem's spellings, the one closest to what was typed ("engne" is "engine", not "engineering"), then the commonest. */
-function closest(spellings: ReadonlyMap<string, number> | undefined, typed: string): string | null {
+/**
+ * Of a stem's spellings, the one closest to what was typed ("engne" is "engine", not "engineering";
+ * "trasnformer" is "transformer", one swap, not "transformed"), then the commonest.
+ */
+export function closestSpelling(
+  spellings: ReadonlyMap<string, number> | undefined,
+  typed: string,
+): string | null {
   let best: string | null = null;
   let bestRank: number[] = [];
   for (const [word, n] of spellings ?? []) {
@@ -322,4 +386,12 @@ function matchCase(typed: string, surface: string): string {
   const first = typed[0] as string;
   if (first !== first.toLowerCase()) return first.toUpperCase() + surface.slice(1);
   return surface;
+}
+
+/**
+ * Whether a suggestion is worth offering: never when it finds fewer papers than the words as typed (a
+ * "correction" that loses papers corrects nothing).
+ */
+export function findsAtLeastAsMany(typedTotal: number, suggestionTotal: number): boolean {
+  return suggestionTotal >= typedTotal;
 }

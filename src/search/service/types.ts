@@ -1,5 +1,5 @@
 import type { ArxivId, Paper } from "../../core/index.ts";
-import type { SearchFilters, SearchSort, TextPiece } from "../../store/search/index.ts";
+import type { KnownAuthor, SearchFilters, SearchSort, TextPiece } from "../../store/search/index.ts";
 import type { SearchMode } from "../engine.ts";
 
 /** One search as a reader types it: the query may carry `author:`, `cat:`, `since:`, `until:`, `year:`. */
@@ -61,6 +61,11 @@ export interface PaperResults {
   correctedFrom: string | null;
   /** With `correctedFrom`: whether the typed query finds papers of its own (worth a "search instead" link). */
   typedHasResults: boolean;
+  /**
+   * When the query is just an author's name (two words or more, no filters, first page): that author, as most
+   * of their papers spell the name, and how many papers they have, for a link to their page. Else null.
+   */
+  author: KnownAuthor | null;
 }
 
 export interface SimilarPaper {

@@ -14,11 +14,18 @@ export interface TextMatch {
 }
 
 /**
- * What a query means on both stores: every phrase must appear; without phrases, any of the words; no excluded
- * word or phrase may appear. The score counts phrases and words alike.
+ * Which of a query's words a paper must have: `any` (one is enough, ranked by how many and how well; the
+ * relevance search) or `all` (every word; what a sort by date or upvotes lists, so the newest papers are
+ * those about the whole query, not about one of its words).
  */
-export function textMatch(dialect: Dialect, query: ParsedSearchQuery): TextMatch {
-  return { source: dialect === "sqlite" ? fts5Match(query) : postgresMatch(query) };
+export type WordMatch = "any" | "all";
+
+/**
+ * What a query means on both stores: every phrase must appear; any of the words (`match` "any", the default)
+ * or every one (`all`); no excluded word or phrase may appear. The score counts phrases and words alike.
+ */
+export function textMatch(dialect: Dialect, query: ParsedSearchQuery, match: WordMatch = "any"): TextMatch {
+  return { source: dialect === "sqlite" ? fts5Match(query, match) : postgresMatch(query, match) };
 }
 
 /**
@@ -26,16 +33,16 @@ export function textMatch(dialect: Dialect, query: ParsedSearchQuery): TextMatch
  * text to tokenize (no operator, column filter or prefix inside it is syntax); the parser's words hold only
  * letters and digits, and a quote would be doubled anyway. The whole string is then a bound parameter.
  */
-export function fts5Expression(query: ParsedSearchQuery): string {
+export function fts5Expression(query: ParsedSearchQuery, match: WordMatch = "any"): string {
   const quote = (words: readonly string[]) => `"${words.join(" ").replaceAll('"', '""')}"`;
-  const anyTerm = `(${query.terms.map((t) => quote([t])).join(" OR ")})`;
+  const anyTerm = `(${query.terms.map((t) => quote([t])).join(match === "all" ? " AND " : " OR ")})`;
   // Each phrase's words are among the terms, so requiring the phrases also satisfies `anyTerm`; keeping it
   // lets bm25() rank by the words as well as the phrases.
   const required = [...query.phrases.map((p) => quote(p.words)), anyTerm].join(" AND ");
   return [`(${required})`, ...query.excluded.map((e) => quote(e.words))].join(" NOT ");
 }
 
-function fts5Match(query: ParsedSearchQuery): TextMatch["source"] {
+function fts5Match(query: ParsedSearchQuery, match: WordMatch): TextMatch["source"] {
   const { title, authors, abstract } = FIELD_WEIGHTS;
   // bm25() is smaller for better matches; negated so that higher is better on both stores.
   return sql<{ arxiv_id: string; score: number }>`(
@@ -43,7 +50,7 @@ function fts5Match(query: ParsedSearchQuery): TextMatch["source"] {
            -bm25(paper_search_fts, ${sql.lit(title)}, ${sql.lit(authors)}, ${sql.lit(abstract)}) as score
     from paper_search_fts
     join paper_search_docs d on d.doc_id = paper_search_fts.rowid
-    where paper_search_fts match ${fts5Expression(query)}
+    where paper_search_fts match ${fts5Expression(query, match)}
   )`;
 }
 
@@ -63,10 +70,15 @@ function joinTs(parts: readonly RawBuilder<unknown>[], operator: "||" | "&&"): R
   return sql`(${sql.join(parts, sql.raw(` ${operator} `))})`;
 }
 
-function postgresMatch(query: ParsedSearchQuery): TextMatch["source"] {
+function postgresMatch(query: ParsedSearchQuery, match: WordMatch): TextMatch["source"] {
   const terms = query.terms.map((t) => tsWords([t]));
   const phrases = query.phrases.map((p: SearchPhrase) => tsWords(p.words));
-  let filter = phrases.length > 0 ? joinTs(phrases, "&&") : joinTs(terms, "||");
+  let filter =
+    match === "all"
+      ? joinTs([...phrases, ...terms], "&&")
+      : phrases.length > 0
+        ? joinTs(phrases, "&&")
+        : joinTs(terms, "||");
   for (const e of query.excluded) filter = sql`(${filter} && !!${tsWords(e.words)})`;
   const rank = joinTs([...phrases, ...terms], "||");
   const { title, authors, abstract } = FIELD_WEIGHTS;

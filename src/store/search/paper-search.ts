@@ -5,13 +5,15 @@ import { parseIsoDate } from "../../core/dates.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { type ParsedSearchQuery, parseSearchQuery, type SearchFilters } from "../../core/search-query.ts";
 import { type HighlightQuery, highlight, snippet } from "../../core/text/highlight.ts";
+import { authorKey } from "../../core/text/normalize.ts";
 import type { RepoContext } from "../repo.ts";
 import { rowToPaper } from "../rows.ts";
 import type { Database, PapersTable } from "../schema.ts";
 import { chunk } from "../tx.ts";
 import { filterConditions, type PapersAlias } from "./filters.ts";
-import { textMatch } from "./match.ts";
+import { textMatch, type WordMatch } from "./match.ts";
 import type {
+  KnownAuthor,
   PaperSearch,
   SearchSort,
   StoreSearchHit,
@@ -45,6 +47,16 @@ interface Page {
   limit: number;
 }
 
+/** Most ids a request may `include`. */
+export const MAX_INCLUDE = 1_000;
+
+/** How a query's text selects papers: which words it needs and which papers count whatever their words. */
+interface Selection {
+  query: ParsedSearchQuery;
+  match: WordMatch;
+  include: readonly string[];
+}
+
 /** Checks paging and filters the caller built itself (a query's own filters are valid by construction). */
 function validate(request: Omit<StoreSearchRequest, "text">): Page {
   const sort = request.sort ?? "relevance";
@@ -61,6 +73,15 @@ function validate(request: Omit<StoreSearchRequest, "text">): Page {
   }
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
     throw new ValidationError("invalid_record", `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+  }
+  if (request.match !== undefined && request.match !== "any" && request.match !== "all") {
+    throw new ValidationError(
+      "invalid_record",
+      `match must be "any" or "all", got "${String(request.match)}"`,
+    );
+  }
+  if ((request.include?.length ?? 0) > MAX_INCLUDE) {
+    throw new ValidationError("invalid_record", `include takes at most ${MAX_INCLUDE} ids`);
   }
   const filters = request.filters ?? {};
   for (const c of filters.categories ?? []) parseCategory(c);
@@ -94,7 +115,8 @@ export class KyselyPaperSearch implements PaperSearch {
     const filters = [requestFilters, query.filters];
     if (query.terms.length > 0) {
       if (query.problem !== null) return { hits: [], total: 0, notes: query.notes, problem: query.problem };
-      const found = await this.run(query, filters, page);
+      const include = [...new Set(request.include ?? [])];
+      const found = await this.run({ query, match: request.match ?? "any", include }, filters, page);
       return { ...found, notes: [...query.notes, ...found.notes] };
     }
     // No words: list by the filters, if there are any (the text's "nothing to search" is then only a note).
@@ -130,12 +152,33 @@ export class KyselyPaperSearch implements PaperSearch {
     return wanted.filter((id) => pass.has(id));
   }
 
-  /** The papers matching `query` (or every paper when null) and every one of `filters`: a page, and the total. */
+  async author(name: string): Promise<KnownAuthor | null> {
+    const key = authorKey(typeof name === "string" ? name : "");
+    if (key === "") return null;
+    const rows = await this.db
+      .selectFrom("paper_authors")
+      .select(["name", (eb) => eb.fn.count<number>("arxiv_id").distinct().as("papers")])
+      .where("name_key", "=", key)
+      .groupBy("name")
+      .execute();
+    if (rows.length === 0) return null;
+    const counted = rows.map((r) => ({ name: r.name, papers: Number(r.papers) }));
+    counted.sort((a, b) => b.papers - a.papers || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const papers = await this.db
+      .selectFrom("paper_authors")
+      .select((eb) => eb.fn.count<number>("arxiv_id").distinct().as("n"))
+      .where("name_key", "=", key)
+      .executeTakeFirstOrThrow();
+    return { name: (counted[0] as { name: string }).name, papers: Number(papers.n) };
+  }
+
+  /** The papers matching `selection` (or every paper when null) and every one of `filters`: a page, and the total. */
   private async run(
-    query: ParsedSearchQuery | null,
+    selection: Selection | null,
     filters: readonly SearchFilters[],
     page: Page,
   ): Promise<StoreSearchResult> {
+    const query = selection?.query ?? null;
     const base = () => {
       // Typed as if the text match `m` were always joined; it is only referenced when it is.
       let q = this.db.selectFrom("papers as p") as unknown as SelectQueryBuilder<
@@ -143,9 +186,7 @@ export class KyselyPaperSearch implements PaperSearch {
         "p" | "m",
         object
       >;
-      if (query !== null) {
-        q = q.innerJoin(textMatch(this.ctx.dialect, query).source.as("m"), "m.arxiv_id", "p.arxiv_id");
-      }
+      if (selection !== null) q = q.innerJoin(this.matches(selection).as("m"), "m.arxiv_id", "p.arxiv_id");
       return q.where((eb) => eb.and(filters.flatMap((f) => filterConditions(eb, f))));
     };
     // The page is chosen on narrow rows (id, score, sort keys) and only its papers are read whole: sorting
@@ -181,6 +222,20 @@ export class KyselyPaperSearch implements PaperSearch {
         ]
       : [];
     return { hits: found, total, notes, problem: null };
+  }
+
+  /** The text's matches, and the papers to include whatever their words (scored 0 unless the text matches). */
+  private matches(selection: Selection): RawBuilder<{ arxiv_id: string; score: number }> {
+    const text = textMatch(this.ctx.dialect, selection.query, selection.match).source;
+    if (selection.include.length === 0) return text;
+    const ids = sql.join(selection.include.map((id) => sql`${id}`));
+    return sql<{ arxiv_id: string; score: number }>`(
+      select u.arxiv_id as arxiv_id, max(u.score) as score from (
+        select t.arxiv_id as arxiv_id, t.score as score from ${text} as t
+        union all
+        select i.arxiv_id as arxiv_id, 0 as score from papers as i where i.arxiv_id in (${ids})
+      ) as u group by u.arxiv_id
+    )`;
   }
 
   /** The hits for a page of ranked ids, in rank order. */

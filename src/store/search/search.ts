@@ -1,6 +1,7 @@
 import type { ArxivId, Paper } from "../../core/index.ts";
 import type { ParsedSearchQuery, SearchFilters } from "../../core/search-query.ts";
 import type { TextPiece } from "../../core/text/highlight.ts";
+import type { WordMatch } from "./match.ts";
 
 /**
  * How results are ordered. `relevance`: the keyword score with field weights (title 2, authors 1.5, abstract 1;
@@ -11,6 +12,7 @@ export type SearchSort = "relevance" | "date" | "upvotes";
 
 export type { SearchFilters } from "../../core/search-query.ts";
 export type { TextPiece } from "../../core/text/highlight.ts";
+export type { WordMatch } from "./match.ts";
 
 export interface StoreSearchRequest {
   /**
@@ -22,6 +24,16 @@ export interface StoreSearchRequest {
   /** `text` as the caller already parsed it (`parseSearchQuery(text)`), so the store does not parse it again. */
   parsed?: ParsedSearchQuery;
   filters?: SearchFilters;
+  /**
+   * Whether a paper needs any of the words (default; relevance ranks the best first) or all of them (what a
+   * sort by date or upvotes wants: papers about the whole query, not about its commonest word).
+   */
+  match?: WordMatch;
+  /**
+   * Papers that answer the query whatever their words (the search engine's best by meaning), listed and
+   * counted with the text's matches; they still have to pass the filters. At most 1,000.
+   */
+  include?: readonly ArxivId[];
   sort?: SearchSort;
   /** Results skipped (pagination). Default 0. */
   offset?: number;
@@ -39,6 +51,11 @@ export interface StoreSearchHit {
   snippet: TextPiece[];
   /** Hugging Face upvotes (largest daily entry); see `PAPER_UPVOTES_SQL`, where local votes are to join. */
   upvotes: number;
+}
+
+export interface KnownAuthor {
+  name: string;
+  papers: number;
 }
 
 export interface StoreSearchResult {
@@ -62,4 +79,9 @@ export interface PaperSearch {
   filter(request: Omit<StoreSearchRequest, "text">): Promise<StoreSearchResult>;
   /** Of `ids`, the ones that pass `filters`, in the given order. */
   passing(ids: readonly ArxivId[], filters: SearchFilters): Promise<ArxivId[]>;
+  /**
+   * The author whose name is `name` (as `authorKey` folds it: case, accents and punctuation aside), with the
+   * spelling most of their papers use and how many papers they have; null when no paper has such an author.
+   */
+  author(name: string): Promise<KnownAuthor | null>;
 }
