@@ -18,6 +18,7 @@ import { BatchWriter, emptyResult, isEmpty } from "./ingest.ts";
 import { claimNextJob, finishJob, insertJob, type JobOutcome, renewLease, rowToJob } from "./jobs.ts";
 import { createListings, type Listings } from "./listings/index.ts";
 import { dropDeferrableIndexes, ensureLookupIndexes, migrationProvider } from "./migrations.ts";
+import { createRecommend, type Recommend } from "./recommend/index.ts";
 import type { RepoContext } from "./repo.ts";
 import { rowToDaily, rowToPaper } from "./rows.ts";
 import type { Database } from "./schema.ts";
@@ -60,6 +61,7 @@ export class KyselyStore implements Store {
   readonly accounts: Accounts;
   readonly community: Community;
   readonly digests: Digests;
+  readonly recommend: Recommend;
   private readonly writer: BatchWriter;
 
   constructor(
@@ -82,6 +84,7 @@ export class KyselyStore implements Store {
     this.accounts = createAccounts(ctx);
     this.community = createCommunity(ctx);
     this.digests = createDigests(ctx);
+    this.recommend = createRecommend(ctx);
     // Lists rank by Hugging Face upvotes plus this site's own votes and comments.
     this.listings = createListings(ctx, (ids) => this.community.localActivity(ids));
   }

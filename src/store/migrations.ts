@@ -4,6 +4,7 @@ import { communityMigrations } from "./community/index.ts";
 import { digestsMigrations } from "./digests/index.ts";
 import { listingsMigrations } from "./listings/index.ts";
 import { keyType } from "./migration-helpers.ts";
+import { recommendMigrations } from "./recommend/index.ts";
 import type { Database } from "./schema.ts";
 import { searchMigrations } from "./search/index.ts";
 
@@ -176,7 +177,7 @@ export async function dropDeferrableIndexes(db: Kysely<Database>): Promise<void>
 
 /**
  * The store modules' migrations join the core ones. Numbers are reserved per module so they never clash:
- * search 0003, listings 0004, accounts 0005, community 0006, digests 0007; later changes take 0008 onwards.
+ * search 0003, listings 0004, accounts 0005, community 0006, digests 0007; later changes take 0008 onwards (recommend: 0011).
  */
 const allMigrations: Record<string, Migration> = {
   ...migrations,
@@ -185,6 +186,7 @@ const allMigrations: Record<string, Migration> = {
   ...accountsMigrations,
   ...communityMigrations,
   ...digestsMigrations,
+  ...recommendMigrations,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,6 +2,7 @@ import type { AccountsTables } from "./accounts/tables.ts";
 import type { CommunityTables } from "./community/tables.ts";
 import type { DigestsTables } from "./digests/tables.ts";
 import type { ListingsTables } from "./listings/tables.ts";
+import type { RecommendTables } from "./recommend/tables.ts";
 import type { SearchTables } from "./search/tables.ts";
 
 /**
@@ -115,7 +116,8 @@ export interface Database
     ListingsTables,
     AccountsTables,
     CommunityTables,
-    DigestsTables {
+    DigestsTables,
+    RecommendTables {
   papers: PapersTable;
   paper_authors: PaperAuthorsTable;
   paper_categories: PaperCategoriesTable;

@@ -16,6 +16,7 @@ import type { Community } from "./community/index.ts";
 import type { Digests } from "./digests/index.ts";
 import type { JobOutcome } from "./jobs.ts";
 import type { Listings } from "./listings/index.ts";
+import type { Recommend } from "./recommend/index.ts";
 import type { Dialect } from "./repo.ts";
 import type { PaperSearch } from "./search/index.ts";
 import type { SourceStateUpdate } from "./source-state.ts";
@@ -100,6 +101,8 @@ export interface Store {
   readonly community: Community;
   /** Digest subscriptions and the exactly-once delivery ledger. */
   readonly digests: Digests;
+  /** Thumbs on recommendations and the ledger of papers For-you has shown. */
+  readonly recommend: Recommend;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   ingest(batch: IngestBatch, now?: IsoTimestamp): Promise<IngestResult>;
