@@ -11,6 +11,7 @@ import { countRequests } from "./feeds/metrics.ts";
 import { feedRoutes } from "./feeds/routes.ts";
 import { pageCache } from "./page-cache.ts";
 import { pageRoutes } from "./pages/routes.tsx";
+import { recommendRoutes, thumbLinkRoutes } from "./recommend/routes.tsx";
 import { assignRequestId } from "./request-id.ts";
 
 export type { AppDeps, AppEnv };
@@ -57,10 +58,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // RFC 8058 one-click unsubscribe: a mail client's POST with no cookie or CSRF token, authorised by the
   // signed token in its URL; it must answer before the session middleware's CSRF check.
   app.route("/", oneClickRoutes(deps));
+  // The same for a digest's signed thumbs link (recommend/routes.tsx).
+  app.route("/", thumbLinkRoutes(deps));
   app.use("*", pageCache(deps));
   app.use("*", sessionMiddleware(deps));
-  // Before /api, whose catch-all would answer /api/for-you with a 404.
   app.route("/", digestRoutes(deps));
+  app.route("/", recommendRoutes(deps));
   app.route("/api", apiRoutes(deps));
   app.route("/", feedRoutes(deps));
   app.route("/", accountRoutes(deps));

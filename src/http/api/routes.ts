@@ -6,6 +6,7 @@ import { ApiError } from "./errors.ts";
 import { hfRoutes } from "./hf-routes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { ownRoutes } from "./own-routes.ts";
+import { recommendApiRoutes } from "./recommend-routes.ts";
 import type { ApiRoute } from "./route.ts";
 
 /**
@@ -13,7 +14,7 @@ import type { ApiRoute } from "./route.ts";
  * swallow `/papers/:id/similar` and `/papers/:id/comments`, so Paperboy's own routes come first.
  */
 export function apiRouteTable(deps: AppDeps): ApiRoute[] {
-  return [...ownRoutes(deps), ...communityApiRoutes(deps), ...hfRoutes(deps)];
+  return [...ownRoutes(deps), ...recommendApiRoutes(deps), ...communityApiRoutes(deps), ...hfRoutes(deps)];
 }
 
 /** The JSON API (Hugging Face shaped, plus Paperboy's own), mounted at /api; its errors go to the app's handler. */
