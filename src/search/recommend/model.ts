@@ -150,10 +150,15 @@ export class RecommendationCorpus {
   private readonly surface = new Map<string, string>();
   private readonly df = new Map<string, number>();
   private readonly docs: { paper: Paper; vector: Vector }[] = [];
-  private readonly postings = new Map<string, { doc: number; w: number }[]>();
+  /** Per term: the candidates that have it and their weights, as parallel typed arrays. */
+  private readonly postings = new Map<string, { docs: Int32Array; ws: Float64Array }>();
   private readonly byId = new Map<string, number>();
   /** Vectors of papers outside the candidates (readers' signals), computed once each. */
   private readonly extra = new Map<string, Vector>();
+  /** Signal papers read for readers, so a reload does not read a 500-paper library again (bounded). */
+  private readonly known = new Map<string, Paper>();
+  /** Readers' profiles by their signals, most recently used last (bounded). */
+  private readonly profileCache = new Map<string, Profile[]>();
   private readonly n: number;
 
   constructor(candidates: readonly Paper[], params: Partial<RecommendParams> = {}) {
@@ -167,13 +172,21 @@ export class RecommendationCorpus {
       this.byId.set(paper.id, this.docs.length);
       this.docs.push({ paper, vector });
     });
+    const lists = new Map<string, { docs: number[]; ws: number[] }>();
     this.docs.forEach((d, doc) => {
       for (const [t, w] of d.vector) {
-        const list = this.postings.get(t);
-        if (list) list.push({ doc, w });
-        else this.postings.set(t, [{ doc, w }]);
+        const list = lists.get(t);
+        if (list) {
+          list.docs.push(doc);
+          list.ws.push(w);
+        } else {
+          lists.set(t, { docs: [doc], ws: [w] });
+        }
       }
     });
+    for (const [t, list] of lists) {
+      this.postings.set(t, { docs: Int32Array.from(list.docs), ws: Float64Array.from(list.ws) });
+    }
   }
 
   get size(): number {
@@ -212,6 +225,25 @@ export class RecommendationCorpus {
     return v;
   }
 
+  /** Signal papers this corpus has already been given (see `remember`), by id. */
+  knownPapers(ids: readonly string[]): Map<string, Paper> {
+    const out = new Map<string, Paper>();
+    for (const id of ids) {
+      const doc = this.byId.get(id);
+      const paper = doc === undefined ? this.known.get(id) : this.docs[doc]?.paper;
+      if (paper) out.set(id, paper);
+    }
+    return out;
+  }
+
+  /** Keeps signal papers for later readers' calls (up to 20,000; the corpus lives minutes, not days). */
+  remember(papers: Iterable<Paper>): void {
+    for (const p of papers) {
+      if (this.known.size >= 20_000) break;
+      if (!this.byId.has(p.id)) this.known.set(p.id, p);
+    }
+  }
+
   word(stemmed: string): string {
     return this.surface.get(stemmed) ?? stemmed;
   }
@@ -224,16 +256,20 @@ export class RecommendationCorpus {
     const positives = signals.filter((s) => s.kind !== "not-interested");
     if (positives.length === 0 || limit <= 0 || this.docs.length === 0) return [];
     const negatives = signals.filter((s) => s.kind === "not-interested");
-    const profiles = this.profiles(positives);
+    const profiles = this.cachedProfiles(positives);
     const best = new Float64Array(this.docs.length).fill(Number.NEGATIVE_INFINITY);
     const chosen = new Int32Array(this.docs.length).fill(-1);
     const acc = new Float64Array(this.docs.length);
     const touched: number[] = [];
     profiles.forEach((profile, index) => {
       for (const [t, w] of profile.centroid) {
-        for (const p of this.postings.get(t) ?? []) {
-          if (acc[p.doc] === 0) touched.push(p.doc);
-          acc[p.doc] = (acc[p.doc] as number) + w * p.w;
+        const list = this.postings.get(t);
+        if (!list) continue;
+        const { docs, ws } = list;
+        for (let i = 0; i < docs.length; i++) {
+          const doc = docs[i] as number;
+          if (acc[doc] === 0) touched.push(doc);
+          acc[doc] = (acc[doc] as number) + w * (ws[i] as number);
         }
       }
       for (const doc of touched) {
@@ -247,12 +283,19 @@ export class RecommendationCorpus {
       touched.length = 0;
     });
     if (negatives.length > 0) {
-      const pull = this.params.negativeWeight / negatives.length;
+      // One pass per term of the negatives' mean, not one per negative paper.
+      const pull = new Map<string, number>();
       for (const s of negatives) {
-        for (const [t, w] of this.vectorOf(s.paper)) {
-          for (const p of this.postings.get(t) ?? []) {
-            if (chosen[p.doc] !== -1) best[p.doc] = (best[p.doc] as number) - pull * w * p.w;
-          }
+        for (const [t, w] of this.vectorOf(s.paper)) pull.set(t, (pull.get(t) ?? 0) + w / negatives.length);
+      }
+      for (const [t, w] of pull) {
+        const list = this.postings.get(t);
+        if (!list) continue;
+        const { docs, ws } = list;
+        const k = this.params.negativeWeight * w;
+        for (let i = 0; i < docs.length; i++) {
+          const doc = docs[i] as number;
+          if (chosen[doc] !== -1) best[doc] = (best[doc] as number) - k * (ws[i] as number);
         }
       }
     }
@@ -304,6 +347,25 @@ export class RecommendationCorpus {
       heads.set(pickProfile, (heads.get(pickProfile) ?? 0) + 1);
     }
     return out;
+  }
+
+  /** The profiles of these positives: refit when they change, else the ones fitted last time (bounded). */
+  private cachedProfiles(positives: readonly Signal[]): Profile[] {
+    const key = positives
+      .map((s) => `${s.paper.id}\u0001${s.kind}\u0001${(s.tags ?? []).join("\u0002")}`)
+      .join("\u0003");
+    let profiles = this.profileCache.get(key);
+    if (profiles) {
+      this.profileCache.delete(key);
+    } else {
+      profiles = this.profiles(positives);
+      if (this.profileCache.size >= 2_000) {
+        const oldest = this.profileCache.keys().next().value;
+        if (oldest !== undefined) this.profileCache.delete(oldest);
+      }
+    }
+    this.profileCache.set(key, profiles);
+    return profiles;
   }
 
   /** One profile per tag, then the other positives clustered. */

@@ -35,7 +35,11 @@ async function libraryItems(store: Store, userId: string) {
  * A member's signals: library items, thumbs up and upvotes (positive, each paper once, in that order of
  * precedence), "not interested" and thumbs down (negative, which wins over any positive).
  */
-export async function readerSignals(store: Store, userId: string): Promise<Signal[]> {
+export async function readerSignals(
+  store: Store,
+  userId: string,
+  corpus?: RecommendationCorpus,
+): Promise<Signal[]> {
   const [votes, library, dismissed, thumbs] = await Promise.all([
     store.community.votesOf(userId, MAX_VOTE_SIGNALS),
     libraryItems(store, userId),
@@ -52,7 +56,14 @@ export async function readerSignals(store: Store, userId: string): Promise<Signa
       ...negative,
     ]),
   ];
-  const papers = new Map((await store.getPapers(ids as Paper["id"][])).map((p) => [p.id as string, p]));
+  // Papers the corpus has already been given are not read again (a reload, a digest run's repeats).
+  const papers = corpus?.knownPapers(ids) ?? new Map<string, Paper>();
+  const missing = ids.filter((id) => !papers.has(id));
+  if (missing.length > 0) {
+    const read = await store.getPapers(missing as Paper["id"][]);
+    corpus?.remember(read);
+    for (const p of read) papers.set(p.id, p);
+  }
   const signals: Signal[] = [];
   const seen = new Set<string>(negative);
   const add = (id: string, kind: Signal["kind"], tags?: readonly string[]) => {
@@ -87,7 +98,7 @@ export async function recommendFor(
   options: { surface?: Surface; now?: Date } = {},
 ): Promise<Recommendation[]> {
   const [signals, suggested, shown] = await Promise.all([
-    readerSignals(store, userId),
+    readerSignals(store, userId, corpus),
     store.digests.suggested(userId),
     store.recommend.shown(userId),
   ]);
