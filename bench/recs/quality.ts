@@ -3,7 +3,7 @@
  * 9,500 papers with authors and AI key phrases), 20% of each held out; how many held-out papers come back in
  * the top 20 (recall@20, nDCG@20) from the whole collection minus the kept library.
  *
- *     node --import tsx bench/recs/quality.ts [--libraries 40] [--seed 7]
+ *     node --import tsx bench/recs/quality.ts [--libraries 40] [--seed 7] [--params '{"sizePrior":0}']
  *
  * Libraries: an author's papers ("author"), the papers carrying one key phrase ("phrase"), and readers with
  * three such interests, each a library tag ("mixed, tagged"; and the same without tags). Methods: this
@@ -23,7 +23,12 @@ import { parseHfDailyEntry } from "../../src/sources/hf/entry.ts";
 import { openSqliteStore } from "../../src/store/sqlite.ts";
 
 const { values } = parseArgs({
-  options: { libraries: { type: "string", default: "40" }, seed: { type: "string", default: "7" } },
+  options: {
+    libraries: { type: "string", default: "40" },
+    seed: { type: "string", default: "7" },
+    /** Overrides of the model's parameters (JSON), to try a change before making it the default. */
+    params: { type: "string", default: "{}" },
+  },
 });
 const perKind = Number(values.libraries);
 const K = 20;
@@ -187,7 +192,7 @@ function keywordProfile(lib: Library, fair: boolean): string[] {
     .map((x) => x.id);
 }
 
-const corpus = new RecommendationCorpus(papers);
+const corpus = new RecommendationCorpus(papers, JSON.parse(values.params) as Partial<RecommendParams>);
 const single: Partial<RecommendParams> = { maxClusters: 1, profileDecay: 1, sizePrior: 0 };
 const singleCorpus = new RecommendationCorpus(papers, single);
 const methods: Record<string, (lib: Library) => string[]> = {
