@@ -193,7 +193,7 @@ function keywordProfile(lib: Library, fair: boolean): string[] {
 }
 
 const corpus = new RecommendationCorpus(papers, JSON.parse(values.params) as Partial<RecommendParams>);
-const single: Partial<RecommendParams> = { maxClusters: 1, profileDecay: 1, sizePrior: 0 };
+const single: Partial<RecommendParams> = { maxClusters: 1, profileDecay: 1, sizePrior: 0, authorWeight: 0 };
 const singleCorpus = new RecommendationCorpus(papers, single);
 const methods: Record<string, (lib: Library) => string[]> = {
   "profiles (this model)": (lib) => corpus.recommend(lib.kept, new Set(), K).map((r) => r.paper.id),

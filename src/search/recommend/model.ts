@@ -8,9 +8,11 @@
  *                  − negativeWeight · Σ_term mean over negatives of tfidf(term) · tfidf(p, term)
  *     the list   = filled greedily by score × profileDecay^(papers its profile already has in the list)
  *
+ * Paper vectors hold the heaviest `termsPerPaper` words of title (twice) and abstract and, beside them, the
+ * paper's authors as terms (`@name`, idf-weighted, times `authorWeight`), so a library's authors count too.
  * Negatives are papers marked "not interested" or thumbed down. Centroids keep their `modelTerms` heaviest
- * terms; paper vectors (L2-normalised) their `termsPerPaper`. The profile is refit on every call (a few
- * thousand additions for a 500-paper library), so it is always current when signals change. Each
+ * terms. The profile is refit whenever the signals change (a few thousand additions for a 500-paper library)
+ * and reused while they do not. Each
  * recommendation names the profile that chose it: "In your tag “rl”, like “X”" for a tag, "Like “X” and “Y”
  * in your library" for a cluster (the two members nearest the paper), with the words that matched most.
  *
@@ -42,6 +44,11 @@ export interface RecommendParams {
    * small tag still gets its papers in beside a large one. 1 ranks by score alone.
    */
   profileDecay: number;
+  /**
+   * Authors count as terms of a paper (`@name`, idf-weighted like words, times this; 0 leaves them out), kept
+   * beside the paper's `termsPerPaper` words rather than in their place, so papers sharing authors are alike.
+   */
+  authorWeight: number;
   /** Scores below this are not recommended (no real overlap). */
   minScore: number;
 }
@@ -55,6 +62,7 @@ export const DEFAULT_RECOMMEND_PARAMS: Readonly<RecommendParams> = Object.freeze
   clusterRounds: 4,
   sizePrior: 0.25,
   profileDecay: 0.8,
+  authorWeight: 1,
   minScore: 0.02,
 });
 
@@ -163,7 +171,7 @@ export class RecommendationCorpus {
 
   constructor(candidates: readonly Paper[], params: Partial<RecommendParams> = {}) {
     this.params = { ...DEFAULT_RECOMMEND_PARAMS, ...params };
-    const tokenized = candidates.map((p) => terms(`${p.title} ${p.title} ${p.abstract}`, this.surface));
+    const tokenized = candidates.map((p) => this.termsOf(p));
     for (const list of tokenized) for (const t of new Set(list)) this.df.set(t, (this.df.get(t) ?? 0) + 1);
     this.n = candidates.length;
     candidates.forEach((paper, i) => {
@@ -198,16 +206,30 @@ export class RecommendationCorpus {
     return this.byId.has(id);
   }
 
+  /** A paper's terms: its title twice and abstract, stemmed; and its authors (see authorWeight). */
+  private termsOf(paper: Paper): string[] {
+    const list = terms(`${paper.title} ${paper.title} ${paper.abstract}`, this.surface);
+    if (this.params.authorWeight > 0) {
+      for (const a of paper.authors) {
+        const key = `@${a.toLowerCase().replace(/\s+/g, " ").trim()}`;
+        if (key.length > 1) list.push(key);
+      }
+    }
+    return list;
+  }
+
   private weigh(list: readonly string[]): Vector {
     const tf = new Map<string, number>();
     for (const t of list) tf.set(t, (tf.get(t) ?? 0) + 1);
-    const weighted: [string, number][] = [];
+    const words: [string, number][] = [];
+    const authors: [string, number][] = [];
     for (const [t, f] of tf) {
       const idf = Math.log(1 + (this.n + 1) / ((this.df.get(t) ?? 0) + 1));
-      weighted.push([t, (1 + Math.log(f)) * idf]);
+      if (t.startsWith("@")) authors.push([t, idf * this.params.authorWeight]);
+      else words.push([t, (1 + Math.log(f)) * idf]);
     }
-    weighted.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const kept = weighted.slice(0, this.params.termsPerPaper);
+    words.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const kept = [...words.slice(0, this.params.termsPerPaper), ...authors.slice(0, 50)];
     const norm = Math.sqrt(kept.reduce((s, [, w]) => s + w * w, 0)) || 1;
     return new Map(kept.map(([t, w]) => [t, w / norm]));
   }
@@ -218,7 +240,7 @@ export class RecommendationCorpus {
     if (doc !== undefined) return (this.docs[doc] as { vector: Vector }).vector;
     let v = this.extra.get(paper.id);
     if (!v) {
-      v = this.weigh(terms(`${paper.title} ${paper.title} ${paper.abstract}`, this.surface));
+      v = this.weigh(this.termsOf(paper));
       // Bounded: signals beyond this many distinct papers are recomputed instead of cached.
       if (this.extra.size < 200_000) this.extra.set(paper.id, v);
     }
@@ -473,7 +495,7 @@ export class RecommendationCorpus {
     }));
     const contributions = [...vector]
       .map(([t, w]) => [t, w * (profile.centroid.get(t) ?? 0)] as const)
-      .filter(([, c]) => c > 0)
+      .filter(([t, c]) => c > 0 && !t.startsWith("@"))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, 5)
       .map(([t]) => this.word(t));
