@@ -5,13 +5,23 @@
  */
 import { z } from "zod";
 import type { ArxivId } from "../../core/index.ts";
-import { forYou, type Recommendation, reusedCorpus } from "../../search/recommend/index.ts";
+import {
+  CANDIDATE_DAYS,
+  candidatesUntil,
+  forYou,
+  type Recommendation,
+  readerSignals,
+  reusedCorpus,
+} from "../../search/recommend/index.ts";
 import type { Thumb } from "../../store/recommend/index.ts";
 import type { AppDeps } from "../env.ts";
 
 const CORPUS_TTL_MS = 10 * 60_000;
 
-export type ForYouSource = (userId: string, limit?: number) => Promise<Recommendation[]>;
+export type ForYouSource = ((userId: string, limit?: number) => Promise<Recommendation[]>) & {
+  /** Why a reader's list is empty, in a sentence that says what is missing. */
+  whyEmpty(userId: string): Promise<string>;
+};
 
 const sources = new WeakMap<AppDeps, ForYouSource>();
 
@@ -19,8 +29,25 @@ const sources = new WeakMap<AppDeps, ForYouSource>();
 export function forYouSource(deps: AppDeps): ForYouSource {
   let source = sources.get(deps);
   if (!source) {
-    const corpus = reusedCorpus(deps.store, deps.now, CORPUS_TTL_MS);
-    source = async (userId, limit = 20) => forYou(deps.store, await corpus(), userId, limit, deps.now());
+    const { store, now } = deps;
+    const corpus = reusedCorpus(store, now, CORPUS_TTL_MS);
+    const list = async (userId: string, limit = 20) => forYou(store, await corpus(), userId, limit, now());
+    const whyEmpty = async (userId: string): Promise<string> => {
+      const [signals, candidates, until] = await Promise.all([
+        readerSignals(store, userId),
+        corpus(),
+        candidatesUntil(store, now()),
+      ]);
+      const liked = signals.filter((s) => s.kind !== "not-interested").length;
+      if (liked === 0) {
+        return "Nothing to go on yet: you have not upvoted, saved or thumbed up a paper. Upvote papers or save them to your library, and papers like them appear here.";
+      }
+      if (candidates.size === 0) {
+        return `Recommendations come from the papers of the ${CANDIDATE_DAYS} days up to the newest one in this library, and there are none yet.`;
+      }
+      return `None of the ${candidates.size} papers of the ${CANDIDATE_DAYS} days up to ${until} is close enough to the ${liked} paper${liked === 1 ? "" : "s"} you upvoted, saved or liked, or they were already shown to you, suggested in your digests or thumbed down. Upvote or save more papers to widen what is looked for.`;
+    };
+    source = Object.assign(list, { whyEmpty });
     sources.set(deps, source);
   }
   return source;

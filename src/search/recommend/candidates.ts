@@ -1,5 +1,5 @@
 /**
- * The candidates recommendations are drawn from: the newest papers, turned into one `RecommendationCorpus`
+ * The candidates recommendations are drawn from: the recent papers, turned into one `RecommendationCorpus`
  * that every reader's model is scored against. A digest run builds it once; the web reuses one for a while.
  */
 import type { IsoDate, Paper } from "../../core/index.ts";
@@ -12,23 +12,21 @@ export const CANDIDATE_DAYS = 14;
 export const MAX_CANDIDATES = 2_000;
 
 /**
- * The day candidates end on: `now`'s, or the newest stored paper's when the store is behind the clock (a
- * mirror not synced for a while, an imported snapshot), so there are always the newest papers to recommend.
+ * The day the candidates' window ends: today, or the newest stored paper's day when the store is behind the
+ * clock (a library imported once, a sync that stopped), so recommendations still come from its newest papers.
  */
-export async function candidateAnchor(store: Store, now: Date): Promise<Date> {
-  const newest = await store.search.filter({ filters: {}, sort: "date", limit: 1 });
-  const at = newest.hits[0]?.paper.publishedAt;
-  const stored = at ? new Date(at) : null;
-  return stored && !Number.isNaN(stored.getTime()) && stored < now ? stored : now;
+export async function candidatesUntil(store: Store, now: Date): Promise<IsoDate> {
+  const today = now.toISOString().slice(0, 10) as IsoDate;
+  const newest = await store.search.filter({ filters: { until: today }, sort: "date", limit: 1 });
+  const day = newest.hits[0]?.paper.publishedAt?.slice(0, 10) as IsoDate | undefined;
+  return day && day < today ? day : today;
 }
 
-/** The newest papers: published in the CANDIDATE_DAYS up to the anchor (see candidateAnchor), newest first. */
+/** Recent papers (published in the CANDIDATE_DAYS up to `candidatesUntil`), newest first. */
 export async function recentPapers(store: Store, now: Date, max = MAX_CANDIDATES): Promise<Paper[]> {
-  const anchor = await candidateAnchor(store, now);
-  const since = new Date(anchor.getTime() - CANDIDATE_DAYS * 86_400_000)
-    .toISOString()
-    .slice(0, 10) as IsoDate;
-  const until = anchor.toISOString().slice(0, 10) as IsoDate;
+  const until = await candidatesUntil(store, now);
+  const end = new Date(`${until}T00:00:00Z`);
+  const since = new Date(end.getTime() - CANDIDATE_DAYS * 86_400_000).toISOString().slice(0, 10) as IsoDate;
   const out: Paper[] = [];
   for (let offset = 0; offset < max; offset += 100) {
     const page = await store.search.filter({ filters: { since, until }, sort: "date", offset, limit: 100 });

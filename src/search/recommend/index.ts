@@ -6,7 +6,7 @@
 export {
   buildCorpus,
   CANDIDATE_DAYS,
-  candidateAnchor,
+  candidatesUntil,
   MAX_CANDIDATES,
   recentPapers,
   reusedCorpus,
