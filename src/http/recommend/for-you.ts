@@ -40,7 +40,7 @@ export function forYouSource(deps: AppDeps): ForYouSource {
       ]);
       const liked = signals.filter((s) => s.kind !== "not-interested").length;
       if (liked === 0) {
-        return "Nothing to go on yet: you have not upvoted, saved or thumbed up a paper. Upvote papers or save them to your library, and papers like them appear here.";
+        return "Nothing to go on yet: you have not upvoted or saved a paper, nor thumbed one up. Upvote papers or save them to your library, and papers like them appear here.";
       }
       if (candidates.size === 0) {
         return `Recommendations come from the papers of the ${CANDIDATE_DAYS} days up to the newest one in this library, and there are none yet.`;
