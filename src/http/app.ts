@@ -21,6 +21,7 @@ import { feedRoutes } from "./feeds/routes.ts";
 import { mediaRoutes } from "./media/routes.ts";
 import { pageCache } from "./page-cache.ts";
 import { pageRoutes } from "./pages/routes.tsx";
+import { recommendRoutes, thumbLinkRoutes } from "./recommend/routes.tsx";
 import { assignRequestId } from "./request-id.ts";
 
 /** The routes that take a library file (up to `MAX_LIBRARY_FILE_BYTES`) instead of a small form. */
@@ -91,10 +92,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", oneClickRoutes(deps));
   // Pictures need no session; before it, so they set no cookie.
   app.route("/", mediaRoutes(deps));
+  // The same for a digest's signed thumbs link (recommend/routes.tsx).
+  app.route("/", thumbLinkRoutes(deps));
   app.use("*", pageCache(deps));
   app.use("*", sessionMiddleware(deps));
-  // Before /api, whose catch-all would answer /api/for-you with a 404.
   app.route("/", digestRoutes(deps));
+  app.route("/", recommendRoutes(deps));
   app.route("/api", apiRoutes(deps));
   app.route("/", feedRoutes(deps));
   app.route("/", accountRoutes(deps));

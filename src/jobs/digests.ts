@@ -25,6 +25,7 @@ import { ChannelError, channelOf } from "../mail/digest/channels/index.ts";
 import { composeDigest } from "../mail/digest/compose.ts";
 import { digestLinks } from "../mail/digest/links.ts";
 import { type RenderedDigest, renderDigest } from "../mail/digest/render.ts";
+import { thumbLinks } from "../mail/digest/thumb-links.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { OutboundPolicy } from "../net/guarded-fetch.ts";
 import { buildCorpus, type RecommendationCorpus } from "../search/recommend/index.ts";
@@ -256,6 +257,7 @@ export class DigestSender {
         content,
         papers,
         paperUrl: links.paper,
+        ...(sub.userId ? { thumbUrls: thumbLinks(this.deps.baseUrl, this.deps.secret, sub.userId) } : {}),
       },
       { policy: this.deps.outbound, now: this.now() },
     );
@@ -301,12 +303,13 @@ export function renderFor(
   papers: ReadonlyMap<string, Paper>,
 ): RenderedDigest {
   const links = digestLinks(deps.baseUrl, deps.secret, sub.id);
+  const thumbs = sub.userId ? thumbLinks(deps.baseUrl, deps.secret, sub.userId) : undefined;
   return renderDigest({
     frequency: sub.schedule.frequency,
     periodKey,
     content,
     papers,
-    links,
+    links: thumbs ? { ...links, thumbs } : links,
     siteUrl: deps.baseUrl,
   });
 }

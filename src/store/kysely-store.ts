@@ -27,6 +27,7 @@ import {
 import { createListings, type Listings } from "./listings/index.ts";
 import { createMedia, type Media } from "./media/index.ts";
 import { dropDeferrableIndexes, ensureLookupIndexes, migrationProvider } from "./migrations.ts";
+import { createRecommend, type Recommend } from "./recommend/index.ts";
 import type { RepoContext } from "./repo.ts";
 import { rowToDaily, rowToPaper } from "./rows.ts";
 import type { Database } from "./schema.ts";
@@ -70,6 +71,7 @@ export class KyselyStore implements Store {
   readonly community: Community;
   readonly digests: Digests;
   readonly media: Media;
+  readonly recommend: Recommend;
   private readonly writer: BatchWriter;
 
   constructor(
@@ -93,6 +95,7 @@ export class KyselyStore implements Store {
     this.community = createCommunity(ctx);
     this.digests = createDigests(ctx);
     this.media = createMedia(ctx);
+    this.recommend = createRecommend(ctx);
     // Lists rank by Hugging Face upvotes plus this site's own votes and comments.
     this.listings = createListings(ctx, (ids) => this.community.localActivity(ids));
   }

@@ -5,6 +5,7 @@ import { digestsMigrations } from "./digests/index.ts";
 import { listingsMigrations } from "./listings/index.ts";
 import { mediaMigrations } from "./media/index.ts";
 import { keyType } from "./migration-helpers.ts";
+import { recommendMigrations } from "./recommend/index.ts";
 import type { Database } from "./schema.ts";
 import { searchMigrations } from "./search/index.ts";
 
@@ -177,7 +178,7 @@ export async function dropDeferrableIndexes(db: Kysely<Database>): Promise<void>
 
 /**
  * The store modules' migrations join the core ones. Numbers are reserved per module so they never clash:
- * search 0003, listings 0004, accounts 0005, community 0006, digests 0007; later changes take 0008 onwards.
+ * search 0003, listings 0004, accounts 0005, community 0006, digests 0007; later changes take 0008 onwards (recommend: 0011).
  */
 const allMigrations: Record<string, Migration> = {
   ...migrations,
@@ -187,6 +188,7 @@ const allMigrations: Record<string, Migration> = {
   ...communityMigrations,
   ...digestsMigrations,
   ...mediaMigrations,
+  ...recommendMigrations,
 };
 
 export const migrationProvider: MigrationProvider = {

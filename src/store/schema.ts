@@ -3,6 +3,7 @@ import type { CommunityTables } from "./community/tables.ts";
 import type { DigestsTables } from "./digests/tables.ts";
 import type { ListingsTables } from "./listings/tables.ts";
 import type { MediaTables } from "./media/tables.ts";
+import type { RecommendTables } from "./recommend/tables.ts";
 import type { SearchTables } from "./search/tables.ts";
 
 /**
@@ -119,7 +120,8 @@ export interface Database
     AccountsTables,
     CommunityTables,
     DigestsTables,
-    MediaTables {
+    MediaTables,
+    RecommendTables {
   papers: PapersTable;
   paper_authors: PaperAuthorsTable;
   paper_categories: PaperCategoriesTable;

@@ -17,6 +17,7 @@ import type { Digests } from "./digests/index.ts";
 import type { JobOutcome } from "./jobs.ts";
 import type { Listings } from "./listings/index.ts";
 import type { Media } from "./media/index.ts";
+import type { Recommend } from "./recommend/index.ts";
 import type { Dialect } from "./repo.ts";
 import type { PaperSearch } from "./search/index.ts";
 import type { SourceStateUpdate } from "./source-state.ts";
@@ -103,6 +104,8 @@ export interface Store {
   readonly digests: Digests;
   /** Pictures named by daily entries and their fetched copies (media/). */
   readonly media: Media;
+  /** Thumbs on recommendations and the ledger of papers For-you has shown. */
+  readonly recommend: Recommend;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   ingest(batch: IngestBatch, now?: IsoTimestamp): Promise<IngestResult>;

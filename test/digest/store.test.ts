@@ -201,7 +201,10 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
         "not their own",
       );
       assert.ok(!recommended.includes(diffusion[0]?.id as string), "not a dismissed paper");
-      assert.match(section, /Why: Similar to “[^”]+” you (saved|upvoted) \(matched: [^)]+\)/);
+      assert.match(
+        section,
+        /Why: (Like “[^”]+”.* (in your library|you upvoted)|In your tag “[^”]+”, like “[^”]+”) \(matched: [^)]+\)/,
+      );
 
       // The next day's digest never suggests the same papers again.
       assert.equal((await run("2026-11-27T09:00:00Z", outbox)).sent, 2);

@@ -147,7 +147,7 @@ describe("members' digest settings, preview and For you", () => {
       graphs.has(body.papers[0]?.id as string),
       "graph papers first for a reader who upvoted graph papers",
     );
-    assert.match(body.papers[0]?.reason ?? "", /^Similar to “.+” you upvoted$/);
+    assert.match(body.papers[0]?.reason ?? "", /^Like “.+” you upvoted$/);
     assert.ok((body.papers[0]?.terms.length ?? 0) > 0);
 
     const page = await (await web.request("/for-you", { headers })).text();

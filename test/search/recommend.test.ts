@@ -65,7 +65,10 @@ describe("recommendations for a reader (src/search/recommend)", () => {
     for (const own of [paper("rl", 0), paper("rl", 1), paper("diffusion", 0)]) {
       assert.ok(!ids.includes(own), own);
     }
-    assert.match(first[0]?.reason ?? "", /^Similar to “.+” you (saved|upvoted)$/);
+    assert.match(
+      first[0]?.reason ?? "",
+      /^(In your tag “rl”, like “.+”|Like “.+” (in your library|you upvoted))$/,
+    );
 
     const top = first[0]?.paper.id as string;
     await store.digests.fixContent(

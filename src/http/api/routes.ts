@@ -7,6 +7,7 @@ import { hfRoutes } from "./hf-routes.ts";
 import { libraryApiRoutes } from "./library-routes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { ownRoutes } from "./own-routes.ts";
+import { recommendApiRoutes } from "./recommend-routes.ts";
 import type { ApiRoute } from "./route.ts";
 import { subscriptionApiRoutes } from "./subscription-routes.ts";
 
@@ -18,6 +19,7 @@ export function apiRouteTable(deps: AppDeps): ApiRoute[] {
   return [
     ...ownRoutes(deps),
     ...libraryApiRoutes(deps),
+    ...recommendApiRoutes(deps),
     ...subscriptionApiRoutes(deps),
     ...communityApiRoutes(deps),
     ...hfRoutes(deps),

@@ -1,6 +1,6 @@
 /**
  * Members' digests: manage subscriptions in settings (with a preview of the mail), the "For you" page and
- * `/api/for-you`, and "not interested" (a negative signal for recommendations).
+ * "not interested" (a negative signal for recommendations; thumbs are in ../recommend/).
  */
 import { type Context, Hono } from "hono";
 import { parseArxivId } from "../../core/index.ts";
@@ -10,13 +10,13 @@ import { parseForm } from "../accounts/forms.ts";
 import { messagePage } from "../accounts/message.tsx";
 import { requireUser } from "../accounts/session.ts";
 import { tooManyRequests } from "../accounts/too-many.tsx";
-import { PostForm } from "../accounts/views.tsx";
 import type { AppDeps, AppEnv, SessionUser } from "../env.ts";
 import { emailSubject, overLimit, RATE_RULES } from "../rate-limit.ts";
+import { forYouSource } from "../recommend/for-you.ts";
+import { RecommendationList } from "../recommend/views.tsx";
 import { renderPage } from "../views/page.tsx";
 import { checkTargets } from "./channel-targets.ts";
 import { sendConfirmation } from "./confirmation.ts";
-import { forYouSource, presentRecommendation } from "./for-you.ts";
 import { contentsOf, memberForm, scheduleOf } from "./forms.ts";
 import { draftOf, type Rejected, SettingsPage } from "./settings-view.tsx";
 
@@ -34,7 +34,7 @@ async function ownSubscription(deps: AppDeps, user: SessionUser, id: string): Pr
 export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const baseUrl = deps.config.web.baseUrl;
-  const forYou = forYouSource(deps.store, deps.now);
+  const forYou = forYouSource(deps);
 
   const outbound = { allowHosts: deps.config.security.outboundAllowHosts };
   const maxPerUser = deps.config.security.maxSubscriptionsPerUser;
@@ -72,7 +72,6 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
   app.use("/settings/digests/*", requireUser);
   app.use("/for-you", requireUser);
   app.use("/for-you/*", requireUser);
-  app.use("/api/for-you", requireUser);
 
   app.get("/settings/digests", (c) => settings(c, c.req.query("saved") ? { info: "Saved." } : {}));
 
@@ -217,25 +216,7 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
           {empty !== null ? (
             <p class="notice">{empty}</p>
           ) : (
-            <ol>
-              {recs.map((r) => (
-                <li>
-                  <a href={`/papers/${r.paper.id}`}>{r.paper.title}</a>
-                  <br />
-                  <small class="muted">
-                    {r.reason}
-                    {r.terms.length > 0 ? ` · matched: ${r.terms.join(", ")}` : ""}
-                  </small>
-                  <PostForm
-                    action={`/for-you/${r.paper.id}/not-interested`}
-                    csrf={c.get("csrf")}
-                    class="inline"
-                  >
-                    <button type="submit">Not interested</button>
-                  </PostForm>
-                </li>
-              ))}
-            </ol>
+            <RecommendationList recs={recs} csrf={c.get("csrf")} />
           )}
         </section>
       ),
@@ -258,18 +239,5 @@ export function memberDigestRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.redirect("/for-you", 303);
   });
 
-  app.get("/api/for-you", async (c) => {
-    const user = c.get("user") as SessionUser;
-    const raw = c.req.query("limit") ?? "20";
-    const limit = Number.parseInt(raw, 10);
-    if (!/^\d+$/.test(raw) || limit < 1 || limit > 100) {
-      return c.json(
-        { error: { code: "invalid_input", message: "limit: a whole number from 1 to 100" } },
-        400,
-      );
-    }
-    const recs = await forYou(user.id, limit);
-    return c.json({ papers: recs.map(presentRecommendation) });
-  });
   return app;
 }

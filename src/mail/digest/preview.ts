@@ -7,6 +7,7 @@ import type { Store } from "../../store/store.ts";
 import { composeDigest } from "./compose.ts";
 import { digestLinks } from "./links.ts";
 import { type RenderedDigest, renderDigest } from "./render.ts";
+import { thumbLinks } from "./thumb-links.ts";
 
 export async function previewDigest(
   store: Store,
@@ -30,7 +31,10 @@ export async function previewDigest(
     periodKey: period.key,
     content,
     papers,
-    links: digestLinks(options.baseUrl, options.secret, sub.id),
+    links: {
+      ...digestLinks(options.baseUrl, options.secret, sub.id),
+      ...(sub.userId ? { thumbs: thumbLinks(options.baseUrl, options.secret, sub.userId) } : {}),
+    },
     siteUrl: options.baseUrl,
   });
   return { periodKey: period.key, rendered };

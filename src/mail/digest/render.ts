@@ -19,7 +19,13 @@ export interface DigestRenderInput {
   periodKey: string;
   content: DigestContent;
   papers: ReadonlyMap<string, Paper>;
-  links: { unsubscribe: string; manage: string; paper: (id: string) => string };
+  links: {
+    unsubscribe: string;
+    manage: string;
+    paper: (id: string) => string;
+    /** Signed thumbs links for recommended papers (thumb-links.ts); absent for a subscriber who is no member. */
+    thumbs?: (id: string) => { up: string; down: string };
+  };
   siteUrl: string;
 }
 
@@ -103,6 +109,11 @@ function visibleSections(input: DigestRenderInput): DigestSection[] {
     .filter((s) => s.items.length > 0 || isFollowSection(s));
 }
 
+/** The thumbs links of a recommended paper, or null (other sections, or no member to thank). */
+function thumbsOf(section: DigestSection, input: DigestRenderInput, id: string) {
+  return section.kind === "recommended" && input.links.thumbs ? input.links.thumbs(id) : null;
+}
+
 function htmlSection(section: DigestSection, input: DigestRenderInput): string {
   const rows = section.items.map((item) => {
     const paper = input.papers.get(item.paperId) as Paper;
@@ -112,12 +123,18 @@ function htmlSection(section: DigestSection, input: DigestRenderInput): string {
           item.terms.length > 0 ? ` · matched: ${escapeHtml(item.terms.join(", "))}` : ""
         }</div>`
       : "";
+    const thumbs = thumbsOf(section, input, paper.id);
+    const vote = thumbs
+      ? `<div style="font-size:13px;margin:6px 0 0"><a href="${escapeHtml(thumbs.up)}" style="color:#15803d">👍 More like this</a> · ` +
+        `<a href="${escapeHtml(thumbs.down)}" style="color:#b91c1c">👎 Less like this</a></div>`
+      : "";
     return (
       `<tr><td style="padding:12px 0;border-bottom:1px solid #e7e5e4">` +
       `<a href="${href}" style="font-size:16px;font-weight:600;color:#1c1917;text-decoration:none">${escapeHtml(oneLine(paper.title))}</a>` +
       `<div style="font-size:13px;color:#57534e;margin:2px 0 0">${escapeHtml(authorLine(paper.authors))} · ${escapeHtml(paper.id)}</div>` +
       why +
       `<div style="font-size:14px;color:#44403c;margin:6px 0 0;line-height:1.45">${escapeHtml(shorten(paper.abstract, ABSTRACT_CHARS))}</div>` +
+      vote +
       `</td></tr>`
     );
   });
@@ -143,7 +160,10 @@ function textSection(section: DigestSection, input: DigestRenderInput): string {
         `   Why: ${oneLine(item.reason)}${item.terms.length > 0 ? ` (matched: ${item.terms.join(", ")})` : ""}`,
       );
     }
-    lines.push(`   ${input.links.paper(paper.id)}`, "");
+    lines.push(`   ${input.links.paper(paper.id)}`);
+    const thumbs = thumbsOf(section, input, paper.id);
+    if (thumbs) lines.push(`   More like this: ${thumbs.up}`, `   Less like this: ${thumbs.down}`);
+    lines.push("");
   });
   return lines.join("\n");
 }

@@ -52,6 +52,8 @@ export interface DigestPayload {
   content: DigestContent;
   papers: ReadonlyMap<string, Paper>;
   paperUrl: (id: string) => string;
+  /** Signed thumbs-up and -down links of a recommended paper (a member's digest only). */
+  thumbUrls?: (id: string) => { up: string; down: string };
 }
 
 export interface SendContext {

@@ -43,7 +43,9 @@ export function slackPayload(input: DigestPayload) {
       .map((i) => {
         const p = input.papers.get(i.paperId) as Paper;
         const why = i.reason ? ` · _${slackEscape(i.reason)}_` : "";
-        return `• <${input.paperUrl(p.id)}|${slackEscape(p.title)}>${why}`;
+        const thumbs = s.kind === "recommended" ? input.thumbUrls?.(p.id) : undefined;
+        const vote = thumbs ? ` · <${thumbs.up}|👍> <${thumbs.down}|👎>` : "";
+        return `• <${input.paperUrl(p.id)}|${slackEscape(p.title)}>${why}${vote}`;
       });
     if (lines.length === 0 && s.since !== undefined) lines.push(`_Nothing new since ${s.since}._`);
     if (lines.length === 0) continue;

@@ -1,5 +1,6 @@
 /**
- * A JSON webhook: the digest's sections with each paper's id, title, link, reason and matched terms. The body
+ * A JSON webhook: the digest's sections with each paper's id, title, link, reason and matched terms (and, for
+ * recommended papers, signed thumbs-up and -down links). The body
  * is signed with HMAC-SHA256 over `<timestamp>.<body>` under the target's own secret, sent as
  * `X-Paperboy-Signature: sha256=<hex>` with `X-Paperboy-Timestamp`, so a receiver can check who sent it and
  * refuse replays. Any URL Paperboy calls is a target (see outbound.ts).
@@ -32,6 +33,7 @@ export function webhookPayload(input: DigestPayload) {
         .filter((i) => input.papers.has(i.paperId))
         .map((i) => {
           const p = input.papers.get(i.paperId) as Paper;
+          const thumbs = s.kind === "recommended" ? input.thumbUrls?.(p.id) : undefined;
           return {
             id: p.id,
             title: p.title,
@@ -39,6 +41,8 @@ export function webhookPayload(input: DigestPayload) {
             url: input.paperUrl(p.id),
             reason: i.reason,
             terms: i.terms,
+            // Signed links that record the member's thumb (recommended papers only).
+            ...(thumbs ? { thumbs } : {}),
           };
         }),
     })),
