@@ -8,7 +8,7 @@ function ThumbButton(props: { id: string; thumb: "up" | "down"; csrf: string }) 
     <PostForm action={`/for-you/${props.id}/thumb`} csrf={props.csrf} class="inline">
       <input type="hidden" name="thumb" value={props.thumb} />
       <button type="submit" aria-label={up ? "More like this" : "Less like this"}>
-        {up ? "👍 More like this" : "👎 Less like this"}
+        {up ? "▲ More like this" : "▼ Less like this"}
       </button>
     </PostForm>
   );
