@@ -4,6 +4,7 @@ import { topKAmong, topKMaxScore, type WeightedTerm } from "./index/retrieve.ts"
 import type { Scored } from "./index/top-k.ts";
 import type { ParsedQuery } from "./query/parse.ts";
 import { idf } from "./rank/bm25.ts";
+import { DEFAULT_EXACT_WEIGHT, exactTerms } from "./rank/exact-forms.ts";
 
 /**
  * Query-side weights: each distinct term gets its query weight (by default its count in the query) x idf, over
@@ -28,6 +29,20 @@ export function termCounts(terms: readonly string[]): Map<string, number> {
 }
 
 /**
+ * The weighted terms of a parsed query: its stems (weights from `weights`, by default once each) and, when the
+ * index keeps exact forms, the words as typed (`rank/exact-forms.ts`).
+ */
+export function queryTerms(
+  index: InvertedIndex,
+  parsed: ParsedQuery,
+  weights: ReadonlyMap<string, number> = termCounts(parsed.terms),
+): WeightedTerm[] {
+  const stems = weightTerms(index, weights);
+  const exactWeight = index.data.params.exactWeight ?? DEFAULT_EXACT_WEIGHT;
+  return [...stems, ...exactTerms(index, parsed.exact ?? [], exactWeight)];
+}
+
+/**
  * BM25F top-k for a parsed query, with the query's phrases as a filter. `weights` overrides the term weights
  * (for an expanded or re-weighted query); by default each query term counts as often as it occurs.
  */
@@ -38,7 +53,7 @@ export function keywordTopK(
   weights: ReadonlyMap<string, number> = termCounts(parsed.terms),
 ): Scored[] {
   if (parsed.problem !== null) return [];
-  const weighted = weightTerms(index, weights);
+  const weighted = queryTerms(index, parsed, weights);
   if (parsed.phrases.length === 0) return topKMaxScore(index, weighted, k);
   return topKAmong(index, weighted, phraseMatches(index, parsed), k);
 }

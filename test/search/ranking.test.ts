@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { SearchEngine } from "../../src/search/engine.ts";
 import { idf, pseudoFrequency, saturate } from "../../src/search/rank/bm25.ts";
-import { fuseScores, reciprocalRankFusion } from "../../src/search/rank/fusion.ts";
+import {
+  DEFAULT_FUSION,
+  fuseScores,
+  reciprocalRankFusion,
+  vectorShare,
+} from "../../src/search/rank/fusion.ts";
 import { SMALL_CORPUS } from "./fixtures.ts";
 
 describe("BM25F formula", () => {
@@ -74,11 +79,39 @@ describe("keyword ranking on a fixed corpus", () => {
 
 describe("fusion", () => {
   test("normalised score fusion scales each side to [0, 1] and mixes them", () => {
-    const fused = fuseScores([10, 5, 0], [0.2, 0.4, 0.3], { keywordWeight: 0.5 });
+    const fused = fuseScores([10, 5, 0], [0.2, 0.4, 0.3], 0.5);
     assert.deepEqual(
       fused.map((x) => Number(x.toFixed(6))),
       [0.5, 0.75, 0.25],
     );
+  });
+
+  test("with no vector share the keyword order stands and the vector score only breaks ties", () => {
+    const fused = fuseScores([10, 5, 5, 0], [0.1, 0.2, 0.9, 0.8], 0);
+    const order = fused.map((score, i) => ({ i, score })).sort((a, b) => b.score - a.score);
+    assert.deepEqual(
+      order.map((x) => x.i),
+      [0, 2, 1, 3],
+    );
+  });
+
+  test("the vector share grows with the query's distinct words and the embedder's coverage", () => {
+    const params = { maxVectorShare: 0.5, keywordOnlyUpTo: 5, fullShareFrom: 10 };
+    // Short queries (a name, two key phrases) are keyword-led.
+    assert.equal(vectorShare({ words: 2, coverage: 1 }, params), 0);
+    assert.equal(vectorShare({ words: 5, coverage: 1 }, params), 0);
+    // Linear between 5 and 10 words, full from 10.
+    assert.equal(vectorShare({ words: 7, coverage: 1 }, params), 0.5 * (2 / 5));
+    assert.equal(vectorShare({ words: 10, coverage: 1 }, params), 0.5);
+    assert.equal(vectorShare({ words: 30, coverage: 1 }, params), 0.5);
+    // Words the embedder never saw take their part of the share away.
+    assert.equal(vectorShare({ words: 12, coverage: 0.5 }, params), 0.25);
+    assert.equal(vectorShare({ words: 12, coverage: 0 }, params), 0);
+  });
+
+  test("the default fusion is keyword-only for short queries and shared for long ones", () => {
+    assert.equal(vectorShare({ words: 3, coverage: 1 }), 0);
+    assert.equal(vectorShare({ words: 15, coverage: 1 }), DEFAULT_FUSION.maxVectorShare);
   });
 
   test("reciprocal rank fusion adds 1 / (k + rank) per list", () => {

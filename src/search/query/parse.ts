@@ -15,6 +15,11 @@ export interface ParsedQuery {
    * frequency) cost 0.3 points of hybrid nDCG@10 on SciFact (bench/search/README.md).
    */
   terms: string[];
+  /**
+   * The query's distinct words as typed (folded, unstemmed), for the exact-form bonus (`rank/exact-forms.ts`);
+   * absent in queries made by hand (then stems alone score).
+   */
+  exact?: string[];
   /** Phrases a result must contain. */
   phrases: QueryPhrase[];
   /** Things the user may want to know (a quote was unbalanced, the query was cut, stop words were dropped). */
@@ -54,6 +59,7 @@ export function parseQuery(input: string, analyzer: Analyzer, options: ParseOpti
     parts[parts.length - 1] = `${parts[parts.length - 1] ?? ""} ${last}`;
   }
   const terms: string[] = [];
+  const exact = new Set<string>();
   const phrases: QueryPhrase[] = [];
   const distinct = new Set<string>();
   let truncated = false;
@@ -71,6 +77,7 @@ export function parseQuery(input: string, analyzer: Analyzer, options: ParseOpti
   parts.forEach((part, i) => {
     const analyzed = analyzer.analyze(part);
     const kept = analyzed.filter((t) => keep(t.term));
+    for (const t of kept) exact.add(t.token);
     if (i % 2 === 1 && kept.length > 1 && kept.length === analyzed.length) {
       const first = (kept[0] as { position: number }).position;
       phrases.push({
@@ -81,7 +88,7 @@ export function parseQuery(input: string, analyzer: Analyzer, options: ParseOpti
     }
   });
   if (truncated) notes.push(`Only the first ${maxTerms} distinct words of the query were used.`);
-  if (terms.length > 0) return { terms, phrases, notes, problem: null };
+  if (terms.length > 0) return { terms, exact: [...exact], phrases, notes, problem: null };
   const words = tokenize(text);
   const problem =
     words.length === 0

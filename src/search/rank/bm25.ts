@@ -24,6 +24,11 @@ export interface Bm25Params {
   /** Term-frequency saturation: how fast repeated occurrences stop adding. */
   k1: number;
   fields: Record<Field, FieldParams>;
+  /**
+   * Weight of a word's exact (unstemmed) form on top of its stem, at query time (`exact-forms.ts`); 0 scores
+   * stems only. Default DEFAULT_EXACT_WEIGHT.
+   */
+  exactWeight?: number;
 }
 
 /**
