@@ -3,9 +3,8 @@ import { type Analyzer, createAnalyzer } from "../core/text/analyzer.ts";
 import type { Logger } from "../log.ts";
 import { buildKeywordIndex } from "./index/build.ts";
 import type { InvertedIndex } from "./index/inverted-index.ts";
-import { topKAmong } from "./index/retrieve.ts";
 import { type Scored, TopK } from "./index/top-k.ts";
-import { keywordTopK, phraseMatches, queryTerms } from "./keyword.ts";
+import { keywordScoresAmong, keywordTopK, phraseMatches } from "./keyword.ts";
 import { type ParsedQuery, parseQuery } from "./query/parse.ts";
 import { type Bm25Params, DEFAULT_BM25 } from "./rank/bm25.ts";
 import { DEFAULT_FEEDBACK, type FeedbackParams, rocchio } from "./rank/feedback.ts";
@@ -279,9 +278,8 @@ export class SearchEngine {
   ): Promise<Scored[]> {
     const vector = await this.vectorTopK(queryVector, parsed, depth);
     const candidates = Uint32Array.from(new Set([...keyword, ...vector].map((h) => h.doc))).sort();
-    const weighted = queryTerms(this.index, parsed);
     const keywordScore = new Map(
-      topKAmong(this.index, weighted, candidates, candidates.length).map((h) => [h.doc, h.score]),
+      keywordScoresAmong(this.index, parsed, candidates).map((h) => [h.doc, h.score]),
     );
     const docs = [...candidates];
     const fused = fuseScores(

@@ -5,6 +5,10 @@ import type { Scored } from "./index/top-k.ts";
 import type { ParsedQuery } from "./query/parse.ts";
 import { idf } from "./rank/bm25.ts";
 import { DEFAULT_EXACT_WEIGHT, exactTerms } from "./rank/exact-forms.ts";
+import { DEFAULT_PROXIMITY, withPairBonuses } from "./rank/proximity.ts";
+
+/** Keyword results whose word pairs are checked (`rank/proximity.ts`); deeper ones keep their BM25F score. */
+export const PAIR_DEPTH = 100;
 
 /**
  * Query-side weights: each distinct term gets its query weight (by default its count in the query) x idf, over
@@ -54,8 +58,35 @@ export function keywordTopK(
 ): Scored[] {
   if (parsed.problem !== null) return [];
   const weighted = queryTerms(index, parsed, weights);
-  if (parsed.phrases.length === 0) return topKMaxScore(index, weighted, k);
-  return topKAmong(index, weighted, phraseMatches(index, parsed), k);
+  const depth = Math.max(k, Math.min(PAIR_DEPTH, k * 10));
+  const hits =
+    parsed.phrases.length === 0
+      ? topKMaxScore(index, weighted, depth)
+      : topKAmong(index, weighted, phraseMatches(index, parsed), depth);
+  return withPairs(index, parsed, hits).slice(0, k);
+}
+
+/** The keyword score (BM25F, exact forms, word pairs) of each candidate (ascending document numbers). */
+export function keywordScoresAmong(
+  index: InvertedIndex,
+  parsed: ParsedQuery,
+  candidates: Uint32Array,
+): Scored[] {
+  const scored = topKAmong(index, queryTerms(index, parsed), candidates, candidates.length);
+  const pairWeight = index.data.params.pairWeight ?? DEFAULT_PROXIMITY.pairWeight;
+  return withPairBonuses(index, parsed.pairs ?? [], scored, { ...DEFAULT_PROXIMITY, pairWeight });
+}
+
+/**
+ * Keyword hits (best first) with the query's kept word pairs added to the first `PAIR_DEPTH` of them; the
+ * rest keep their scores, which no bonus lowers, so the list stays in order.
+ */
+export function withPairs(index: InvertedIndex, parsed: ParsedQuery, hits: readonly Scored[]): Scored[] {
+  const pairWeight = index.data.params.pairWeight ?? DEFAULT_PROXIMITY.pairWeight;
+  const pairs = parsed.pairs ?? [];
+  if (pairWeight <= 0 || pairs.length === 0) return [...hits];
+  const head = withPairBonuses(index, pairs, hits.slice(0, PAIR_DEPTH), { ...DEFAULT_PROXIMITY, pairWeight });
+  return [...head, ...hits.slice(PAIR_DEPTH)];
 }
 
 /** The documents (ascending) containing every phrase of the query. */

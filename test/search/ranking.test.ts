@@ -1,14 +1,18 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { SearchEngine } from "../../src/search/engine.ts";
-import { idf, pseudoFrequency, saturate } from "../../src/search/rank/bm25.ts";
+import { loadEngine, saveEngine } from "../../src/search/persist/engine-file.ts";
+import { DEFAULT_BM25, idf, pseudoFrequency, saturate } from "../../src/search/rank/bm25.ts";
 import {
   DEFAULT_FUSION,
   fuseScores,
   reciprocalRankFusion,
   vectorShare,
 } from "../../src/search/rank/fusion.ts";
-import { SMALL_CORPUS } from "./fixtures.ts";
+import { buildDoc, SMALL_CORPUS } from "./fixtures.ts";
 
 describe("BM25F formula", () => {
   test("idf falls with document frequency and stays positive", () => {
@@ -74,6 +78,60 @@ describe("keyword ranking on a fixed corpus", () => {
   test("no phrase runs across fields", async () => {
     // "shift" ends tta's title and "we" (a stop word), "adapt" start its abstract.
     assert.deepEqual(await ids('"shift adapt"'), []);
+  });
+});
+
+describe("exact forms and word pairs", () => {
+  // Documents listed so that, without the feature under test, a tie goes to the wrong one (lower number).
+  const corpus = [
+    buildDoc({ id: "cousin", abstract: "A generation model for images and a study of sound." }),
+    buildDoc({ id: "exact", abstract: "A generative model for images and a study of sound." }),
+    buildDoc({ id: "apart", abstract: "Contrastive images with learning pairs." }),
+    buildDoc({ id: "together", abstract: "Contrastive learning with noisy image text pairs." }),
+    buildDoc({ id: "other", abstract: "Unrelated filler about proteins and folding." }),
+  ];
+  let engine: SearchEngine;
+  before(async () => {
+    engine = await SearchEngine.build(corpus, { train: { dimensions: 8 } });
+  });
+  const ids = async (query: string) =>
+    (await engine.search(query, { mode: "keyword" })).hits.map((h) => h.id);
+
+  test("the word as typed outranks a word sharing its stem, which still matches", async () => {
+    assert.deepEqual(await ids("generative"), ["exact", "cousin"]);
+    assert.deepEqual(await ids("generation"), ["cousin", "exact"]);
+  });
+
+  test("words kept together as typed outrank the same words apart", async () => {
+    const hits = await ids("contrastive learning");
+    assert.deepEqual(hits.slice(0, 2), ["together", "apart"]);
+  });
+
+  test("with exact forms and pairs off, stems alone decide (the tie goes to the lower number)", async () => {
+    const plain = await SearchEngine.build(corpus, {
+      train: { dimensions: 8 },
+      bm25: { ...DEFAULT_BM25, exactWeight: 0, pairWeight: 0 },
+    });
+    const ids = async (query: string) =>
+      (await plain.search(query, { mode: "keyword" })).hits.map((h) => h.id);
+    assert.deepEqual(await ids("generative"), ["cousin", "exact"]);
+    // The shorter abstract wins on BM25F's length normalisation.
+    assert.deepEqual((await ids("contrastive learning")).slice(0, 2), ["apart", "together"]);
+  });
+
+  test("the exact-form index survives a save and a load", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "paperboy-exact-"));
+    try {
+      saveEngine(engine, join(dir, "engine.pbs"));
+      const loaded = loadEngine(join(dir, "engine.pbs"));
+      assert.ok(loaded.index.exact !== null);
+      assert.deepEqual(
+        (await loaded.search("generative", { mode: "keyword" })).hits,
+        (await engine.search("generative", { mode: "keyword" })).hits,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

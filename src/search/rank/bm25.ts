@@ -29,6 +29,11 @@ export interface Bm25Params {
    * stems only. Default DEFAULT_EXACT_WEIGHT.
    */
   exactWeight?: number;
+  /**
+   * Weight of successive query words kept together in a document, at query time (`proximity.ts`); 0 turns
+   * it off. Default DEFAULT_PROXIMITY.pairWeight.
+   */
+  pairWeight?: number;
 }
 
 /**
