@@ -239,9 +239,10 @@ export class SearchEngine {
   /** What fusion reads of a query: its distinct words and how many of them the embedder knows. */
   queryShape(parsed: ParsedQuery): QueryShape {
     const words = parsed.terms.length;
+    const stopWords = parsed.stopWords ?? 0;
     const embedder = this.embedder;
-    if (!(embedder instanceof CorpusEmbedder) || words === 0) return { words, coverage: 1 };
-    return { words, coverage: parsed.terms.filter((t) => embedder.knows(t)).length / words };
+    if (!(embedder instanceof CorpusEmbedder) || words === 0) return { words, stopWords, coverage: 1 };
+    return { words, stopWords, coverage: parsed.terms.filter((t) => embedder.knows(t)).length / words };
   }
 
   private async queryVector(query: string): Promise<Float32Array> {

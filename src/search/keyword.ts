@@ -5,7 +5,8 @@ import type { Scored } from "./index/top-k.ts";
 import type { ParsedQuery } from "./query/parse.ts";
 import { idf } from "./rank/bm25.ts";
 import { DEFAULT_EXACT_WEIGHT, exactTerms } from "./rank/exact-forms.ts";
-import { DEFAULT_PROXIMITY, withPairBonuses } from "./rank/proximity.ts";
+import { queryLength } from "./rank/fusion.ts";
+import { DEFAULT_PROXIMITY, type ProximityParams, pairWeightFor, withPairBonuses } from "./rank/proximity.ts";
 
 /** Keyword results whose word pairs are checked (`rank/proximity.ts`); deeper ones keep their BM25F score. */
 export const PAIR_DEPTH = 100;
@@ -73,8 +74,17 @@ export function keywordScoresAmong(
   candidates: Uint32Array,
 ): Scored[] {
   const scored = topKAmong(index, queryTerms(index, parsed), candidates, candidates.length);
-  const pairWeight = index.data.params.pairWeight ?? DEFAULT_PROXIMITY.pairWeight;
-  return withPairBonuses(index, parsed.pairs ?? [], scored, { ...DEFAULT_PROXIMITY, pairWeight });
+  return withPairBonuses(index, parsed.pairs ?? [], scored, proximityFor(index, parsed));
+}
+
+/** The pair parameters for this query: the index's pair weight, faded by the query's length. */
+function proximityFor(index: InvertedIndex, parsed: ParsedQuery): ProximityParams {
+  const params = {
+    ...DEFAULT_PROXIMITY,
+    pairWeight: index.data.params.pairWeight ?? DEFAULT_PROXIMITY.pairWeight,
+  };
+  const length = queryLength({ words: parsed.terms.length, stopWords: parsed.stopWords ?? 0, coverage: 1 });
+  return { ...params, pairWeight: pairWeightFor(length, params) };
 }
 
 /**
@@ -82,10 +92,10 @@ export function keywordScoresAmong(
  * rest keep their scores, which no bonus lowers, so the list stays in order.
  */
 export function withPairs(index: InvertedIndex, parsed: ParsedQuery, hits: readonly Scored[]): Scored[] {
-  const pairWeight = index.data.params.pairWeight ?? DEFAULT_PROXIMITY.pairWeight;
+  const params = proximityFor(index, parsed);
   const pairs = parsed.pairs ?? [];
-  if (pairWeight <= 0 || pairs.length === 0) return [...hits];
-  const head = withPairBonuses(index, pairs, hits.slice(0, PAIR_DEPTH), { ...DEFAULT_PROXIMITY, pairWeight });
+  if (params.pairWeight <= 0 || pairs.length === 0) return [...hits];
+  const head = withPairBonuses(index, pairs, hits.slice(0, PAIR_DEPTH), params);
   return [...head, ...hits.slice(PAIR_DEPTH)];
 }
 

@@ -12,6 +12,7 @@ import {
   reciprocalRankFusion,
   vectorShare,
 } from "../../src/search/rank/fusion.ts";
+import { pairWeightFor } from "../../src/search/rank/proximity.ts";
 import { buildDoc, SMALL_CORPUS } from "./fixtures.ts";
 
 describe("BM25F formula", () => {
@@ -154,22 +155,34 @@ describe("fusion", () => {
   });
 
   test("the vector share grows with the query's distinct words and the embedder's coverage", () => {
-    const params = { maxVectorShare: 0.5, keywordOnlyUpTo: 5, fullShareFrom: 10 };
+    const params = { maxVectorShare: 0.5, keywordOnlyUpTo: 5, fullShareFrom: 10, stopWordWeight: 2 };
     // Short queries (a name, two key phrases) are keyword-led.
-    assert.equal(vectorShare({ words: 2, coverage: 1 }, params), 0);
-    assert.equal(vectorShare({ words: 5, coverage: 1 }, params), 0);
+    assert.equal(vectorShare({ words: 2, stopWords: 0, coverage: 1 }, params), 0);
+    assert.equal(vectorShare({ words: 5, stopWords: 0, coverage: 1 }, params), 0);
     // Linear between 5 and 10 words, full from 10.
-    assert.equal(vectorShare({ words: 7, coverage: 1 }, params), 0.5 * (2 / 5));
-    assert.equal(vectorShare({ words: 10, coverage: 1 }, params), 0.5);
-    assert.equal(vectorShare({ words: 30, coverage: 1 }, params), 0.5);
+    assert.equal(vectorShare({ words: 7, stopWords: 0, coverage: 1 }, params), 0.5 * (2 / 5));
+    assert.equal(vectorShare({ words: 10, stopWords: 0, coverage: 1 }, params), 0.5);
+    assert.equal(vectorShare({ words: 30, stopWords: 0, coverage: 1 }, params), 0.5);
     // Words the embedder never saw take their part of the share away.
-    assert.equal(vectorShare({ words: 12, coverage: 0.5 }, params), 0.25);
-    assert.equal(vectorShare({ words: 12, coverage: 0 }, params), 0);
+    assert.equal(vectorShare({ words: 12, stopWords: 0, coverage: 0.5 }, params), 0.25);
+    assert.equal(vectorShare({ words: 12, stopWords: 0, coverage: 0 }, params), 0);
+    // Stop words make a sentence read longer than a list of key phrases with as many content words.
+    assert.equal(vectorShare({ words: 4, stopWords: 3, coverage: 1 }, params), 0.5);
+    assert.equal(vectorShare({ words: 4, stopWords: 1, coverage: 1 }, params), 0.5 * (1 / 5));
+  });
+
+  test("the word-pair weight fades as the query grows into a sentence", () => {
+    const params = { pairWeight: 1, window: 1, fullUpTo: 6, offFrom: 12 };
+    assert.equal(pairWeightFor(3, params), 1);
+    assert.equal(pairWeightFor(6, params), 1);
+    assert.equal(pairWeightFor(9, params), 0.5);
+    assert.equal(pairWeightFor(12, params), 0);
+    assert.equal(pairWeightFor(30, params), 0);
   });
 
   test("the default fusion is keyword-only for short queries and shared for long ones", () => {
-    assert.equal(vectorShare({ words: 3, coverage: 1 }), 0);
-    assert.equal(vectorShare({ words: 15, coverage: 1 }), DEFAULT_FUSION.maxVectorShare);
+    assert.equal(vectorShare({ words: 3, stopWords: 0, coverage: 1 }), 0);
+    assert.equal(vectorShare({ words: 15, stopWords: 0, coverage: 1 }), DEFAULT_FUSION.maxVectorShare);
   });
 
   test("reciprocal rank fusion adds 1 / (k + rank) per list", () => {

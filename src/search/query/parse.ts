@@ -26,6 +26,8 @@ export interface ParsedQuery {
    * them together (`rank/proximity.ts`); absent in queries made by hand.
    */
   pairs?: QueryPair[];
+  /** How many stop words the query has: a sentence has them, a list of key phrases rarely does. */
+  stopWords?: number;
   /** Phrases a result must contain. */
   phrases: QueryPhrase[];
   /** Things the user may want to know (a quote was unbalanced, the query was cut, stop words were dropped). */
@@ -71,6 +73,7 @@ export function parseQuery(input: string, analyzer: Analyzer, options: ParseOpti
   const exact = new Set<string>();
   const pairs: QueryPair[] = [];
   const pairKeys = new Set<string>();
+  let stopWords = 0;
   const phrases: QueryPhrase[] = [];
   const distinct = new Set<string>();
   let truncated = false;
@@ -87,6 +90,7 @@ export function parseQuery(input: string, analyzer: Analyzer, options: ParseOpti
   };
   parts.forEach((part, i) => {
     const analyzed = analyzer.analyze(part);
+    stopWords += tokenize(part).filter((t) => analyzer.isStopWord(t.text)).length;
     const kept = analyzed.filter((t) => keep(t.term));
     for (const t of kept) exact.add(t.token);
     for (let j = 1; j < kept.length; j++) {
@@ -107,7 +111,7 @@ export function parseQuery(input: string, analyzer: Analyzer, options: ParseOpti
     }
   });
   if (truncated) notes.push(`Only the first ${maxTerms} distinct words of the query were used.`);
-  if (terms.length > 0) return { terms, exact: [...exact], pairs, phrases, notes, problem: null };
+  if (terms.length > 0) return { terms, exact: [...exact], pairs, stopWords, phrases, notes, problem: null };
   const words = tokenize(text);
   const problem =
     words.length === 0

@@ -13,8 +13,9 @@
  * papers that have them (a name, a method, a paper's key phrases), and the embedder's neighbours of such a
  * short query only blur that; a sentence-long claim is where meaning beyond the words pays. So
  *
- *   share = maxVectorShare * ramp(words) * coverage
- *   ramp(words) = 0 up to `keywordOnlyUpTo` distinct content words, 1 from `fullShareFrom`, linear between
+ *   share = maxVectorShare * ramp(length) * coverage
+ *   length      = distinct content words + stopWordWeight * stop words (a sentence reads longer than key phrases)
+ *   ramp(length) = 0 up to a length of `keywordOnlyUpTo`, 1 from `fullShareFrom`, linear between
  *   coverage    = the share of the query's words the embedder knows (a name it never saw gives it nothing)
  *
  * Measured on every query family (bench/search/README.md, "query families"): a fixed share of 0.5 cost the
@@ -27,6 +28,11 @@
  */
 
 export interface FusionParams {
+  /**
+   * What a stop word adds to the query's length, against a content word's 1: a claim ("X is associated with
+   * an increased risk of Y") reads longer than a list of key phrases with as many content words. Default 2.
+   */
+  stopWordWeight: number;
   /** The vector side's share for a long query whose words the embedder all knows. Default 0.5. */
   maxVectorShare: number;
   /** Queries of at most this many distinct content words rank by keywords (vector only breaks ties). Default 5. */
@@ -35,12 +41,19 @@ export interface FusionParams {
   fullShareFrom: number;
 }
 
-export const DEFAULT_FUSION: FusionParams = { maxVectorShare: 0.5, keywordOnlyUpTo: 5, fullShareFrom: 10 };
+export const DEFAULT_FUSION: FusionParams = {
+  maxVectorShare: 0.5,
+  keywordOnlyUpTo: 5,
+  fullShareFrom: 10,
+  stopWordWeight: 2,
+};
 
 /** What fusion reads of a query. */
 export interface QueryShape {
   /** Distinct content words (stems, stop words left out). */
   words: number;
+  /** Stop words typed. */
+  stopWords: number;
   /** Share in [0, 1] of those words the embedder knows (1 for a served model, which reads any word). */
   coverage: number;
 }
@@ -48,10 +61,15 @@ export interface QueryShape {
 /** The vector score's share in [0, maxVectorShare] for a query of this shape. */
 export function vectorShare(shape: QueryShape, params: FusionParams = DEFAULT_FUSION): number {
   const { keywordOnlyUpTo: from, fullShareFrom: to } = params;
-  const ramp =
-    shape.words <= from ? 0 : shape.words >= to ? 1 : (shape.words - from) / Math.max(1, to - from);
+  const length = queryLength(shape, params);
+  const ramp = length <= from ? 0 : length >= to ? 1 : (length - from) / Math.max(1, to - from);
   const coverage = Math.min(1, Math.max(0, shape.coverage));
   return params.maxVectorShare * ramp * coverage;
+}
+
+/** The query's length as fusion reads it: content words, plus stop words at `stopWordWeight` each. */
+export function queryLength(shape: QueryShape, params: FusionParams = DEFAULT_FUSION): number {
+  return shape.words + params.stopWordWeight * shape.stopWords;
 }
 
 /** Vector score's weight when its share is 0: it only orders papers whose keyword scores tie. */

@@ -11,16 +11,32 @@ import { idf } from "./bm25.ts";
  *
  *   pairWeight * (idf(first) + idf(second)) / 2
  *
- * once per pair, to the keyword score of the first `depth` keyword results (positions are read only there).
+ * once per pair, to the keyword score of the first keyword results (positions are read only there).
+ *
+ * The weight fades with the query's length: up to `fullUpTo` distinct words it is whole, from `offFrom` it is
+ * 0, linear between. A sentence-long claim's successive words are prose, not key phrases: on SciFact claims
+ * the pairs cost 0.6 points of nDCG@10 (bench/search/README.md), on the short families they gained 10-18.
  */
 export interface ProximityParams {
-  /** Weight of a kept pair against one word's full BM25 score (idf). 0 turns pairs off. Default 0.5. */
+  /** Weight of a kept pair against one word's full BM25 score (idf). 0 turns pairs off. Default 1. */
   pairWeight: number;
   /** Extra words allowed between the pair in the document. Default 1. */
   window: number;
+  /** Queries of at most this many distinct words get the whole weight. Default 6. */
+  fullUpTo: number;
+  /** Queries of at least this many distinct words get none. Default 12. */
+  offFrom: number;
 }
 
-export const DEFAULT_PROXIMITY: ProximityParams = { pairWeight: 0.5, window: 1 };
+export const DEFAULT_PROXIMITY: ProximityParams = { pairWeight: 1, window: 1, fullUpTo: 6, offFrom: 12 };
+
+/** The pair weight for a query of `words` distinct words. */
+export function pairWeightFor(words: number, params: ProximityParams = DEFAULT_PROXIMITY): number {
+  const { fullUpTo, offFrom } = params;
+  if (words <= fullUpTo) return params.pairWeight;
+  if (words >= offFrom) return 0;
+  return (params.pairWeight * (offFrom - words)) / Math.max(1, offFrom - fullUpTo);
+}
 
 /** Two successive query words (stems) and how far apart they were typed (1: adjacent). */
 export interface QueryPair {
@@ -38,6 +54,7 @@ export function pairBonuses(
 ): Float64Array {
   const bonus = new Float64Array(docs.length);
   if (params.pairWeight <= 0 || pairs.length === 0 || docs.length === 0) return bonus;
+  // The caller passes the weight already faded for the query's length (`pairWeightFor`).
   const n = index.documentCount;
   const order = [...docs.keys()].sort((a, b) => (docs[a] as number) - (docs[b] as number));
   for (const pair of pairs) {
