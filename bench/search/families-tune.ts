@@ -22,6 +22,7 @@ import { buildKeywordIndex } from "../../src/search/index/build.ts";
 import { loadEngine, saveEngine } from "../../src/search/persist/engine-file.ts";
 import { type Bm25Params, DEFAULT_BM25, type Field, type FieldParams } from "../../src/search/rank/bm25.ts";
 import { DEFAULT_FUSION, type FusionParams } from "../../src/search/rank/fusion.ts";
+import { DEFAULT_PROXIMITY, type ProximityParams } from "../../src/search/rank/proximity.ts";
 import type { SearchDocument } from "../../src/search/types.ts";
 import { type Family, loadFamilies } from "./families-queries.ts";
 
@@ -46,6 +47,8 @@ interface Config {
   name: string;
   bm25?: Partial<Omit<Bm25Params, "fields">> & { fields?: Partial<Record<Field, Partial<FieldParams>>> };
   fusion?: Partial<FusionParams>;
+  /** Overrides of DEFAULT_PROXIMITY's query-time settings for this configuration (set and restored here). */
+  proximity?: Partial<ProximityParams>;
 }
 const configs = JSON.parse(values.configs) as Config[];
 const only = values.family?.split(",").map((f) => f.trim());
@@ -88,7 +91,9 @@ for (const [corpus, docs] of [
   const mine = families.filter((f: Family) => f.corpus === corpus);
   if (mine.length === 0) continue;
   const base = await baseEngine(corpus, docs);
+  const proximity = { ...DEFAULT_PROXIMITY };
   for (const config of configs) {
+    Object.assign(DEFAULT_PROXIMITY, proximity, config.proximity);
     const engine = new SearchEngine({
       index: buildKeywordIndex(docs, base.analyzer, bm25Of(config)),
       vectors: base.vectors,

@@ -5,7 +5,6 @@ import type { Scored } from "./index/top-k.ts";
 import type { ParsedQuery } from "./query/parse.ts";
 import { idf } from "./rank/bm25.ts";
 import { DEFAULT_EXACT_WEIGHT, exactTerms } from "./rank/exact-forms.ts";
-import { queryLength } from "./rank/fusion.ts";
 import { DEFAULT_PROXIMITY, type ProximityParams, pairWeightFor, withPairBonuses } from "./rank/proximity.ts";
 
 /** Keyword results whose word pairs are checked (`rank/proximity.ts`); deeper ones keep their BM25F score. */
@@ -83,7 +82,7 @@ function proximityFor(index: InvertedIndex, parsed: ParsedQuery): ProximityParam
     ...DEFAULT_PROXIMITY,
     pairWeight: index.data.params.pairWeight ?? DEFAULT_PROXIMITY.pairWeight,
   };
-  const length = queryLength({ words: parsed.terms.length, stopWords: parsed.stopWords ?? 0, coverage: 1 });
+  const length = parsed.terms.length + params.stopWordWeight * (parsed.stopWords ?? 0);
   return { ...params, pairWeight: pairWeightFor(length, params) };
 }
 

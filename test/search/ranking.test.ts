@@ -172,7 +172,7 @@ describe("fusion", () => {
   });
 
   test("the word-pair weight fades as the query grows into a sentence", () => {
-    const params = { pairWeight: 1, window: 1, fullUpTo: 6, offFrom: 12 };
+    const params = { pairWeight: 1, window: 1, fullUpTo: 6, offFrom: 12, stopWordWeight: 2 };
     assert.equal(pairWeightFor(3, params), 1);
     assert.equal(pairWeightFor(6, params), 1);
     assert.equal(pairWeightFor(9, params), 0.5);

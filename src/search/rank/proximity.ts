@@ -13,22 +13,34 @@ import { idf } from "./bm25.ts";
  *
  * once per pair, to the keyword score of the first keyword results (positions are read only there).
  *
- * The weight fades with the query's length: up to `fullUpTo` distinct words it is whole, from `offFrom` it is
- * 0, linear between. A sentence-long claim's successive words are prose, not key phrases: on SciFact claims
- * the pairs cost 0.6 points of nDCG@10 (bench/search/README.md), on the short families they gained 10-18.
+ * The weight fades with the query's length (distinct content words + `stopWordWeight` x stop words): up to
+ * `fullUpTo` it is whole, from `offFrom` it is 0, linear between. A sentence-long claim's successive words
+ * are prose, not key phrases: on SciFact claims pairs faded over 6-12 cost 0.4 points of hybrid nDCG@10, over
+ * 4-10 none, while on the short families they gained 10-18 points (bench/search/README.md, "query families").
  */
 export interface ProximityParams {
   /** Weight of a kept pair against one word's full BM25 score (idf). 0 turns pairs off. Default 1. */
   pairWeight: number;
   /** Extra words allowed between the pair in the document. Default 1. */
   window: number;
-  /** Queries of at most this many distinct words get the whole weight. Default 6. */
+  /** Queries up to this length get the whole weight. Default 4. */
   fullUpTo: number;
-  /** Queries of at least this many distinct words get none. Default 12. */
+  /** Queries from this length on get none. Default 10. */
   offFrom: number;
+  /**
+   * What a stop word adds to the query's length here, against a content word's 1: claims are sentences,
+   * key phrases rarely have stop words. Default 2.
+   */
+  stopWordWeight: number;
 }
 
-export const DEFAULT_PROXIMITY: ProximityParams = { pairWeight: 1, window: 1, fullUpTo: 6, offFrom: 12 };
+export const DEFAULT_PROXIMITY: ProximityParams = {
+  pairWeight: 1,
+  window: 1,
+  fullUpTo: 4,
+  offFrom: 10,
+  stopWordWeight: 2,
+};
 
 /** The pair weight for a query of `words` distinct words. */
 export function pairWeightFor(words: number, params: ProximityParams = DEFAULT_PROXIMITY): number {
