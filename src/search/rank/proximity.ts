@@ -19,7 +19,7 @@ import { idf } from "./bm25.ts";
  * 4-10 none, while on the short families they gained 10-18 points (bench/search/README.md, "query families").
  */
 export interface ProximityParams {
-  /** Weight of a kept pair against one word's full BM25 score (idf). 0 turns pairs off. Default 1. */
+  /** Weight of a kept pair against one word's full BM25 score (idf). 0 turns pairs off. Default 1.5. */
   pairWeight: number;
   /** Extra words allowed between the pair in the document. Default 1. */
   window: number;
@@ -35,7 +35,7 @@ export interface ProximityParams {
 }
 
 export const DEFAULT_PROXIMITY: ProximityParams = {
-  pairWeight: 1,
+  pairWeight: 1.5,
   window: 1,
   fullUpTo: 4,
   offFrom: 10,
