@@ -4,7 +4,7 @@
  *
  *   node --import tsx bench/search/beir.ts [--corpus corpus.jsonl[.gz]] [--queries queries.jsonl]
  *     [--qrels qrels.tsv] [--run out.trec] [--mode keyword|vector|hybrid|all] [--folds]
- *     [--keyword-weight 0.5] [--epochs 1] [--dimensions 256] [--models 2] [--seed 1]
+ *     [--vector-share 0.5] [--epochs 1] [--dimensions 256] [--models 2] [--seed 1]
  *
  * Defaults read SciFact from ../shared/data/scifact (PAPERBOY_SHARED_DATA overrides) with its train judgments.
  * With --mode all, each mode's run goes to `<run>.<mode>`. --folds also prints the metrics on each half of the
@@ -33,7 +33,7 @@ const { values } = parseArgs({
     run: { type: "string" },
     mode: { type: "string", default: "all" },
     folds: { type: "boolean", default: false },
-    "keyword-weight": { type: "string" },
+    "vector-share": { type: "string" },
     epochs: { type: "string" },
     dimensions: { type: "string" },
     models: { type: "string" },
@@ -47,7 +47,7 @@ if (!modes.every((m) => MODES.includes(m))) {
   process.exit(2);
 }
 const number = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-const keywordWeight = number(values["keyword-weight"]);
+const maxVectorShare = number(values["vector-share"]);
 
 const report = await runBeir({
   corpus: values.corpus,
@@ -56,7 +56,7 @@ const report = await runBeir({
   modes,
   logger: createLogger("info"),
   engine: {
-    fusion: keywordWeight === undefined ? DEFAULT_FUSION : { keywordWeight },
+    fusion: maxVectorShare === undefined ? DEFAULT_FUSION : { ...DEFAULT_FUSION, maxVectorShare },
     train: {
       epochs: number(values.epochs),
       dimensions: number(values.dimensions),

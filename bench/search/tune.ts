@@ -1,5 +1,5 @@
 /**
- * Tunes the hybrid mode honestly: builds the engine once, runs the hybrid mode for a grid of keyword weights
+ * Tunes the hybrid mode honestly: builds the engine once, runs the hybrid mode for a grid of vector shares
  * and vector feedback settings, and for each half of the judged queries picks the weight best on that half and reports it on the
  * other half (2-fold cross-validation), besides the whole-set numbers.
  *
@@ -12,6 +12,7 @@ import { createLogger } from "../../src/log.ts";
 import { SearchEngine } from "../../src/search/engine.ts";
 import { readBeirCorpus, readBeirQrels, readBeirQueries, splitFolds } from "../../src/search/eval/beir.ts";
 import { evaluate, runQueries } from "../../src/search/eval/run-beir.ts";
+import { DEFAULT_FUSION } from "../../src/search/rank/fusion.ts";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const data = process.env.PAPERBOY_SHARED_DATA ?? resolve(repoRoot, "..", "shared", "data");
@@ -30,16 +31,20 @@ const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
 const built = await SearchEngine.build(docs, { train: { epochs }, logger: createLogger("info") });
 const folds = splitFolds(qrels.keys());
 const rows: Array<{ label: string; all: number; fold: number[] }> = [];
-for (const keywordWeight of [0.4, 0.45, 0.5, 0.55, 0.6, 0.65]) {
+for (const maxVectorShare of [0.35, 0.4, 0.45, 0.5, 0.55, 0.6]) {
   for (const [documents, weight] of [
     [0, 0],
     [3, 1],
     [3, 2],
     [5, 2],
   ] as const) {
-    const engine = new SearchEngine({ ...built, fusion: { keywordWeight }, feedback: { documents, weight } });
+    const engine = new SearchEngine({
+      ...built,
+      fusion: { ...DEFAULT_FUSION, maxVectorShare },
+      feedback: { documents, weight },
+    });
     const { run } = await runQueries(engine, queries, "hybrid", 100);
-    const label = `keywordWeight ${keywordWeight.toFixed(2)} feedback ${documents}x${weight}`;
+    const label = `maxVectorShare ${maxVectorShare.toFixed(2)} feedback ${documents}x${weight}`;
     const row = {
       label,
       all: evaluate(run, qrels).ndcg10,

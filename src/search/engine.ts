@@ -1,15 +1,20 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { type Analyzer, createAnalyzer } from "../core/text/analyzer.ts";
 import type { Logger } from "../log.ts";
-import { buildIndex } from "./index/build.ts";
+import { buildKeywordIndex } from "./index/build.ts";
 import type { InvertedIndex } from "./index/inverted-index.ts";
-import { topKAmong } from "./index/retrieve.ts";
 import { type Scored, TopK } from "./index/top-k.ts";
-import { keywordTopK, phraseMatches, termCounts, weightTerms } from "./keyword.ts";
+import { keywordScoresAmong, keywordTopK, phraseMatches } from "./keyword.ts";
 import { type ParsedQuery, parseQuery } from "./query/parse.ts";
 import { type Bm25Params, DEFAULT_BM25 } from "./rank/bm25.ts";
 import { DEFAULT_FEEDBACK, type FeedbackParams, rocchio } from "./rank/feedback.ts";
-import { DEFAULT_FUSION, type FusionParams, fuseScores } from "./rank/fusion.ts";
+import {
+  DEFAULT_FUSION,
+  type FusionParams,
+  fuseScores,
+  type QueryShape,
+  vectorShare,
+} from "./rank/fusion.ts";
 import type { SearchDocument, SearchHit } from "./types.ts";
 import { CorpusEmbedder } from "./vector/corpus-embedder.ts";
 import type { Embedder } from "./vector/embedder.ts";
@@ -133,7 +138,7 @@ export class SearchEngine {
     const analyzer = createAnalyzer();
     const log = options.logger;
     let started = performance.now();
-    const index = buildIndex(docs, analyzer, options.bm25 ?? DEFAULT_BM25);
+    const index = buildKeywordIndex(docs, analyzer, options.bm25 ?? DEFAULT_BM25);
     log?.info("keyword index built", { docs: docs.length, terms: index.termCount, ms: ms(started) });
     started = performance.now();
     let embedder = options.embedder;
@@ -231,6 +236,15 @@ export class SearchEngine {
     return this.docNumbers.get(id) ?? -1;
   }
 
+  /** What fusion reads of a query: its distinct words and how many of them the embedder knows. */
+  queryShape(parsed: ParsedQuery): QueryShape {
+    const words = parsed.terms.length;
+    const stopWords = parsed.stopWords ?? 0;
+    const embedder = this.embedder;
+    if (!(embedder instanceof CorpusEmbedder) || words === 0) return { words, stopWords, coverage: 1 };
+    return { words, stopWords, coverage: parsed.terms.filter((t) => embedder.knows(t)).length / words };
+  }
+
   private async queryVector(query: string): Promise<Float32Array> {
     const text = query.slice(0, 10_000);
     if (this.embedder instanceof CorpusEmbedder) return this.embedder.encode(this.embedder.sparse(text));
@@ -265,15 +279,14 @@ export class SearchEngine {
   ): Promise<Scored[]> {
     const vector = await this.vectorTopK(queryVector, parsed, depth);
     const candidates = Uint32Array.from(new Set([...keyword, ...vector].map((h) => h.doc))).sort();
-    const weighted = weightTerms(this.index, termCounts(parsed.terms));
     const keywordScore = new Map(
-      topKAmong(this.index, weighted, candidates, candidates.length).map((h) => [h.doc, h.score]),
+      keywordScoresAmong(this.index, parsed, candidates).map((h) => [h.doc, h.score]),
     );
     const docs = [...candidates];
     const fused = fuseScores(
       docs.map((d) => keywordScore.get(d) ?? 0),
       docs.map((d) => this.vectors.score(queryVector, d)),
-      this.fusion,
+      vectorShare(this.queryShape(parsed), this.fusion),
     );
     return docs
       .map((doc, i) => ({ doc, score: fused[i] as number }))

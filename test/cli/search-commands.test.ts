@@ -160,7 +160,8 @@ describe("paperboy search, similar and embed", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^No papers match "protien foldng"\. Showing results for "protein folding"\.$/m);
     assert.match(r.stdout, /^6 results for "protein folding" \(keyword\), page 1 of 2$/m);
-    assert.match(r.stdout, /^1\. 2401\.00014 {2}\*\*Folding\*\* \*\*proteins\*\* from sequence alone$/m);
+    // The paper with the words as corrected and together comes first.
+    assert.match(r.stdout, /^1\. 2401\.00015 {2}Contact maps for \*\*protein\*\* \*\*folding\*\*$/m);
     assert.doesNotMatch(r.stdout, /Did you mean/);
 
     const json = JSON.parse((await runCli([...args, "--json"], env)).stdout) as {
@@ -176,7 +177,7 @@ describe("paperboy search, similar and embed", () => {
     assert.equal(json.total, 6);
     assert.deepEqual(
       json.hits.map((h) => h.id),
-      ["2401.00014", "2401.00015", "2401.00013"],
+      ["2401.00015", "2401.00014", "2401.00013"],
     );
 
     const corrected = await runCli(["search", "protien strucure prediction", "--mode", "keyword"], env);

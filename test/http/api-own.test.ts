@@ -202,7 +202,7 @@ describe("/api/search with the search engine built", () => {
     assert.equal(body.suggestion, "protein folding");
     assert.deepEqual(
       body.results.map((r) => r.paper.id),
-      ["2401.00014", "2401.00015", "2401.00013"],
+      ["2401.00015", "2401.00014", "2401.00013"],
     );
     assert.equal(body.total, 6);
     assert.equal(body.perPage, 3);

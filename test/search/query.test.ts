@@ -21,6 +21,24 @@ describe("query parser", () => {
     assert.deepEqual(parsed.phrases[0]?.terms, ["label", "shift"]);
   });
 
+  test("exact forms, successive word pairs and stop words are kept for ranking", () => {
+    const parsed = parseQuery("Generative models of the protein-folding", analyzer);
+    assert.deepEqual(parsed.terms, ["generat", "model", "protein", "fold"]);
+    assert.deepEqual(parsed.exact, ["generative", "models", "protein", "folding"]);
+    assert.deepEqual(parsed.pairs, [
+      { first: "generat", second: "model", gap: 1 },
+      { first: "model", second: "protein", gap: 3 },
+      { first: "protein", second: "fold", gap: 1 },
+    ]);
+    assert.equal(parsed.stopWords, 2);
+    // No pair across a quote's edge, none over more than two stop words.
+    const quoted = parseQuery('model "label shift" of all the data', analyzer);
+    assert.deepEqual(
+      quoted.pairs?.map((p) => `${p.first} ${p.second}`),
+      ["label shift"],
+    );
+  });
+
   test("stop words inside a phrase leave gaps", () => {
     const parsed = parseQuery("“covariate and label shift”", analyzer);
     assert.deepEqual(parsed.phrases[0]?.offsets, [0, 2, 3]);

@@ -16,7 +16,7 @@ import type { DatabaseConfig, SearchConfig } from "../../src/config/config.ts";
 import { REBUILD_SEARCH, rebuildSearchHandler, rebuildSearchSchedules } from "../../src/jobs/handlers.ts";
 import { Worker } from "../../src/jobs/worker.ts";
 import { silentLogger } from "../../src/log.ts";
-import { EngineFiles, type EngineManifest } from "../../src/search/service/engine-files.ts";
+import { ENGINE_FORMAT, EngineFiles, type EngineManifest } from "../../src/search/service/engine-files.ts";
 import { createSearchService } from "../../src/search/service/index.ts";
 import { ENGINE_STATE } from "../../src/search/service/store-identity.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -139,6 +139,15 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
       const fromGarbage = await runJob();
       assert.ok(fromGarbage);
       assert.equal(files.verify(fromGarbage), null);
+
+      // A build written by a version whose engine files had another format is not read: it is rebuilt.
+      writeFileSync(files.manifestPath, JSON.stringify({ ...fromGarbage, format: 1 }));
+      const old = files.readManifest();
+      assert.equal(old.kind, "invalid");
+      assert.match((old as { reason: string }).reason, /another version of the engine files/);
+      const fromOld = await runJob();
+      assert.ok(fromOld && fromOld.build !== fromGarbage.build);
+      assert.equal(fromOld.format, ENGINE_FORMAT);
     });
 
     test("an engine from another database is never used, and is replaced", async () => {

@@ -6,6 +6,8 @@ import { type TokenizeOptions, tokenize } from "./tokenize.ts";
 export interface Term {
   term: string;
   position: number;
+  /** The word as written, folded but not stemmed ("models" where `term` is "model"). */
+  token: string;
 }
 
 /** Turns text into index terms: tokenize, drop stop words, stem. Documents and queries share one analyzer. */
@@ -39,7 +41,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       const terms: Term[] = [];
       for (const token of tokenize(text, options)) {
         if (stopWords.has(token.text)) continue;
-        terms.push({ term: stemCached(token.text), position: token.position });
+        terms.push({ term: stemCached(token.text), position: token.position, token: token.text });
       }
       return terms;
     },

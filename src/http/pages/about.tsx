@@ -84,8 +84,11 @@ export async function aboutPage(site: Site, c: Context<AppEnv>): Promise<Respons
         <h2 id="search">Search</h2>
         <p>
           Search combines keyword ranking (BM25 over titles, authors and abstracts) with search by meaning
-          (vectors learned from this library's own papers), fused by reciprocal rank. Choose "Words only" or
-          "Meaning only" on the search page to use one of them.
+          (vectors learned from this library's own papers). How much meaning counts depends on the query: a
+          few words, as when looking for one paper, rank by the words (meaning only breaks ties), while a
+          sentence-long question gives meaning up to half of the score, less when the library's vocabulary
+          does not know its words. Words typed exactly as a paper writes them, and words kept together as in
+          the query, count extra. Choose "Words only" or "Meaning only" on the search page to use one of them.
         </p>
         <p>
           Sorted by date or by upvotes, a search lists the papers that answer it and only those: papers with

@@ -8,9 +8,24 @@ import {
   quantizeImpact,
   saturate,
 } from "../rank/bm25.ts";
+import { exactFormAnalyzer } from "../rank/exact-forms.ts";
 import type { SearchDocument } from "../types.ts";
 import { Growable, pushVarint } from "./growable.ts";
 import { BLOCK_SIZE, InvertedIndex } from "./inverted-index.ts";
+
+/**
+ * The keyword index of an engine: the stem index with its companion of exact word forms (`InvertedIndex.exact`,
+ * no positions), both built with the same BM25F parameters.
+ */
+export function buildKeywordIndex(
+  docs: readonly SearchDocument[],
+  analyzer: Analyzer,
+  params: Bm25Params = DEFAULT_BM25,
+): InvertedIndex {
+  const stems = buildIndex(docs, analyzer, params);
+  const exact = buildIndex(docs, exactFormAnalyzer(analyzer), params, { positions: false });
+  return new InvertedIndex(stems.data, exact);
+}
 
 /** Positions of successive fields are this far apart, so no phrase runs across a field boundary. */
 export const FIELD_GAP = 100;
@@ -36,7 +51,9 @@ export function buildIndex(
   docs: Iterable<SearchDocument>,
   analyzer: Analyzer,
   params: Bm25Params = DEFAULT_BM25,
+  options: { positions?: boolean } = {},
 ): InvertedIndex {
+  const keepPositions = options.positions ?? true;
   const ids: string[] = [];
   const termIds = new Map<string, number>();
   const terms: string[] = [];
@@ -69,7 +86,7 @@ export function buildIndex(
         }
         entry.tf[f] = (entry.tf[f] as number) + 1;
         const at = offset + position;
-        if (at <= MAX_POSITION) entry.positions.push(at);
+        if (keepPositions && at <= MAX_POSITION) entry.positions.push(at);
         last = position;
       }
       (fieldLength[f] as Growable<Uint32Array>).push(analyzed.length);

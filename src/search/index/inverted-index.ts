@@ -33,10 +33,22 @@ export interface InvertedIndexData {
 
 export class InvertedIndex {
   readonly data: InvertedIndexData;
+  /**
+   * The companion index of exact word forms (folded, unstemmed; no positions) over the same documents, numbered
+   * alike: a query word's exact form scores on top of its stem (`rank/exact-forms.ts`). Null in the exact index
+   * itself and in indexes built without one.
+   */
+  readonly exact: InvertedIndex | null;
   private readonly lookup: Map<string, number>;
 
-  constructor(data: InvertedIndexData) {
+  constructor(data: InvertedIndexData, exact: InvertedIndex | null = null) {
+    if (exact !== null && exact.documentCount !== data.ids.length) {
+      throw new Error(
+        `the exact-form index has ${exact.documentCount} documents, the index ${data.ids.length}`,
+      );
+    }
     this.data = data;
+    this.exact = exact;
     this.lookup = new Map();
     data.terms.forEach((term, i) => {
       this.lookup.set(term, i);

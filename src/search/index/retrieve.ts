@@ -9,6 +9,8 @@ import { type Scored, TopK } from "./top-k.ts";
 export interface WeightedTerm {
   termId: number;
   weight: number;
+  /** The index the term number belongs to, when not the one searched (an exact form: `index.exact`). */
+  index?: InvertedIndex;
 }
 
 /** Relative slack on bounds, so that rounding in a bound never prunes a document that would enter. */
@@ -26,10 +28,9 @@ export function topKMaxScore(index: InvertedIndex, terms: readonly WeightedTerm[
   const live = terms.filter((t) => t.termId >= 0 && t.weight > 0);
   const n = live.length;
   if (n === 0 || k <= 0) return [];
-  const termMax = index.data.termMax;
-  const cursors = live.map((t) => index.cursor(t.termId));
+  const cursors = live.map((t) => (t.index ?? index).cursor(t.termId));
   const weights = live.map((t) => t.weight);
-  const bound = live.map((t) => t.weight * (termMax[t.termId] as number));
+  const bound = live.map((t) => t.weight * ((t.index ?? index).data.termMax[t.termId] as number));
   // order[j]: the term with the j-th smallest bound; prefix[j]: sum of the bounds of order[0..j].
   const order = [...bound.keys()].sort((a, b) => (bound[a] as number) - (bound[b] as number));
   const prefix = new Float64Array(n);
@@ -95,7 +96,7 @@ export function topKExhaustive(index: InvertedIndex, terms: readonly WeightedTer
   const seen = new Uint8Array(index.documentCount);
   for (const t of terms) {
     if (t.termId < 0 || t.weight <= 0) continue;
-    const c = index.cursor(t.termId);
+    const c = (t.index ?? index).cursor(t.termId);
     for (let d = c.doc; d !== END; d = c.next()) {
       acc[d] = (acc[d] as number) + t.weight * c.impact();
       seen[d] = 1;
@@ -114,7 +115,7 @@ export function topKAmong(
   k: number,
 ): Scored[] {
   const live = terms.filter((t) => t.termId >= 0 && t.weight > 0);
-  const cursors = live.map((t) => index.cursor(t.termId));
+  const cursors = live.map((t) => (t.index ?? index).cursor(t.termId));
   const top = new TopK(k);
   for (let c = 0; c < candidates.length; c++) {
     const doc = candidates[c] as number;

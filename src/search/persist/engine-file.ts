@@ -20,6 +20,8 @@ interface EngineMeta {
   terms: string[];
   params: Bm25Params;
   averageLength: Record<Field, number>;
+  /** The exact-form index's vocabulary and field lengths (its arrays are stored as `exact.<name>`). */
+  exact: { terms: string[]; averageLength: Record<Field, number> };
   fusion: FusionParams;
   feedback?: FeedbackParams;
   dimensions: number;
@@ -55,11 +57,14 @@ const INDEX_ARRAYS = [
 export function saveEngine(engine: SearchEngine, path: string): void {
   const data = engine.index.data;
   const corpus = engine.embedder instanceof CorpusEmbedder ? engine.embedder.model : null;
+  const exact = engine.index.exact?.data;
+  if (exact === undefined) throw new Error("the engine's keyword index has no exact-form index to save");
   const meta: EngineMeta = {
     ids: data.ids,
     terms: data.terms,
     params: data.params,
     averageLength: data.averageLength,
+    exact: { terms: exact.terms, averageLength: exact.averageLength },
     fusion: engine.fusion,
     feedback: engine.feedback,
     dimensions: engine.vectors.dimensions,
@@ -67,7 +72,10 @@ export function saveEngine(engine: SearchEngine, path: string): void {
     embedderTerms: corpus ? corpus.terms : null,
   };
   const arrays: Record<string, StoredArray> = { vectors: engine.vectors.vectors };
-  for (const name of INDEX_ARRAYS) arrays[name] = data[name];
+  for (const name of INDEX_ARRAYS) {
+    arrays[name] = data[name];
+    arrays[`exact.${name}`] = exact[name];
+  }
   if (corpus) {
     arrays.embedderIdf = corpus.idf;
     arrays.embedderWeights = corpus.weights;
@@ -126,10 +134,20 @@ function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
     params: meta.params,
     averageLength: meta.averageLength,
   } as Partial<InvertedIndexData>;
+  if (meta.exact === undefined)
+    throw new Error(`${path} was written by an older version: rebuild the engine`);
+  const exactData = {
+    ids: meta.ids,
+    terms: meta.exact.terms,
+    params: meta.params,
+    averageLength: meta.exact.averageLength,
+  } as Partial<InvertedIndexData>;
   for (const name of INDEX_ARRAYS) {
     const array = arrays[name];
-    if (!array) throw new Error(`${path}: missing ${name}`);
+    const exactArray = arrays[`exact.${name}`];
+    if (!array || !exactArray) throw new Error(`${path}: missing ${name}`);
     (data as Record<string, unknown>)[name] = array;
+    (exactData as Record<string, unknown>)[name] = exactArray;
   }
   let embedder = options.embedder;
   if (!embedder) {
@@ -158,7 +176,7 @@ function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
     ann = HnswVectorIndex.open(graphPath, meta.dimensions, meta.ann.options, options.mmap ?? true);
   }
   return new SearchEngine({
-    index: new InvertedIndex(data as InvertedIndexData),
+    index: new InvertedIndex(data as InvertedIndexData, new InvertedIndex(exactData as InvertedIndexData)),
     vectors: new FlatVectorIndex(meta.dimensions, vectors),
     ann,
     oversample: meta.ann?.oversample,

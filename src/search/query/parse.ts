@@ -1,5 +1,6 @@
-import type { Analyzer } from "../../core/text/analyzer.ts";
+import type { Analyzer, Term } from "../../core/text/analyzer.ts";
 import { tokenize } from "../../core/text/tokenize.ts";
+import type { QueryPair } from "../rank/proximity.ts";
 
 /** A quoted phrase: its terms and their offsets from the first one (stop words inside leave gaps). */
 export interface QueryPhrase {
@@ -15,6 +16,18 @@ export interface ParsedQuery {
    * frequency) cost 0.3 points of hybrid nDCG@10 on SciFact (bench/search/README.md).
    */
   terms: string[];
+  /**
+   * The query's distinct words as typed (folded, unstemmed), for the exact-form bonus (`rank/exact-forms.ts`);
+   * absent in queries made by hand (then stems alone score).
+   */
+  exact?: string[];
+  /**
+   * Successive words of the query (stems, with how far apart they were typed), scored when a document keeps
+   * them together (`rank/proximity.ts`); absent in queries made by hand.
+   */
+  pairs?: QueryPair[];
+  /** How many stop words the query has: a sentence has them, a list of key phrases rarely does. */
+  stopWords?: number;
   /** Phrases a result must contain. */
   phrases: QueryPhrase[];
   /** Things the user may want to know (a quote was unbalanced, the query was cut, stop words were dropped). */
@@ -29,6 +42,9 @@ export interface ParseOptions {
   /** Distinct terms kept; later ones are ignored with a note. Default 64. */
   maxTerms?: number;
 }
+
+/** Successive query words further apart than this (stop words between) make no pair. */
+const MAX_PAIR_GAP = 3;
 
 const QUOTES = /["\u201c\u201d\u201e\u00ab\u00bb]/g;
 
@@ -54,6 +70,10 @@ export function parseQuery(input: string, analyzer: Analyzer, options: ParseOpti
     parts[parts.length - 1] = `${parts[parts.length - 1] ?? ""} ${last}`;
   }
   const terms: string[] = [];
+  const exact = new Set<string>();
+  const pairs: QueryPair[] = [];
+  const pairKeys = new Set<string>();
+  let stopWords = 0;
   const phrases: QueryPhrase[] = [];
   const distinct = new Set<string>();
   let truncated = false;
@@ -70,7 +90,17 @@ export function parseQuery(input: string, analyzer: Analyzer, options: ParseOpti
   };
   parts.forEach((part, i) => {
     const analyzed = analyzer.analyze(part);
+    stopWords += tokenize(part).filter((t) => analyzer.isStopWord(t.text)).length;
     const kept = analyzed.filter((t) => keep(t.term));
+    for (const t of kept) exact.add(t.token);
+    for (let j = 1; j < kept.length; j++) {
+      const a = kept[j - 1] as Term;
+      const b = kept[j] as Term;
+      const key = `${a.term} ${b.term}`;
+      if (a.term === b.term || b.position - a.position > MAX_PAIR_GAP || pairKeys.has(key)) continue;
+      pairKeys.add(key);
+      pairs.push({ first: a.term, second: b.term, gap: b.position - a.position });
+    }
     if (i % 2 === 1 && kept.length > 1 && kept.length === analyzed.length) {
       const first = (kept[0] as { position: number }).position;
       phrases.push({
@@ -81,7 +111,7 @@ export function parseQuery(input: string, analyzer: Analyzer, options: ParseOpti
     }
   });
   if (truncated) notes.push(`Only the first ${maxTerms} distinct words of the query were used.`);
-  if (terms.length > 0) return { terms, phrases, notes, problem: null };
+  if (terms.length > 0) return { terms, exact: [...exact], pairs, stopWords, phrases, notes, problem: null };
   const words = tokenize(text);
   const problem =
     words.length === 0

@@ -33,8 +33,16 @@ export const ABANDONED_AFTER_MS = 6 * 3_600_000;
  */
 const SETTLED_AFTER_MS = 60_000;
 
+/**
+ * Version of the engine files; a build of another version is not read (it is rebuilt). 2: the keyword index
+ * keeps exact word forms beside stems.
+ */
+export const ENGINE_FORMAT = 2;
+
 const manifestSchema = z.object({
-  format: z.literal(1),
+  format: z.literal(ENGINE_FORMAT, {
+    message: `is from another version of the engine files (this version reads ${ENGINE_FORMAT}); rebuild`,
+  }),
   /** The database the engine was built from (see store-identity.ts): a file from another one is not used. */
   storeId: z.string().min(1),
   /** The build folder, relative to the search folder. */
@@ -185,7 +193,7 @@ export class EngineFiles {
       const build = `${BUILD_PREFIX}${info.builtAt.replace(/[^0-9]/g, "").slice(0, 17)}-${suffix}`;
       await publish?.(build);
       renameSync(temp, join(this.dir, build));
-      const manifest: EngineManifest = { format: 1, build, files, ...info };
+      const manifest: EngineManifest = { format: ENGINE_FORMAT, build, files, ...info };
       const pending = join(this.dir, `${TEMP_PREFIX}manifest-${process.pid}-${suffix}.json`);
       writeFileSync(pending, `${JSON.stringify(manifest, null, 2)}\n`);
       const previous = this.readManifest();

@@ -41,6 +41,11 @@ export class CorpusEmbedder implements Embedder {
     });
   }
 
+  /** Whether the embedder has a vector for an analyzed term (a stem of its vocabulary). */
+  knows(term: string): boolean {
+    return this.lookup.has(term);
+  }
+
   /** The tf-idf vector of a text; `titleRepeat` counts title words that many times (documents use 2). */
   sparse(text: string, title = "", titleRepeat = 2): SparseVector {
     return sparseTfIdf(this.analyzer, this.lookup, this.model.idf, text, title, titleRepeat);
