@@ -9,6 +9,7 @@ import { fuseScores, vectorShare } from "./rank/fusion.ts";
 import type { SearchDocument, SearchHit } from "./types.ts";
 import { ChainedVectors } from "./vector/chained-vectors.ts";
 import { CorpusEmbedder } from "./vector/corpus-embedder.ts";
+import type { Embedder } from "./vector/embedder.ts";
 import { FlatVectorIndex } from "./vector/flat-index.ts";
 
 /** Papers stored after a base build: their documents and vectors, and the base papers they mask. */
@@ -50,11 +51,13 @@ export class SegmentedEngine {
       this.ids = (doc) => baseIds[doc] as string;
       return;
     }
+    const masked = new Set<string>();
     for (const id of delta.deleted) {
       const doc = this.numbers.get(id);
       if (doc !== undefined && doc < baseIds.length) {
         this.deleted.add(doc);
         this.numbers.delete(id);
+        masked.add(id);
       }
     }
     const index = buildDeltaIndex(base, delta.docs);
@@ -68,6 +71,8 @@ export class SegmentedEngine {
     this.deltaIds = index.data.ids;
     this.deltaIds.forEach((id, i) => {
       this.numbers.set(id, offset + i);
+      // A changed paper is masked in the base and found again here: it is not a new paper.
+      if (!masked.has(id)) this.newPapers++;
     });
     this.keyword = new SegmentedKeyword([
       { index: base.index, offset: 0, deleted: this.deleted },
@@ -89,9 +94,23 @@ export class SegmentedEngine {
     return this.base.size - this.deleted.size + this.deltaIds.length;
   }
 
+  /** Papers indexed in either segment, masked ones included (what the store's count is compared with). */
+  get indexed(): number {
+    return this.base.size + this.newPapers;
+  }
+
+  private newPapers = 0;
+
   /** Whether paper `id` is searched (in the base and not masked, or in the delta). */
   has(id: string): boolean {
     return this.numbers.has(id);
+  }
+
+  /** Whether some searched paper has the (analyzed) term. */
+  knowsTerm(term: string): boolean {
+    if (this.base.index.termId(term) >= 0) return true;
+    const delta = this.keyword?.segments[1];
+    return delta !== undefined && delta.index.termId(term) >= 0;
   }
 
   /** Ids of the live papers containing every phrase of `parsed` (for excluded words). */
@@ -183,8 +202,7 @@ export function buildDeltaIndex(base: SearchEngine, docs: readonly SearchDocumen
 }
 
 /** Embeds delta documents with the base's embedder (no training): one row per document. */
-export async function embedDelta(base: SearchEngine, docs: readonly SearchDocument[]): Promise<Float32Array> {
-  const embedder = base.embedder;
+export async function embedDelta(embedder: Embedder, docs: readonly SearchDocument[]): Promise<Float32Array> {
   const dimensions = embedder.dimensions;
   const out = new Float32Array(docs.length * dimensions);
   if (embedder instanceof CorpusEmbedder) {

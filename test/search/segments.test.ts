@@ -65,7 +65,7 @@ describe("search segments: a base build plus a delta", () => {
   before(async () => {
     base = await SearchEngine.build(baseDocs, { train: { dimensions: 32, models: 1, epochs: 3, seed: 1 } });
     const deltaDocs = [...changed, ...added];
-    const vectors = await embedDelta(base, deltaDocs);
+    const vectors = await embedDelta(base.embedder, deltaDocs);
     segmented = new SegmentedEngine(base, {
       docs: deltaDocs,
       vectors,
@@ -74,7 +74,7 @@ describe("search segments: a base build plus a delta", () => {
     // The same papers indexed as one segment on the base's scale (its average field lengths, its embedder).
     reference = new SearchEngine({
       index: buildDeltaIndex(base, finalDocs),
-      vectors: new FlatVectorIndex(base.vectors.dimensions, await embedDelta(base, finalDocs)),
+      vectors: new FlatVectorIndex(base.vectors.dimensions, await embedDelta(base.embedder, finalDocs)),
       embedder: base.embedder,
       fusion: base.fusion,
       feedback: base.feedback,

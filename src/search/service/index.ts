@@ -5,6 +5,7 @@
 export { type BuildOptions, buildSearchEngine, type RebuildDecision, rebuildIfStale } from "./build.ts";
 export { buildInThread } from "./build-thread.ts";
 export { createSearchService, type SearchServiceOptions } from "./create.ts";
+export { type DeltaUpdate, type EngineUpdate, updateEngine } from "./delta.ts";
 export { EngineFiles, type EngineManifest } from "./engine-files.ts";
 export { assessEngine } from "./freshness.ts";
 export type {
