@@ -198,7 +198,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
         stale: assessment.staleBecause !== null && assessment.storePapers > 0,
         serving: live.inUse && {
           build: live.inUse.manifest.build,
-          delta: live.inUse.manifest.delta?.file ?? null,
+          delta: live.inUse.deltaFile,
           papers: live.inUse.searcher.size,
         },
       };

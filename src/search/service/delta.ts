@@ -243,7 +243,7 @@ export async function updateEngine(options: {
       `the engine was built with the ${manifest.embedder} embedder; ${options.embedderName} is configured`,
     );
   }
-  const broken = files.verifyChecksums(manifest, false);
+  const broken = files.verifyChecksums(manifest, false, true);
   if (broken !== null) return full(`the search engine files are damaged: ${broken}`);
   const embedder = manifest.embedder === "corpus" ? undefined : await options.embedder?.();
   const delta = await updateDelta({ store, files, manifest, embedder, logger, signal: options.signal });

@@ -88,6 +88,9 @@ export type BuildInfo = Omit<EngineManifest, "format" | "build" | "files" | "sha
 
 export type DeltaEntry = NonNullable<EngineManifest["delta"]>;
 
+/** Files whose checksum matched, by path, size, time and inode: not read again while those hold. */
+const checked = new Map<string, string>();
+
 /** SHA-256 (hex) of a file, read in chunks (files of several GiB included). */
 export function sha256File(path: string): string {
   const hash = createHash("sha256");
@@ -201,31 +204,34 @@ export class EngineFiles {
 
   /**
    * Reads every file of the build (and its delta) whole and checks it against the SHA-256 the manifest
-   * recorded: a corrupt file of the right size is found here. Returns why not, or null. A file checked once is
-   * not read again while its size and time are unchanged.
+   * recorded: a corrupt file of the right size is found here. Returns why not, or null. With `cached` (the
+   * worker's check on every tick), a file that matched is not read again in this process while its size,
+   * times and inode are unchanged; servers check a build in full when they load it.
    */
-  verifyChecksums(manifest: EngineManifest, withDelta = true): string | null {
+  verifyChecksums(manifest: EngineManifest, withDelta = true, cached = false): string | null {
     const folder = join(this.dir, manifest.build);
     const expected: [string, string][] = Object.entries(manifest.sha256 ?? {});
     if (manifest.delta && withDelta) expected.push([manifest.delta.file, manifest.delta.sha256]);
     for (const [name, sum] of expected) {
       const path = join(folder, name);
       let key: string;
+      let mtime: number;
       try {
         const s = statSync(path);
-        key = `${path}:${s.size}:${s.mtimeMs}:${s.ino}`;
+        key = `${path}:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`;
+        mtime = Math.max(s.mtimeMs, s.ctimeMs);
       } catch {
         return `${path} is missing`;
       }
-      if (this.checked.get(key) === sum) continue;
+      if (cached && checked.get(key) === sum) continue;
       const actual = sha256File(path);
       if (actual !== sum) return `${path} does not match its checksum (corrupt or truncated)`;
-      this.checked.set(key, sum);
+      // Remembered only once the file has settled (timestamps are coarse: a write within the same tick as
+      // the check would leave them equal).
+      if (cached && Date.now() - mtime > 2_000) checked.set(key, sum);
     }
     return null;
   }
-
-  private readonly checked = new Map<string, string>();
 
   /** The delta file of a build, if the manifest names one. */
   deltaPath(manifest: EngineManifest): string | null {

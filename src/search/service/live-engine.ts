@@ -19,6 +19,8 @@ import { attachPgVectors } from "./pgvector-builds.ts";
  */
 export class LoadedEngine {
   readonly searcher: SegmentedEngine;
+  /** The manifest's delta file when it is searched (null: none, or it was damaged and is left out). */
+  readonly deltaFile: string | null;
 
   constructor(
     readonly engine: SearchEngine,
@@ -26,6 +28,7 @@ export class LoadedEngine {
     delta: DeltaData | null = null,
   ) {
     this.searcher = new SegmentedEngine(engine, delta);
+    this.deltaFile = delta === null ? null : (manifest.delta?.file ?? null);
   }
 
   /** Whether the engine searches paper `id` (in the base and not masked, or in the delta). */
