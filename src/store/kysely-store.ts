@@ -22,6 +22,7 @@ import type { RepoContext } from "./repo.ts";
 import { rowToDaily, rowToPaper } from "./rows.ts";
 import type { Database } from "./schema.ts";
 import { createPaperSearch, type PaperSearch } from "./search/index.ts";
+import { createSearchBuilds, type SearchBuilds } from "./search-builds/index.ts";
 import {
   readSourceState,
   rowToSourceState,
@@ -60,6 +61,7 @@ export class KyselyStore implements Store {
   readonly accounts: Accounts;
   readonly community: Community;
   readonly digests: Digests;
+  readonly searchBuilds: SearchBuilds;
   private readonly writer: BatchWriter;
 
   constructor(
@@ -82,6 +84,7 @@ export class KyselyStore implements Store {
     this.accounts = createAccounts(ctx);
     this.community = createCommunity(ctx);
     this.digests = createDigests(ctx);
+    this.searchBuilds = createSearchBuilds(ctx);
     // Lists rank by Hugging Face upvotes plus this site's own votes and comments.
     this.listings = createListings(ctx, (ids) => this.community.localActivity(ids));
   }

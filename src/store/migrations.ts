@@ -6,6 +6,7 @@ import { listingsMigrations } from "./listings/index.ts";
 import { keyType } from "./migration-helpers.ts";
 import type { Database } from "./schema.ts";
 import { searchMigrations } from "./search/index.ts";
+import { searchBuildsMigrations } from "./search-builds/index.ts";
 
 /**
  * Versioned migrations, applied in name order on start (`paperboy migrate` runs them explicitly). Each is
@@ -185,6 +186,7 @@ const allMigrations: Record<string, Migration> = {
   ...accountsMigrations,
   ...communityMigrations,
   ...digestsMigrations,
+  ...searchBuildsMigrations,
 };
 
 export const migrationProvider: MigrationProvider = {

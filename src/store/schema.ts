@@ -3,6 +3,7 @@ import type { CommunityTables } from "./community/tables.ts";
 import type { DigestsTables } from "./digests/tables.ts";
 import type { ListingsTables } from "./listings/tables.ts";
 import type { SearchTables } from "./search/tables.ts";
+import type { SearchBuildsTables } from "./search-builds/tables.ts";
 
 /**
  * Table shapes as Kysely sees them. Both dialects store the same columns: timestamps as ISO 8601 text (which
@@ -115,7 +116,8 @@ export interface Database
     ListingsTables,
     AccountsTables,
     CommunityTables,
-    DigestsTables {
+    DigestsTables,
+    SearchBuildsTables {
   papers: PapersTable;
   paper_authors: PaperAuthorsTable;
   paper_categories: PaperCategoriesTable;

@@ -18,6 +18,7 @@ import type { JobOutcome } from "./jobs.ts";
 import type { Listings } from "./listings/index.ts";
 import type { Dialect } from "./repo.ts";
 import type { PaperSearch } from "./search/index.ts";
+import type { SearchBuilds } from "./search-builds/index.ts";
 import type { SourceStateUpdate } from "./source-state.ts";
 
 export type { Dialect, JobOutcome, SourceStateUpdate };
@@ -100,6 +101,8 @@ export interface Store {
   readonly community: Community;
   /** Digest subscriptions and the exactly-once delivery ledger. */
   readonly digests: Digests;
+  /** Search engine builds published for replicas, and papers changed since a time (search deltas). */
+  readonly searchBuilds: SearchBuilds;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   ingest(batch: IngestBatch, now?: IsoTimestamp): Promise<IngestResult>;

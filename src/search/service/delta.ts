@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { toTimestamp } from "../../core/index.ts";
+import { type ArxivId, toTimestamp } from "../../core/index.ts";
 import type { Logger } from "../../log.ts";
 import type { Store } from "../../store/store.ts";
 import { loadDelta, loadEngineEmbedder, type SavedDelta, saveDelta } from "../persist/delta-file.ts";
@@ -69,19 +69,32 @@ export async function updateDelta(options: {
   const docs: SearchDocument[] = [];
   const updatedAt: string[] = [];
   const changed: string[] = [];
-  for await (const paper of store.iteratePapers({ batchSize: READ_BATCH })) {
-    if (paper.lastUpdatedAt <= since) continue;
-    if (paper.lastUpdatedAt > highWaterOfBase) counted++;
-    changed.push(paper.id);
-    docs.push({
-      id: paper.id,
-      title: paper.title,
-      abstract: paper.abstract,
-      authors: paper.authors,
-      categories: paper.categories,
-      publishedAt: paper.publishedAt,
-    });
-    updatedAt.push(paper.lastUpdatedAt);
+  // Through the index on papers' update time (store migration 0017): a day's papers, not the whole library.
+  let after: { updatedAt: string; id: string } | undefined;
+  for (;;) {
+    const page = await store.searchBuilds.changedSince(since, READ_BATCH, after);
+    if (page.length === 0) break;
+    after = page[page.length - 1] as { updatedAt: string; id: string };
+    const papers = new Map(
+      (await store.getPapers(page.map((p) => p.id as ArxivId))).map((p) => [p.id as string, p]),
+    );
+    for (const { id } of page) {
+      const paper = papers.get(id);
+      if (paper === undefined) continue;
+      if (paper.lastUpdatedAt > highWaterOfBase) counted++;
+      changed.push(paper.id);
+      docs.push({
+        id: paper.id,
+        title: paper.title,
+        abstract: paper.abstract,
+        authors: paper.authors,
+        categories: paper.categories,
+        publishedAt: paper.publishedAt,
+      });
+      updatedAt.push(paper.lastUpdatedAt);
+    }
+    options.signal?.throwIfAborted();
+    if (page.length < READ_BATCH) break;
   }
   options.signal?.throwIfAborted();
   const hidden = new Set<string>((await store.community.listHidden()).map((h) => h.paperId));
