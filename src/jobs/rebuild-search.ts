@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { DatabaseConfig, SearchConfig } from "../config/config.ts";
 import type { NewJob } from "../core/index.ts";
 import type { EngineOptions } from "../search/engine.ts";
-import { buildInThread, EngineFiles, updateEngine } from "../search/service/index.ts";
+import { buildInThread, EngineFiles, publishBuild, updateEngine } from "../search/service/index.ts";
 import { createEmbedder, describeEmbedder } from "../search/vector/create-embedder.ts";
 import type { Store } from "../store/store.ts";
 import type { Schedule } from "./schedule.ts";
@@ -33,7 +33,8 @@ export interface RebuildSearchDeps {
  * the current build go into its delta segment (embedded with the build's embedder, in seconds for a day's
  * papers); a full build (in a worker thread) is made when none usable exists for this store (never built,
  * damaged, from another database, another embedder), when the delta outgrows `search.rebuildGrowth` of the
- * build, or when asked (`force`). Progress goes to the job's log.
+ * build, or when asked (`force`). On PostgreSQL the current build is then published into the store for
+ * replicas without a shared disk. Progress goes to the job's log.
  */
 export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
   return async (job, { signal, logger }) => {
@@ -43,9 +44,10 @@ export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
         { database: deps.database, dataDir: deps.dataDir, search: deps.search, engine: deps.engine },
         { logger, signal, onProgress: progressLogger(logger) },
       );
+    const files = new EngineFiles(deps.dataDir);
     const update = await updateEngine({
       store: deps.store,
-      files: new EngineFiles(deps.dataDir),
+      files,
       embedderName: describeEmbedder(deps.search.embedder),
       rebuildGrowth: deps.search.rebuildGrowth,
       logger,
@@ -54,6 +56,10 @@ export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
       embedder: () => createEmbedder(deps.search.embedder, { dataDir: deps.dataDir, logger }),
       signal,
     });
+    // Replicas without a shared disk fetch the current build from PostgreSQL (search/service/replicate.ts).
+    if (deps.store.dialect === "postgres" && update.manifest?.sha256 !== undefined) {
+      await publishBuild(deps.store, files, update.manifest, logger);
+    }
     const message = {
       full: "search engine rebuilt",
       delta: "search engine delta updated",

@@ -254,6 +254,17 @@ export class EngineFiles {
     return true;
   }
 
+  /** Makes `manifest` current (atomically), whatever build is current now: a replica installing a fetched build. */
+  installManifest(manifest: EngineManifest): void {
+    mkdirSync(this.dir, { recursive: true });
+    const pending = join(
+      this.dir,
+      `${TEMP_PREFIX}manifest-${process.pid}-${randomBytes(4).toString("hex")}.json`,
+    );
+    writeFileSync(pending, `${JSON.stringify(manifest, null, 2)}\n`);
+    renameSync(pending, this.manifestPath);
+  }
+
   /** Loads the build the manifest names; a custom embedder must be the one that built it. */
   load(manifest: EngineManifest, embedder?: Embedder): SearchEngine {
     return loadEngine(this.enginePath(manifest), embedder ? { embedder } : {});

@@ -8,6 +8,7 @@ export { createSearchService, type SearchServiceOptions } from "./create.ts";
 export { type DeltaUpdate, type EngineUpdate, updateEngine } from "./delta.ts";
 export { EngineFiles, type EngineManifest } from "./engine-files.ts";
 export { assessEngine } from "./freshness.ts";
+export { fetchPublishedBuild, publishBuild } from "./replicate.ts";
 export type {
   PaperHit,
   PaperQuery,

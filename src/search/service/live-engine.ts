@@ -7,6 +7,7 @@ import { type DeltaData, SegmentedEngine } from "../segmented-engine.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import type { EngineFiles, EngineManifest } from "./engine-files.ts";
 import { usableManifest } from "./freshness.ts";
+import { fetchPublishedBuild } from "./replicate.ts";
 
 /** The worker's job kind that rebuilds the engine (jobs/rebuild-search.ts; search does not import jobs). */
 export const REBUILD_JOB = "rebuild-search";
@@ -52,6 +53,8 @@ export interface LiveEngineOptions {
   embedderName?: string;
   /** Look for a newer build at most this often. Default 5 s. */
   checkIntervalMs?: number;
+  /** On PostgreSQL, fetch the build the worker published into the store when this data directory lacks it. Default true. */
+  replicate?: boolean;
 }
 
 /**
@@ -98,9 +101,41 @@ export class LiveEngine {
     return this.loaded === null ? this.lastProblem : null;
   }
 
+  /**
+   * On PostgreSQL, a replica whose data directory lacks the published build (or its delta) fetches it in the
+   * background (`replicate.ts`); searches meanwhile use the engine in use, or the store's keyword search.
+   */
+  private fetchPublished(): void {
+    if (
+      this.options.store.dialect !== "postgres" ||
+      this.options.replicate === false ||
+      this.fetching !== null
+    )
+      return;
+    this.fetching = fetchPublishedBuild(this.options.store, this.options.files, this.options.logger)
+      .then((outcome) => {
+        // Look again at the next search: the manifest names the fetched build now.
+        if (outcome === "fetched") this.lastCheck = 0;
+      })
+      .catch(() => {
+        // Logged by fetchPublishedBuild; tried again at the next check.
+      })
+      .finally(() => {
+        this.fetching = null;
+      });
+  }
+
+  /** The background fetch of a published build, while one runs (tests wait for it). */
+  get fetchingBuild(): Promise<void> | null {
+    return this.fetching;
+  }
+
+  private fetching: Promise<void> | null = null;
+
   /** Looks for a new build now and loads it; never throws (problems are logged and kept in `problem`). */
   async refresh(): Promise<void> {
     this.lastCheck = Date.now();
+    this.fetchPublished();
     const stamp = this.options.files.manifestStamp();
     if (stamp !== null && stamp === this.seenStamp) return;
     try {
