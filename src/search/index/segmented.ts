@@ -1,6 +1,5 @@
-import { PAIR_DEPTH, phraseMatches, queryTerms, withPairs } from "../keyword.ts";
+import { keywordScoresAmong, PAIR_DEPTH, phraseMatches, queryTerms, withPairs } from "../keyword.ts";
 import type { ParsedQuery } from "../query/parse.ts";
-import { DEFAULT_PROXIMITY, withPairBonuses } from "../rank/proximity.ts";
 import { END, type InvertedIndex } from "./inverted-index.ts";
 import { topKAmong, topKMaxScore, type WeightedTerm } from "./retrieve.ts";
 import { ranksBefore, type Scored } from "./top-k.ts";
@@ -158,20 +157,14 @@ export class SegmentedKeyword {
   /** The keyword score of each candidate (global numbers); candidates in no segment's lists score 0. */
   scoresAmong(parsed: ParsedQuery, candidates: readonly number[]): Map<number, number> {
     const out = new Map<number, number>();
-    const pairWeight = (this.segments[0]?.index.data.params.pairWeight ??
-      DEFAULT_PROXIMITY.pairWeight) as number;
     this.segments.forEach((s, i) => {
       const end = s.offset + s.index.documentCount;
       const local = Uint32Array.from(
         candidates.filter((d) => d >= s.offset && d < end).map((d) => d - s.offset),
       ).sort();
       if (local.length === 0) return;
-      const scored = topKAmong(s.index, this.termsFor(i, parsed), local, local.length);
-      const bonused = withPairBonuses(this.view(i), parsed.pairs ?? [], scored, {
-        ...DEFAULT_PROXIMITY,
-        pairWeight,
-      });
-      for (const h of bonused) out.set(h.doc + s.offset, h.score);
+      // The engine's own scoring of candidates (terms, exact forms, word pairs), on collection statistics.
+      for (const h of keywordScoresAmong(this.view(i), parsed, local)) out.set(h.doc + s.offset, h.score);
     });
     return out;
   }
