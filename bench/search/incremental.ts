@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import type { ArxivId, PaperRecord } from "../../src/core/index.ts";
+import { type ArxivId, type PaperRecord, toTimestamp } from "../../src/core/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import { buildSearchEngine } from "../../src/search/service/build.ts";
 import { EngineFiles } from "../../src/search/service/engine-files.ts";
@@ -74,8 +74,10 @@ rmSync(dbPath, { force: true });
 rmSync(join(dir, "data"), { recursive: true, force: true });
 const store = await openStore({ kind: "sqlite", path: dbPath });
 let started = performance.now();
+// Stored a day ago, as a library is before a day's papers arrive.
+const dayAgo = toTimestamp(new Date(Date.now() - 86_400_000));
 for (let i = 0; i < base.length; i += 2000)
-  await store.bulkLoad(() => store.ingest({ papers: base.slice(i, i + 2000) }));
+  await store.bulkLoad(() => store.ingest({ papers: base.slice(i, i + 2000) }, dayAgo));
 console.log(`stored ${base.length} papers in ${seconds(started)} s`);
 
 const dataDir = join(dir, "data");

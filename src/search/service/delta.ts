@@ -30,8 +30,8 @@ export interface DeltaUpdate {
   manifest: EngineManifest;
 }
 
-/** Papers updated this long before a build started go to the delta too (clocks of replicas may differ). */
-const CLOCK_MARGIN_MS = 60_000;
+/** Papers updated this long before a build started go to the delta too (clocks of hosts may differ a little). */
+export const CLOCK_MARGIN_MS = 5_000;
 
 /** When the base build started reading the store: papers updated since go to the delta. */
 export function baseHighWater(manifest: EngineManifest): string {
