@@ -124,22 +124,36 @@ for (;;) {
 }
 const swapped = seconds(t0);
 
-let byMeaning = 0;
-let ownSimilar = 0;
-let inNeighbours = 0;
-const checkStarted = performance.now();
-for (const record of later) {
-  const hits = await service.search({ q: record.title ?? "", mode: "vector", perPage: 10, spelling: "off" });
-  if (hits.hits.some((h) => h.paper.id === record.id)) byMeaning++;
-  const similar = await service.similar(record.id as ArxivId, 10);
-  const nearest = similar[0];
-  if (nearest === undefined) continue;
-  ownSimilar++;
-  const back = await service.similar(nearest.paper.id, 10);
-  if (back.some((s) => s.paper.id === record.id)) inNeighbours++;
+/** How many of `records` a vector search for their title finds (top 10), have a similar list, and are in it back. */
+async function findability(records: readonly PaperRecord[]) {
+  let byMeaning = 0;
+  let ownSimilar = 0;
+  let inNeighbours = 0;
+  for (const record of records) {
+    const hits = await service.search({
+      q: record.title ?? "",
+      mode: "vector",
+      perPage: 10,
+      spelling: "off",
+    });
+    if (hits.hits.some((h) => h.paper.id === record.id)) byMeaning++;
+    const similar = await service.similar(record.id as ArxivId, 10);
+    const nearest = similar[0];
+    if (nearest === undefined) continue;
+    ownSimilar++;
+    const back = await service.similar(nearest.paper.id, 10);
+    if (back.some((s) => s.paper.id === record.id)) inNeighbours++;
+  }
+  return { byMeaning, ownSimilar, inNeighbours };
 }
+const checkStarted = performance.now();
+const { byMeaning, ownSimilar, inNeighbours } = await findability(later);
 const allFound = seconds(t0);
 const checkMs = Math.round((performance.now() - checkStarted) / later.length);
+// The same check on as many papers of the full build, for comparison (every n-th).
+const step = Math.max(1, Math.floor(base.length / later.length));
+const sample = base.filter((_, i) => i % step === 0).slice(0, later.length);
+const baseline = await findability(sample);
 
 console.log(
   `${later.length} new papers: stored in ${stored} s; delta (${tick.action}: ${tick.delta?.papers ?? 0} papers, ` +
@@ -151,6 +165,10 @@ console.log(
     `own similar list from the engine: ${ownSimilar}/${later.length}; ` +
     `in the similar list of its nearest paper: ${inNeighbours}/${later.length} ` +
     `(checked by ${allFound} s, ${checkMs} ms per paper; rss ${rss()} MiB)`,
+);
+console.log(
+  `the same for ${sample.length} papers of the full build: by meaning ${baseline.byMeaning}, ` +
+    `own similar list ${baseline.ownSimilar}, in their nearest paper's list ${baseline.inNeighbours}`,
 );
 await store.close();
 if (values.dir === undefined) rmSync(dir, { recursive: true, force: true });
