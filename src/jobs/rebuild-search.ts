@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { DatabaseConfig, SearchConfig } from "../config/config.ts";
 import type { NewJob } from "../core/index.ts";
 import type { EngineOptions } from "../search/engine.ts";
-import { buildInThread, EngineFiles, type RebuildDecision, rebuildIfStale } from "../search/service/index.ts";
-import { describeEmbedder } from "../search/vector/create-embedder.ts";
+import { buildInThread, EngineFiles, publishBuild, updateEngine } from "../search/service/index.ts";
+import { createEmbedder, describeEmbedder } from "../search/vector/create-embedder.ts";
 import type { Store } from "../store/store.ts";
 import type { Schedule } from "./schedule.ts";
 import type { JobHandler } from "./worker.ts";
@@ -29,9 +29,12 @@ export interface RebuildSearchDeps {
 }
 
 /**
- * The worker's `rebuild-search` job: rebuilds the search engine from the store when none usable exists for it
- * (never built, damaged, from another database, another embedder) or the library has grown by
- * `search.rebuildGrowth`; otherwise it only logs that the engine is fresh. Progress goes to the job's log.
+ * The worker's `rebuild-search` job, on every tick: brings the search engine up to date. Papers stored since
+ * the current build go into its delta segment (embedded with the build's embedder, in seconds for a day's
+ * papers); a full build (in a worker thread) is made when none usable exists for this store (never built,
+ * damaged, from another database, another embedder), when the delta outgrows `search.rebuildGrowth` of the
+ * build, or when asked (`force`). On PostgreSQL the current build is then published into the store for
+ * replicas without a shared disk. Progress goes to the job's log.
  */
 export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
   return async (job, { signal, logger }) => {
@@ -41,19 +44,32 @@ export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
         { database: deps.database, dataDir: deps.dataDir, search: deps.search, engine: deps.engine },
         { logger, signal, onProgress: progressLogger(logger) },
       );
-    const decision: RebuildDecision = force
-      ? { rebuilt: true, reason: "asked to", manifest: await build() }
-      : await rebuildIfStale({
-          store: deps.store,
-          files: new EngineFiles(deps.dataDir),
-          embedderName: describeEmbedder(deps.search.embedder),
-          rebuildGrowth: deps.search.rebuildGrowth,
-          logger,
-          build,
-        });
-    logger.info(decision.rebuilt ? "search engine rebuilt" : "search engine rebuild skipped", {
-      reason: decision.reason,
-      papers: decision.manifest?.papers ?? 0,
+    const files = new EngineFiles(deps.dataDir);
+    const update = await updateEngine({
+      store: deps.store,
+      files,
+      embedderName: describeEmbedder(deps.search.embedder),
+      rebuildGrowth: deps.search.rebuildGrowth,
+      logger,
+      force,
+      build,
+      embedder: () => createEmbedder(deps.search.embedder, { dataDir: deps.dataDir, logger }),
+      signal,
+    });
+    // Replicas without a shared disk fetch the current build from PostgreSQL (search/service/replicate.ts).
+    if (deps.store.dialect === "postgres" && update.manifest?.sha256 !== undefined) {
+      await publishBuild(deps.store, files, update.manifest, logger);
+    }
+    const message = {
+      full: "search engine rebuilt",
+      delta: "search engine delta updated",
+      none: "search engine rebuild skipped",
+    }[update.action];
+    logger.info(message, {
+      reason: update.reason,
+      papers: update.manifest?.papers ?? 0,
+      delta: update.delta?.papers ?? 0,
+      ms: update.delta?.ms ?? 0,
     });
   };
 }

@@ -32,6 +32,7 @@ import type { RepoContext } from "./repo.ts";
 import { rowToDaily, rowToPaper } from "./rows.ts";
 import type { Database } from "./schema.ts";
 import { createPaperSearch, type PaperSearch } from "./search/index.ts";
+import { createSearchBuilds, type SearchBuilds } from "./search-builds/index.ts";
 import {
   readSourceState,
   rowToSourceState,
@@ -72,6 +73,7 @@ export class KyselyStore implements Store {
   readonly digests: Digests;
   readonly media: Media;
   readonly recommend: Recommend;
+  readonly searchBuilds: SearchBuilds;
   private readonly writer: BatchWriter;
 
   constructor(
@@ -96,6 +98,7 @@ export class KyselyStore implements Store {
     this.digests = createDigests(ctx);
     this.media = createMedia(ctx);
     this.recommend = createRecommend(ctx);
+    this.searchBuilds = createSearchBuilds(ctx);
     // Lists rank by Hugging Face upvotes plus this site's own votes and comments.
     this.listings = createListings(ctx, (ids) => this.community.localActivity(ids));
   }

@@ -8,6 +8,7 @@ import { keyType } from "./migration-helpers.ts";
 import { recommendMigrations } from "./recommend/index.ts";
 import type { Database } from "./schema.ts";
 import { searchMigrations } from "./search/index.ts";
+import { searchBuildsMigrations } from "./search-builds/index.ts";
 
 /**
  * Versioned migrations, applied in name order on start (`paperboy migrate` runs them explicitly). Each is
@@ -189,6 +190,7 @@ const allMigrations: Record<string, Migration> = {
   ...digestsMigrations,
   ...mediaMigrations,
   ...recommendMigrations,
+  ...searchBuildsMigrations,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -5,6 +5,7 @@ import type { ListingsTables } from "./listings/tables.ts";
 import type { MediaTables } from "./media/tables.ts";
 import type { RecommendTables } from "./recommend/tables.ts";
 import type { SearchTables } from "./search/tables.ts";
+import type { SearchBuildsTables } from "./search-builds/tables.ts";
 
 /**
  * Table shapes as Kysely sees them. Both dialects store the same columns: timestamps as ISO 8601 text (which
@@ -121,7 +122,8 @@ export interface Database
     CommunityTables,
     DigestsTables,
     MediaTables,
-    RecommendTables {
+    RecommendTables,
+    SearchBuildsTables {
   papers: PapersTable;
   paper_authors: PaperAuthorsTable;
   paper_categories: PaperCategoriesTable;

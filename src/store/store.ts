@@ -20,6 +20,7 @@ import type { Media } from "./media/index.ts";
 import type { Recommend } from "./recommend/index.ts";
 import type { Dialect } from "./repo.ts";
 import type { PaperSearch } from "./search/index.ts";
+import type { SearchBuilds } from "./search-builds/index.ts";
 import type { SourceStateUpdate } from "./source-state.ts";
 
 export type { Dialect, JobOutcome, SourceStateUpdate };
@@ -106,6 +107,8 @@ export interface Store {
   readonly media: Media;
   /** Thumbs on recommendations and the ledger of papers For-you has shown. */
   readonly recommend: Recommend;
+  /** Search engine builds published for replicas, and papers changed since a time (search deltas). */
+  readonly searchBuilds: SearchBuilds;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   ingest(batch: IngestBatch, now?: IsoTimestamp): Promise<IngestResult>;

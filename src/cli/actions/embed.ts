@@ -1,6 +1,12 @@
 import type { Command } from "commander";
-import { assessEngine, buildInThread, EngineFiles } from "../../search/service/index.ts";
-import { describeEmbedder } from "../../search/vector/create-embedder.ts";
+import {
+  assessEngine,
+  buildInThread,
+  type DeltaUpdate,
+  EngineFiles,
+  updateEngine,
+} from "../../search/service/index.ts";
+import { createEmbedder, describeEmbedder } from "../../search/vector/create-embedder.ts";
 import type { EmbedOptions } from "../commands/embed.ts";
 import { contextFrom } from "../context.ts";
 import { formatBytes, formatCount, formatDuration } from "../format.ts";
@@ -37,6 +43,26 @@ export async function runEmbed(opts: EmbedOptions, command: Command): Promise<vo
         );
       return;
     }
+    let delta: DeltaUpdate | null = null;
+    if (!opts.status && files.exists()) {
+      const update = await updateEngine({
+        store,
+        files,
+        embedderName,
+        rebuildGrowth: Number.POSITIVE_INFINITY,
+        logger: ctx.logger,
+        // Only the delta here: a full build is --rebuild's (or the worker's) to start.
+        build: async () => {
+          throw new Error("unreachable: no full build without --rebuild");
+        },
+        embedder: () =>
+          createEmbedder(ctx.config.search.embedder, { dataDir: ctx.config.dataDir, logger: ctx.logger }),
+      }).catch((error: unknown) => {
+        ctx.logger.warn("the search engine's delta could not be updated", { error: String(error) });
+        return null;
+      });
+      delta = update?.delta ?? null;
+    }
     const a = await assessEngine(store, files, {
       rebuildGrowth: ctx.config.search.rebuildGrowth,
       embedder: embedderName,
@@ -50,6 +76,12 @@ export async function runEmbed(opts: EmbedOptions, command: Command): Promise<vo
             storePapers: a.storePapers,
             stale,
             reason: a.staleBecause,
+            delta: delta && {
+              papers: delta.papers,
+              deleted: delta.deleted,
+              embedded: delta.embedded,
+              ms: delta.ms,
+            },
           },
           null,
           2,
@@ -64,6 +96,13 @@ export async function runEmbed(opts: EmbedOptions, command: Command): Promise<vo
       lines.push(
         `Search engine: ${formatCount(m.papers)} papers, built ${m.builtAt} with the ${m.embedder} embedder`,
         `  ${files.enginePath(m)}`,
+      );
+    }
+    if (a.manifest?.delta) {
+      const d = a.manifest.delta;
+      lines.push(
+        `  plus ${formatCount(d.papers)} papers stored since in its delta (${formatCount(d.deleted)} masked in the build), updated ${d.builtAt}` +
+          (delta?.written ? ` in ${formatDuration(delta.ms / 1000)}` : ""),
       );
     }
     lines.push(`Store: ${formatCount(a.storePapers)} papers.`);

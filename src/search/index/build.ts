@@ -21,9 +21,13 @@ export function buildKeywordIndex(
   docs: readonly SearchDocument[],
   analyzer: Analyzer,
   params: Bm25Params = DEFAULT_BM25,
+  averageLength?: { stems: Record<Field, number>; exact: Record<Field, number> },
 ): InvertedIndex {
-  const stems = buildIndex(docs, analyzer, params);
-  const exact = buildIndex(docs, exactFormAnalyzer(analyzer), params, { positions: false });
+  const stems = buildIndex(docs, analyzer, params, { averageLength: averageLength?.stems });
+  const exact = buildIndex(docs, exactFormAnalyzer(analyzer), params, {
+    positions: false,
+    averageLength: averageLength?.exact,
+  });
   return new InvertedIndex(stems.data, exact);
 }
 
@@ -51,7 +55,8 @@ export function buildIndex(
   docs: Iterable<SearchDocument>,
   analyzer: Analyzer,
   params: Bm25Params = DEFAULT_BM25,
-  options: { positions?: boolean } = {},
+  /** averageLength: field lengths to score with instead of this set's own (a delta segment uses its base's). */
+  options: { positions?: boolean; averageLength?: Record<Field, number> } = {},
 ): InvertedIndex {
   const keepPositions = options.positions ?? true;
   const ids: string[] = [];
@@ -104,13 +109,15 @@ export function buildIndex(
 
   const n = ids.length;
   const lengths = fieldLength.map((g) => g.view());
-  const averageLength = Object.fromEntries(
-    FIELDS.map((field, f) => {
-      let sum = 0;
-      for (const len of lengths[f] as Uint32Array) sum += len;
-      return [field, n === 0 ? 0 : sum / n];
-    }),
-  ) as Record<Field, number>;
+  const averageLength =
+    options.averageLength ??
+    (Object.fromEntries(
+      FIELDS.map((field, f) => {
+        let sum = 0;
+        for (const len of lengths[f] as Uint32Array) sum += len;
+        return [field, n === 0 ? 0 : sum / n];
+      }),
+    ) as Record<Field, number>);
 
   // Counting sort into term-major order.
   const termCount = terms.length;

@@ -104,6 +104,8 @@ function readAll(fd: number, into: Uint8Array, position: number, path: string, c
 export function readContainer(
   path: string,
   chunkBytes = CHUNK,
+  /** Read only these arrays (the others are skipped, not read). */
+  only?: ReadonlySet<string>,
 ): { meta: unknown; arrays: Record<string, StoredArray> } {
   const fd = openSync(path, "r");
   try {
@@ -123,6 +125,7 @@ export function readContainer(
     const start = align8(12 + headerLength);
     const arrays: Record<string, StoredArray> = {};
     for (const [name, { kind, offset, length }] of Object.entries(header.arrays)) {
+      if (only !== undefined && !only.has(name)) continue;
       const make = KINDS[kind];
       if (!make) throw new Error(`${path}: unknown array kind ${kind}`);
       const array = new make(length);

@@ -106,6 +106,7 @@ export async function buildSearchEngine(options: BuildOptions): Promise<EngineMa
         builtAt,
         embedder: options.embedderName,
         newestPublishedAt: newest,
+        highWater: startedAt,
         buildMs: Math.round(performance.now() - started),
         ...(publish ? { ann: "pgvector" as const } : {}),
       },

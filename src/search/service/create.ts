@@ -267,6 +267,11 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
         },
         storePapers: assessment.storePapers,
         stale: assessment.staleBecause !== null && assessment.storePapers > 0,
+        serving: live.inUse && {
+          build: live.inUse.manifest.build,
+          delta: live.inUse.deltaFile,
+          papers: live.inUse.searcher.size,
+        },
       };
     },
   };
@@ -302,6 +307,6 @@ class NewerPapers {
         return true;
       }
     }
-    return this.counted.papers !== loaded.manifest.papers;
+    return this.counted.papers !== loaded.papers;
   }
 }

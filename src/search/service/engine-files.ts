@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
   existsSync,
@@ -61,12 +61,52 @@ const manifestSchema = z.object({
    * (see pgvector-builds.ts); absent for the exact search and for a usearch graph among the files.
    */
   ann: z.literal("pgvector").optional(),
+  /** SHA-256 (hex) of every file of the build: a corrupt or truncated file is found before it is served. */
+  sha256: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+  /** When the build started reading the store: papers updated later belong to the delta. */
+  highWater: z.string().optional(),
+  /** The delta segment over papers stored since (see delta.ts), a file in the build folder. */
+  delta: z
+    .object({
+      file: z.string().regex(/^delta-[A-Za-z0-9-]+\.pbd$/),
+      bytes: z.number().int().min(0),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      /** Papers in the delta (new and changed) and base papers it masks (changed, hidden). */
+      papers: z.number().int().min(0),
+      deleted: z.number().int().min(0),
+      /** When the delta started reading the store (its own high-water mark). */
+      highWater: z.string(),
+      builtAt: z.string(),
+    })
+    .optional(),
 });
 
 export type EngineManifest = z.infer<typeof manifestSchema>;
 
 /** What the caller knows about a build; the files and the folder are filled in by `write`. */
-export type BuildInfo = Omit<EngineManifest, "format" | "build" | "files">;
+export type BuildInfo = Omit<EngineManifest, "format" | "build" | "files" | "sha256" | "delta">;
+
+export type DeltaEntry = NonNullable<EngineManifest["delta"]>;
+
+/** Files whose checksum matched, by path, size, time and inode: not read again while those hold. */
+const checked = new Map<string, string>();
+
+/** SHA-256 (hex) of a file, read in chunks (files of several GiB included). */
+export function sha256File(path: string): string {
+  const hash = createHash("sha256");
+  const buffer = Buffer.alloc(1 << 22);
+  const fd = openSync(path, "r");
+  try {
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      hash.update(buffer.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
+}
 
 export type ManifestRead =
   | { kind: "missing" }
@@ -162,6 +202,69 @@ export class EngineFiles {
       : `${join(folder, ENGINE_FILE)} is not a search index file`;
   }
 
+  /**
+   * Reads every file of the build (and its delta) whole and checks it against the SHA-256 the manifest
+   * recorded: a corrupt file of the right size is found here. Returns why not, or null. With `cached` (the
+   * worker's check on every tick), a file that matched is not read again in this process while its size,
+   * times and inode are unchanged; servers check a build in full when they load it.
+   */
+  verifyChecksums(manifest: EngineManifest, withDelta = true, cached = false): string | null {
+    const folder = join(this.dir, manifest.build);
+    const expected: [string, string][] = Object.entries(manifest.sha256 ?? {});
+    if (manifest.delta && withDelta) expected.push([manifest.delta.file, manifest.delta.sha256]);
+    for (const [name, sum] of expected) {
+      const path = join(folder, name);
+      let key: string;
+      let mtime: number;
+      try {
+        const s = statSync(path);
+        key = `${path}:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`;
+        mtime = Math.max(s.mtimeMs, s.ctimeMs);
+      } catch {
+        return `${path} is missing`;
+      }
+      if (cached && checked.get(key) === sum) continue;
+      const actual = sha256File(path);
+      if (actual !== sum) return `${path} does not match its checksum (corrupt or truncated)`;
+      // Remembered only once the file has settled (timestamps are coarse: a write within the same tick as
+      // the check would leave them equal).
+      if (cached && Date.now() - mtime > 2_000) checked.set(key, sum);
+    }
+    return null;
+  }
+
+  /** The delta file of a build, if the manifest names one. */
+  deltaPath(manifest: EngineManifest): string | null {
+    return manifest.delta ? join(this.dir, manifest.build, manifest.delta.file) : null;
+  }
+
+  /**
+   * Replaces the manifest with `next` (same build, another delta) atomically, unless the current manifest
+   * names another build by now (a full build finished meanwhile): then nothing is written and false returned.
+   */
+  swapManifest(next: EngineManifest): boolean {
+    const current = this.readManifest();
+    if (current.kind !== "ok" || current.manifest.build !== next.build) return false;
+    const pending = join(
+      this.dir,
+      `${TEMP_PREFIX}manifest-${process.pid}-${randomBytes(4).toString("hex")}.json`,
+    );
+    writeFileSync(pending, `${JSON.stringify(next, null, 2)}\n`);
+    renameSync(pending, this.manifestPath);
+    return true;
+  }
+
+  /** Makes `manifest` current (atomically), whatever build is current now: a replica installing a fetched build. */
+  installManifest(manifest: EngineManifest): void {
+    mkdirSync(this.dir, { recursive: true });
+    const pending = join(
+      this.dir,
+      `${TEMP_PREFIX}manifest-${process.pid}-${randomBytes(4).toString("hex")}.json`,
+    );
+    writeFileSync(pending, `${JSON.stringify(manifest, null, 2)}\n`);
+    renameSync(pending, this.manifestPath);
+  }
+
   /** Loads the build the manifest names; a custom embedder must be the one that built it. */
   load(manifest: EngineManifest, embedder?: Embedder): SearchEngine {
     return loadEngine(this.enginePath(manifest), embedder ? { embedder } : {});
@@ -189,11 +292,15 @@ export class EngineFiles {
     try {
       saveEngine(engine, join(temp, ENGINE_FILE));
       const files: Record<string, number> = {};
-      for (const name of readdirSync(temp)) files[name] = statSync(join(temp, name)).size;
+      const sha256: Record<string, string> = {};
+      for (const name of readdirSync(temp)) {
+        files[name] = statSync(join(temp, name)).size;
+        sha256[name] = sha256File(join(temp, name));
+      }
       const build = `${BUILD_PREFIX}${info.builtAt.replace(/[^0-9]/g, "").slice(0, 17)}-${suffix}`;
       await publish?.(build);
       renameSync(temp, join(this.dir, build));
-      const manifest: EngineManifest = { format: ENGINE_FORMAT, build, files, ...info };
+      const manifest: EngineManifest = { format: ENGINE_FORMAT, build, files, sha256, ...info };
       const pending = join(this.dir, `${TEMP_PREFIX}manifest-${process.pid}-${suffix}.json`);
       writeFileSync(pending, `${JSON.stringify(manifest, null, 2)}\n`);
       const previous = this.readManifest();

@@ -2,8 +2,8 @@ import type { ArxivId } from "../../core/index.ts";
 import type { ParsedSearchQuery, SearchPhrase } from "../../core/search-query.ts";
 import type { SearchFilters, StoreSearchHit } from "../../store/search/index.ts";
 import type { Store } from "../../store/store.ts";
-import type { SearchEngine, SearchMode } from "../engine.ts";
-import { phraseMatches } from "../keyword.ts";
+import type { SearchMode } from "../engine.ts";
+import type { SegmentedEngine } from "../segmented-engine.ts";
 import type { LoadedEngine } from "./live-engine.ts";
 import { mergeNewer, type RankedId } from "./merge.ts";
 
@@ -61,7 +61,7 @@ export interface EngineRankRequest {
  */
 export async function rankWithEngine(request: EngineRankRequest): Promise<EngineRanking> {
   const { store, loaded, parsed, filters } = request;
-  const engine = loaded.engine;
+  const engine = loaded.searcher;
   const pool = request.filtered ? MAX_POOL : Math.min(MAX_POOL, Math.max(BASE_POOL, request.want));
   const text = engineText(request.raw, parsed);
   let hits: RankedId[] = [];
@@ -72,7 +72,7 @@ export async function rankWithEngine(request: EngineRankRequest): Promise<Engine
   }
   if (parsed.excluded.length > 0) {
     const excluded = excludedDocuments(engine, parsed.excluded);
-    hits = hits.filter((h) => !excluded.has(loaded.documentOf(h.id)));
+    hits = hits.filter((h) => !excluded.has(h.id));
   }
   if (request.filtered) {
     const score = new Map(hits.map((h) => [h.id, h.score]));
@@ -146,19 +146,18 @@ export function engineText(raw: string, parsed: ParsedSearchQuery): string {
  */
 function knowsNoWord(loaded: LoadedEngine, text: string): boolean {
   if (loaded.manifest.embedder !== "corpus") return false;
-  const index = loaded.engine.index;
-  return loaded.engine.analyzer.analyze(text).every((t) => index.termId(t.term) < 0);
+  return loaded.engine.analyzer.analyze(text).every((t) => !loaded.searcher.knowsTerm(t.term));
 }
 
 /** Documents containing any excluded word or phrase, found with the engine's own positional index. */
-function excludedDocuments(engine: SearchEngine, excluded: readonly SearchPhrase[]): Set<number> {
-  const out = new Set<number>();
+function excludedDocuments(engine: SegmentedEngine, excluded: readonly SearchPhrase[]): Set<string> {
+  const out = new Set<string>();
   for (const phrase of excluded) {
-    const analyzed = engine.analyzer.analyze(phrase.words.join(" "));
+    const analyzed = engine.base.analyzer.analyze(phrase.words.join(" "));
     const first = analyzed[0];
     if (first === undefined) continue;
     const terms = analyzed.map((t) => t.term);
-    const docs = phraseMatches(engine.index, {
+    const ids = engine.phraseIds({
       terms,
       phrases: [
         { text: phrase.words.join(" "), terms, offsets: analyzed.map((t) => t.position - first.position) },
@@ -166,7 +165,7 @@ function excludedDocuments(engine: SearchEngine, excluded: readonly SearchPhrase
       notes: [],
       problem: null,
     });
-    for (const doc of docs) out.add(doc);
+    for (const id of ids) out.add(id);
   }
   return out;
 }

@@ -34,7 +34,7 @@ export async function assessEngine(
   let staleBecause: string | null = null;
   if (manifest.embedder !== options.embedder) {
     staleBecause = `the engine was built with the ${manifest.embedder} embedder; ${options.embedder} is configured`;
-  } else if (storePapers > manifest.papers * (1 + options.rebuildGrowth)) {
+  } else if (storePapers > (manifest.papers + (manifest.delta?.papers ?? 0)) * (1 + options.rebuildGrowth)) {
     staleBecause =
       `the library has grown from ${manifest.papers} to ${storePapers} papers ` +
       `(rebuild past ${Math.round(options.rebuildGrowth * 100)}% growth)`;

@@ -5,9 +5,11 @@
 export { type BuildOptions, buildSearchEngine, type RebuildDecision, rebuildIfStale } from "./build.ts";
 export { buildInThread } from "./build-thread.ts";
 export { createSearchService, type SearchServiceOptions } from "./create.ts";
+export { type DeltaUpdate, type EngineUpdate, updateEngine } from "./delta.ts";
 export { EngineFiles, type EngineManifest } from "./engine-files.ts";
 export { SORTED_CUT, SORTED_CUT_SHARE } from "./engine-search.ts";
 export { assessEngine } from "./freshness.ts";
+export { fetchPublishedBuild, publishBuild } from "./replicate.ts";
 export type {
   PaperHit,
   PaperQuery,

@@ -2,35 +2,44 @@ import { describeError } from "../../core/index.ts";
 import type { Logger } from "../../log.ts";
 import type { Store } from "../../store/store.ts";
 import type { SearchEngine } from "../engine.ts";
+import { loadDelta } from "../persist/delta-file.ts";
+import { type DeltaData, SegmentedEngine } from "../segmented-engine.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import type { EngineFiles, EngineManifest } from "./engine-files.ts";
 import { usableManifest } from "./freshness.ts";
+import { fetchPublishedBuild } from "./replicate.ts";
+
+/** The worker's job kind that rebuilds the engine (jobs/rebuild-search.ts; search does not import jobs). */
+export const REBUILD_JOB = "rebuild-search";
+
 import { attachPgVectors } from "./pgvector-builds.ts";
 
-/** A loaded build and what the service asks of it besides searching. */
+/**
+ * A loaded build and what the service asks of it besides searching: `engine` is the base build, `searcher` the
+ * base with its delta segment (papers stored since), which is what searches.
+ */
 export class LoadedEngine {
-  private numbers: Map<string, number> | null = null;
+  readonly searcher: SegmentedEngine;
+  /** The manifest's delta file when it is searched (null: none, or it was damaged and is left out). */
+  readonly deltaFile: string | null;
 
   constructor(
     readonly engine: SearchEngine,
     readonly manifest: EngineManifest,
-  ) {}
-
-  /** The engine's document number of paper `id`, or -1 (the map is made on first use). */
-  documentOf(id: string): number {
-    if (this.numbers === null) {
-      const numbers = new Map<string, number>();
-      this.engine.index.data.ids.forEach((docId, doc) => {
-        numbers.set(docId, doc);
-      });
-      this.numbers = numbers;
-    }
-    return this.numbers.get(id) ?? -1;
+    delta: DeltaData | null = null,
+  ) {
+    this.searcher = new SegmentedEngine(engine, delta);
+    this.deltaFile = delta === null ? null : (manifest.delta?.file ?? null);
   }
 
-  /** Whether the engine indexed paper `id`. */
+  /** Whether the engine searches paper `id` (in the base and not masked, or in the delta). */
   knows(id: string): boolean {
-    return this.documentOf(id) >= 0;
+    return this.searcher.has(id);
+  }
+
+  /** Papers the engine indexed (base and delta, hidden ones included): compared with the store's count. */
+  get papers(): number {
+    return this.searcher.indexed;
   }
 }
 
@@ -44,6 +53,8 @@ export interface LiveEngineOptions {
   embedderName?: string;
   /** Look for a newer build at most this often. Default 5 s. */
   checkIntervalMs?: number;
+  /** On PostgreSQL, fetch the build the worker published into the store when this data directory lacks it. Default true. */
+  replicate?: boolean;
 }
 
 /**
@@ -90,9 +101,41 @@ export class LiveEngine {
     return this.loaded === null ? this.lastProblem : null;
   }
 
+  /**
+   * On PostgreSQL, a replica whose data directory lacks the published build (or its delta) fetches it in the
+   * background (`replicate.ts`); searches meanwhile use the engine in use, or the store's keyword search.
+   */
+  private fetchPublished(): void {
+    if (
+      this.options.store.dialect !== "postgres" ||
+      this.options.replicate === false ||
+      this.fetching !== null
+    )
+      return;
+    this.fetching = fetchPublishedBuild(this.options.store, this.options.files, this.options.logger)
+      .then((outcome) => {
+        // Look again at the next search: the manifest names the fetched build now.
+        if (outcome === "fetched") this.lastCheck = 0;
+      })
+      .catch(() => {
+        // Logged by fetchPublishedBuild; tried again at the next check.
+      })
+      .finally(() => {
+        this.fetching = null;
+      });
+  }
+
+  /** The background fetch of a published build, while one runs (tests wait for it). */
+  get fetchingBuild(): Promise<void> | null {
+    return this.fetching;
+  }
+
+  private fetching: Promise<void> | null = null;
+
   /** Looks for a new build now and loads it; never throws (problems are logged and kept in `problem`). */
   async refresh(): Promise<void> {
     this.lastCheck = Date.now();
+    this.fetchPublished();
     const stamp = this.options.files.manifestStamp();
     if (stamp !== null && stamp === this.seenStamp) return;
     try {
@@ -103,8 +146,11 @@ export class LiveEngine {
         // A loaded engine stays in use while its replacement is unusable; it was sound when loaded.
         return;
       }
-      if (this.loaded?.manifest.build === usable.manifest.build) return;
-      const builtWith = usable.manifest.embedder;
+      const manifest = usable.manifest;
+      const current = this.loaded;
+      const sameBuild = current?.manifest.build === manifest.build;
+      if (sameBuild && current?.manifest.delta?.file === manifest.delta?.file) return;
+      const builtWith = manifest.embedder;
       if (builtWith !== "corpus" && builtWith !== this.options.embedderName) {
         this.note(
           `the search engine was built with the ${builtWith} embedder, which is not the one configured`,
@@ -116,21 +162,56 @@ export class LiveEngine {
         this.note(`the search engine needs the ${builtWith} embedder, which is not configured`);
         return;
       }
-      const engine = await attachPgVectors(
-        this.options.store,
-        this.options.files.load(usable.manifest, embedder),
-        usable.manifest,
-      );
-      this.loaded = new LoadedEngine(engine, usable.manifest);
-      this.lastProblem = null;
+      const files = this.options.files;
+      // A damaged file is never served: the last good engine (or the store's keyword search) answers, and a
+      // rebuild is queued once per damaged build.
+      const broken = sameBuild ? null : files.verifyChecksums(manifest, false);
+      if (broken !== null) {
+        this.note(`the search engine files are damaged: ${broken}; a rebuild is queued`);
+        await this.queueRebuild(manifest.build);
+        return;
+      }
+      const engine =
+        sameBuild && current !== null
+          ? current.engine
+          : await attachPgVectors(this.options.store, files.load(manifest, embedder), manifest);
+      let delta: DeltaData | null = null;
+      const deltaPath = files.deltaPath(manifest);
+      if (deltaPath !== null) {
+        const damaged = files.verifyChecksums({ ...manifest, sha256: {} }, true);
+        if (damaged === null) delta = loadDelta(deltaPath);
+        else {
+          this.note(
+            `the search delta is damaged: ${damaged}; serving the build without it, a rebuild is queued`,
+          );
+          await this.queueRebuild(`${manifest.build}/${manifest.delta?.file}`);
+        }
+      }
+      this.loaded = new LoadedEngine(engine, manifest, delta);
+      if (delta !== null || deltaPath === null) this.lastProblem = null;
       this.options.logger.info("search engine loaded", {
-        build: usable.manifest.build,
-        papers: usable.manifest.papers,
-        builtAt: usable.manifest.builtAt,
+        build: manifest.build,
+        papers: manifest.papers,
+        builtAt: manifest.builtAt,
+        delta: manifest.delta?.papers ?? 0,
+        deleted: manifest.delta?.deleted ?? 0,
       });
     } catch (error) {
       // Leave seenStamp as it was so the next check retries (a build may have been half-swapped).
       this.note(`the search engine could not be loaded: ${describeError(error)}`);
+    }
+  }
+
+  /** Queues a full rebuild for the worker (once per damaged build: the dedupe key names it). */
+  private async queueRebuild(what: string): Promise<void> {
+    try {
+      await this.options.store.enqueueJob({
+        kind: REBUILD_JOB,
+        payload: { force: true },
+        dedupeKey: `search-damaged:${what}`,
+      });
+    } catch (error) {
+      this.options.logger.warn("could not queue a search engine rebuild", { error: describeError(error) });
     }
   }
 

@@ -31,9 +31,9 @@ export async function findSimilar(
   let candidates: { id: string; score: number }[];
   if (loaded !== null) {
     candidates = loaded.knows(id)
-      ? await loaded.engine.similar(id, k + SPARE)
+      ? await loaded.searcher.similar(id, k + SPARE)
       : (
-          await loaded.engine.search(`${paper.title}. ${paper.abstract}`, {
+          await loaded.searcher.search(`${paper.title}. ${paper.abstract}`, {
             mode: "vector",
             limit: k + SPARE,
           })

@@ -79,6 +79,8 @@ export interface SearchStatus {
   storePapers: number;
   /** Whether the worker would rebuild now (grown past the threshold, or never built). */
   stale: boolean;
+  /** The build and delta file this process searches with now (null before one is loaded). */
+  serving?: { build: string; delta: string | null; papers: number } | null;
 }
 
 /**
