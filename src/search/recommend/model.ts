@@ -493,11 +493,16 @@ export class RecommendationCorpus {
       title: s.paper.title,
       kind: s.kind as PositiveKind,
     }));
-    const contributions = [...vector]
+    const ranked = [...vector]
       .map(([t, w]) => [t, w * (profile.centroid.get(t) ?? 0)] as const)
       .filter(([t, c]) => c > 0 && !t.startsWith("@"))
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, 5)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    // The words that carry the match: a word far behind the strongest one ("additionally", "task") explains
+    // nothing to a reader, so only those within a third of it are named.
+    const strongest = ranked[0]?.[1] ?? 0;
+    const contributions = ranked
+      .filter(([, c]) => c >= strongest / 3)
+      .slice(0, 4)
       .map(([t]) => this.word(t));
     const first = like[0] as Liked;
     const reason =
