@@ -1,4 +1,5 @@
 import type { Paper } from "../../core/index.ts";
+import { balanceBraces } from "../../core/text/bibtex.ts";
 
 /** Letters and digits only, accents folded: citation keys must be plain ASCII. */
 function keyPart(text: string): string {
@@ -12,19 +13,6 @@ function keyPart(text: string): string {
 function familyName(author: string): string {
   const words = author.trim().split(/\s+/);
   return words[words.length - 1] ?? "";
-}
-
-/** BibTeX values sit inside braces: unbalanced braces would end the field early, so they are dropped. */
-function bibValue(text: string): string {
-  const chars = [...text.replace(/\s+/g, " ").trim()];
-  const open: number[] = [];
-  const drop = new Set<number>();
-  chars.forEach((ch, i) => {
-    if (ch === "{") open.push(i);
-    else if (ch === "}" && open.pop() === undefined) drop.add(i);
-  });
-  for (const i of open) drop.add(i);
-  return chars.filter((_, i) => !drop.has(i)).join("");
 }
 
 const STOP = new Set(["a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward"]);
@@ -45,13 +33,13 @@ export function citationKey(paper: Paper): string {
 export function bibtexFor(paper: Paper): string {
   const year = (paper.publishedAt ?? paper.versions[0]?.date ?? "").slice(0, 4);
   const fields: [string, string][] = [
-    ["title", bibValue(paper.title)],
-    ["author", paper.authors.map(bibValue).join(" and ")],
+    ["title", balanceBraces(paper.title)],
+    ["author", paper.authors.map(balanceBraces).join(" and ")],
     ["year", year],
     ["eprint", paper.id],
     ["archivePrefix", "arXiv"],
     ["primaryClass", paper.categories[0] ?? ""],
-    ["doi", paper.doi ? bibValue(paper.doi) : ""],
+    ["doi", paper.doi ? balanceBraces(paper.doi) : ""],
     ["url", `https://arxiv.org/abs/${paper.id}`],
   ];
   const body = fields

@@ -1,4 +1,5 @@
 import { normalizeText, PaperboyError, texAccentsToUnicode } from "../../core/index.ts";
+import { balanceBraces } from "../../core/text/bibtex.ts";
 import { lineIndex, resolveArxivId, shortLabel, splitKeywords } from "./ids.ts";
 import { authorParts, entryYear, paperYear } from "./names.ts";
 import type { EntryProblem, ExportItem, LibraryEntry } from "./types.ts";
@@ -241,15 +242,7 @@ export function parseBibtex(text: string): { entries: LibraryEntry[]; problems: 
 
 /** A value safe inside braces: unbalanced braces dropped, so a field never ends early. */
 function braced(text: string): string {
-  const chars = [...text.replace(/\s+/g, " ").trim()];
-  const open: number[] = [];
-  const drop = new Set<number>();
-  chars.forEach((ch, i) => {
-    if (ch === "{") open.push(i);
-    else if (ch === "}" && open.pop() === undefined) drop.add(i);
-  });
-  for (const i of open) drop.add(i);
-  return `{${chars.filter((_, i) => !drop.has(i)).join("")}}`;
+  return `{${balanceBraces(text)}}`;
 }
 
 /** Citation keys: first author's family name, year, and the id's digits so keys never collide. */
