@@ -75,8 +75,27 @@ export type EmbedderConfig =
  */
 export type VectorIndexChoice = "auto" | "usearch" | "pgvector";
 
+/**
+ * Where the worker publishes engine builds for replicas without a shared disk: the PostgreSQL store (the
+ * default; on SQLite nothing is published), or an S3-compatible object store (AWS S3, MinIO, Garage, R2),
+ * addressed by path, objects under `prefix`.
+ */
+export type BuildStoreConfig =
+  | { kind: "postgres" }
+  | {
+      kind: "s3";
+      endpoint: string;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      prefix: string;
+    };
+
 export interface SearchConfig {
   embedder: EmbedderConfig;
+  /** Where builds are published for replicas (absent: as `postgres`). */
+  buildStore?: BuildStoreConfig;
   /** Where engine builds keep their nearest-neighbour index. */
   vectorIndex: VectorIndexChoice;
   /** Rebuild the search engine when the library has grown by this fraction since the last build. */
@@ -278,6 +297,17 @@ const configSchema = z
     PAPERBOY_VECTOR_INDEX: z.enum(["auto", "usearch", "pgvector"]).default("auto"),
     PAPERBOY_SEARCH_REBUILD_GROWTH: z.coerce.number().min(0).max(10).default(0.05),
     PAPERBOY_SCHEDULE_SEARCH: schedule("15 * * * *"),
+    PAPERBOY_BUILD_STORE: z.enum(["postgres", "s3"]).default("postgres"),
+    PAPERBOY_S3_ENDPOINT: z
+      .string()
+      .trim()
+      .optional()
+      .refine((v) => v === undefined || /^https?:\/\/[^\s/]+/i.test(v), "must be an http(s) URL"),
+    PAPERBOY_S3_BUCKET: z.string().trim().min(3).max(63).optional(),
+    PAPERBOY_S3_REGION: z.string().trim().min(1).default("us-east-1"),
+    PAPERBOY_S3_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+    PAPERBOY_S3_SECRET_ACCESS_KEY: z.string().trim().min(1).optional(),
+    PAPERBOY_S3_PREFIX: z.string().trim().default("paperboy"),
     PAPERBOY_TRUSTED_PROXIES: z
       .string()
       .default("")
@@ -310,6 +340,17 @@ const configSchema = z
     const arxivHosts = [c.PAPERBOY_ARXIV_API_URL, c.PAPERBOY_ARXIV_OAI_URL, c.PAPERBOY_ARXIV_RSS_URL].some(
       (u) => /^https?:\/\/([^/]*\.)?arxiv\.org(\/|:|$)/i.test(u),
     );
+    if (c.PAPERBOY_BUILD_STORE === "s3") {
+      for (const name of [
+        "PAPERBOY_S3_ENDPOINT",
+        "PAPERBOY_S3_BUCKET",
+        "PAPERBOY_S3_ACCESS_KEY_ID",
+        "PAPERBOY_S3_SECRET_ACCESS_KEY",
+      ] as const) {
+        if (c[name] === undefined)
+          ctx.addIssue({ code: "custom", path: [name], message: "is required with PAPERBOY_BUILD_STORE=s3" });
+      }
+    }
     if (arxivHosts && c.PAPERBOY_ARXIV_INTERVAL_MS < 3000) {
       ctx.addIssue({
         code: "custom",
@@ -341,6 +382,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
         "PAPERBOY_EMBEDDER_API_KEY",
         "PAPERBOY_SMTP_URL",
         "PAPERBOY_METRICS_TOKEN",
+        "PAPERBOY_S3_SECRET_ACCESS_KEY",
       ];
       const got = secret.includes(name) ? undefined : input[name];
       return `${name}${got === undefined ? "" : ` (got "${got}")`}: ${issue.message}`;
@@ -361,6 +403,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = 
     mail: { smtpUrl: c.PAPERBOY_SMTP_URL ?? null, from: c.PAPERBOY_MAIL_FROM },
     search: {
       embedder: embedderConfig(c),
+      buildStore:
+        c.PAPERBOY_BUILD_STORE === "s3"
+          ? {
+              kind: "s3",
+              endpoint: c.PAPERBOY_S3_ENDPOINT ?? "",
+              bucket: c.PAPERBOY_S3_BUCKET ?? "",
+              region: c.PAPERBOY_S3_REGION,
+              accessKeyId: c.PAPERBOY_S3_ACCESS_KEY_ID ?? "",
+              secretAccessKey: c.PAPERBOY_S3_SECRET_ACCESS_KEY ?? "",
+              prefix: c.PAPERBOY_S3_PREFIX,
+            }
+          : { kind: "postgres" },
       vectorIndex: c.PAPERBOY_VECTOR_INDEX,
       rebuildGrowth: c.PAPERBOY_SEARCH_REBUILD_GROWTH,
       schedule: c.PAPERBOY_SCHEDULE_SEARCH,

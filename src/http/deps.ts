@@ -35,6 +35,7 @@ export async function openAppDeps(
         store,
         dataDir: config.dataDir,
         embedder: config.search.embedder,
+        buildStore: config.search.buildStore,
         rebuildGrowth: config.search.rebuildGrowth,
         logger,
       }),

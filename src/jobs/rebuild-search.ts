@@ -2,7 +2,13 @@ import { z } from "zod";
 import type { DatabaseConfig, SearchConfig } from "../config/config.ts";
 import type { NewJob } from "../core/index.ts";
 import type { EngineOptions } from "../search/engine.ts";
-import { buildInThread, EngineFiles, publishBuild, updateEngine } from "../search/service/index.ts";
+import {
+  buildInThread,
+  createBuildStore,
+  EngineFiles,
+  publishBuild,
+  updateEngine,
+} from "../search/service/index.ts";
 import { createEmbedder, describeEmbedder } from "../search/vector/create-embedder.ts";
 import type { Store } from "../store/store.ts";
 import type { Schedule } from "./schedule.ts";
@@ -33,8 +39,8 @@ export interface RebuildSearchDeps {
  * the current build go into its delta segment (embedded with the build's embedder, in seconds for a day's
  * papers); a full build (in a worker thread) is made when none usable exists for this store (never built,
  * damaged, from another database, another embedder), when the delta outgrows `search.rebuildGrowth` of the
- * build, or when asked (`force`). On PostgreSQL the current build is then published into the store for
- * replicas without a shared disk. Progress goes to the job's log.
+ * build, or when asked (`force`). The current build is then published for replicas without a shared disk: into
+ * the PostgreSQL store, or the object store `search.buildStore` names. Progress goes to the job's log.
  */
 export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
   return async (job, { signal, logger }) => {
@@ -56,9 +62,11 @@ export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
       embedder: () => createEmbedder(deps.search.embedder, { dataDir: deps.dataDir, logger }),
       signal,
     });
-    // Replicas without a shared disk fetch the current build from PostgreSQL (search/service/replicate.ts).
-    if (deps.store.dialect === "postgres" && update.manifest?.sha256 !== undefined) {
-      await publishBuild(deps.store, files, update.manifest, logger);
+    // Replicas without a shared disk fetch the current build from PostgreSQL or the object store
+    // (search/service/replicate.ts).
+    const builds = createBuildStore(deps.search.buildStore, deps.store);
+    if (builds !== null && update.manifest?.sha256 !== undefined) {
+      await publishBuild(builds, files, update.manifest, logger);
     }
     const message = {
       full: "search engine rebuilt",

@@ -39,6 +39,8 @@ export interface HttpBytesResponse {
   url: string;
 }
 
+export type HttpMethod = "GET" | "POST" | "PUT" | "HEAD" | "DELETE";
+
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
   attempts: number;
@@ -122,6 +124,19 @@ export class HttpClient {
     return this.send("GET", url, null, request);
   }
 
+  /**
+   * Any method with a body of bytes or text, the answer as bytes (an object store's PUT, HEAD, DELETE and
+   * ranged GET), with the same timeouts, retries and size cap as `get`.
+   */
+  async request(
+    method: HttpMethod,
+    url: string,
+    body: string | Uint8Array | null = null,
+    request: RequestOptions = {},
+  ): Promise<HttpBytesResponse> {
+    return this.send(method, url, body, request);
+  }
+
   /** POSTs `body` as JSON, with the same timeouts, retries and limits as `get`. */
   async postJson(url: string, body: unknown, request: RequestOptions = {}): Promise<HttpResponse> {
     return asText(
@@ -133,9 +148,9 @@ export class HttpClient {
   }
 
   private async send(
-    method: "GET" | "POST",
+    method: HttpMethod,
     url: string,
-    body: string | null,
+    body: string | Uint8Array | null,
     request: RequestOptions,
   ): Promise<HttpBytesResponse> {
     const accepted = request.acceptStatus;
@@ -175,9 +190,9 @@ export class HttpClient {
   }
 
   private async once(
-    method: "GET" | "POST",
+    method: HttpMethod,
     url: string,
-    body: string | null,
+    body: string | Uint8Array | null,
     request: RequestOptions,
   ): Promise<HttpBytesResponse> {
     const send = async (): Promise<HttpBytesResponse> => {

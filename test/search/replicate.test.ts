@@ -10,6 +10,7 @@ import { EngineFiles, type EngineManifest } from "../../src/search/service/engin
 import {
   createSearchService,
   fetchPublishedBuild,
+  postgresBuildStore,
   publishBuild,
   type SearchService,
   updateEngine,
@@ -123,10 +124,10 @@ describe("a replica without a shared disk gets the build from PostgreSQL", () =>
     const built = await update();
     assert.equal(built.action, "full");
     const m = built.manifest as EngineManifest;
-    const sent = await publishBuild(store, workerFiles, m, silentLogger);
+    const sent = await publishBuild(postgresBuildStore(store), workerFiles, m, silentLogger);
     assert.ok(sent.published >= 1 && sent.bytes > 0);
     // Publishing again sends nothing: the files are there in full.
-    assert.equal((await publishBuild(store, workerFiles, m, silentLogger)).published, 0);
+    assert.equal((await publishBuild(postgresBuildStore(store), workerFiles, m, silentLogger)).published, 0);
 
     await servingNow(replica, m);
     assert.ok(existsSync(join(replicaDir, "search", m.build, "engine.pbs")));
@@ -145,7 +146,7 @@ describe("a replica without a shared disk gets the build from PostgreSQL", () =>
     const delta = await update();
     assert.equal(delta.action, "delta");
     const m = delta.manifest as EngineManifest;
-    const sent = await publishBuild(store, workerFiles, m, silentLogger);
+    const sent = await publishBuild(postgresBuildStore(store), workerFiles, m, silentLogger);
     assert.equal(sent.published, 1, "only the delta file");
     const replica = createSearchService({ store, dataDir: replicaDir, checkIntervalMs: 0 });
     await servingNow(replica, m);
@@ -157,7 +158,10 @@ describe("a replica without a shared disk gets the build from PostgreSQL", () =>
     const fresh = mkdtempSync(join(tmpdir(), "paperboy-replica2-"));
     try {
       const files = new EngineFiles(fresh);
-      await assert.rejects(fetchPublishedBuild(store, files, silentLogger), /does not match its checksum/);
+      await assert.rejects(
+        fetchPublishedBuild(postgresBuildStore(store), files, silentLogger),
+        /does not match its checksum/,
+      );
       assert.equal(files.readManifest().kind, "missing");
       assert.ok(!existsSync(join(files.dir, m.build, "engine.pbs")));
     } finally {

@@ -1,4 +1,4 @@
-import type { EmbedderConfig } from "../../config/config.ts";
+import type { BuildStoreConfig, EmbedderConfig } from "../../config/config.ts";
 import { type ArxivId, describeError } from "../../core/index.ts";
 import { hasSearchTerms, type ParsedSearchQuery, parseSearchQuery } from "../../core/search-query.ts";
 import { type Logger, silentLogger } from "../../log.ts";
@@ -7,6 +7,7 @@ import type { Store } from "../../store/store.ts";
 import type { SearchMode } from "../engine.ts";
 import { createEmbedder, describeEmbedder } from "../vector/create-embedder.ts";
 import type { Embedder } from "../vector/embedder.ts";
+import { createBuildStore } from "./build-store.ts";
 import { EngineFiles } from "./engine-files.ts";
 import { closestByMeaning, MAX_POOL, rankWithEngine, sortedCut } from "./engine-search.ts";
 import { combineFilters, hasFilters } from "./filters.ts";
@@ -28,6 +29,11 @@ export interface SearchServiceOptions {
   logger?: Logger;
   /** Look for a newer engine build at most this often. Default 5 s. */
   checkIntervalMs?: number;
+  /**
+   * config.search.buildStore: where the worker publishes builds for replicas (default: the PostgreSQL store
+   * when that is the database; nothing on SQLite).
+   */
+  buildStore?: BuildStoreConfig;
   /** Recount the store's papers (to know whether some are newer than the engine) at most this often. Default 10 s. */
   recountIntervalMs?: number;
 }
@@ -56,6 +62,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     logger,
     checkIntervalMs: options.checkIntervalMs,
     embedderName: describeEmbedder(embedderConfig),
+    buildStore: createBuildStore(options.buildStore, store),
     embedder: () => {
       embedder ??= createEmbedder(embedderConfig, { dataDir: options.dataDir, logger });
       return embedder;

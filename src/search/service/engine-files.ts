@@ -83,6 +83,25 @@ const manifestSchema = z.object({
 
 export type EngineManifest = z.infer<typeof manifestSchema>;
 
+/**
+ * A manifest read from elsewhere (a build store), checked as a local one is: file and build names that would
+ * leave the search folder, or another format, are refused. Throws with the first problem.
+ */
+export function parseManifest(json: string): EngineManifest {
+  const parsed = manifestSchema.safeParse(JSON.parse(json));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `the published manifest: ${issue?.path.join(".") || "manifest"} ${issue?.message ?? "is invalid"}`,
+    );
+  }
+  for (const name of Object.keys(parsed.data.files)) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+      throw new Error(`the published manifest names a file "${name}"`);
+  }
+  return parsed.data;
+}
+
 /** What the caller knows about a build; the files and the folder are filled in by `write`. */
 export type BuildInfo = Omit<EngineManifest, "format" | "build" | "files" | "sha256" | "delta">;
 

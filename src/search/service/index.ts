@@ -3,6 +3,12 @@
  * inside `service/` import each other directly (and their shared types from `types.ts`), never this file.
  */
 export { type BuildOptions, buildSearchEngine, type RebuildDecision, rebuildIfStale } from "./build.ts";
+export {
+  type BuildStore,
+  createBuildStore,
+  postgresBuildStore,
+  s3BuildStore,
+} from "./build-store.ts";
 export { buildInThread } from "./build-thread.ts";
 export { createSearchService, type SearchServiceOptions } from "./create.ts";
 export { type DeltaUpdate, type EngineUpdate, updateEngine } from "./delta.ts";

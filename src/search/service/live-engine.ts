@@ -5,6 +5,7 @@ import type { SearchEngine } from "../engine.ts";
 import { loadDelta } from "../persist/delta-file.ts";
 import { type DeltaData, SegmentedEngine } from "../segmented-engine.ts";
 import type { Embedder } from "../vector/embedder.ts";
+import type { BuildStore } from "./build-store.ts";
 import type { EngineFiles, EngineManifest } from "./engine-files.ts";
 import { usableManifest } from "./freshness.ts";
 import { fetchPublishedBuild } from "./replicate.ts";
@@ -53,8 +54,11 @@ export interface LiveEngineOptions {
   embedderName?: string;
   /** Look for a newer build at most this often. Default 5 s. */
   checkIntervalMs?: number;
-  /** On PostgreSQL, fetch the build the worker published into the store when this data directory lacks it. Default true. */
-  replicate?: boolean;
+  /**
+   * Where the worker publishes builds (PostgreSQL or an object store): fetch the current one from there when
+   * this data directory lacks it. Null or absent: builds come only from the data directory.
+   */
+  buildStore?: BuildStore | null;
 }
 
 /**
@@ -102,17 +106,13 @@ export class LiveEngine {
   }
 
   /**
-   * On PostgreSQL, a replica whose data directory lacks the published build (or its delta) fetches it in the
-   * background (`replicate.ts`); searches meanwhile use the engine in use, or the store's keyword search.
+   * A replica whose data directory lacks the published build (or its delta) fetches it from the build store in
+   * the background (`replicate.ts`); searches meanwhile use the engine in use, or the store's keyword search.
    */
   private fetchPublished(): void {
-    if (
-      this.options.store.dialect !== "postgres" ||
-      this.options.replicate === false ||
-      this.fetching !== null
-    )
-      return;
-    this.fetching = fetchPublishedBuild(this.options.store, this.options.files, this.options.logger)
+    const builds = this.options.buildStore;
+    if (builds === undefined || builds === null || this.fetching !== null) return;
+    this.fetching = fetchPublishedBuild(builds, this.options.files, this.options.logger)
       .then((outcome) => {
         // Look again at the next search: the manifest names the fetched build now.
         if (outcome === "fetched") this.lastCheck = 0;

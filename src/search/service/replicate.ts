@@ -1,16 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { describeError, toTimestamp } from "../../core/index.ts";
+import { describeError } from "../../core/index.ts";
 import type { Logger } from "../../log.ts";
-import type { Store } from "../../store/store.ts";
+import type { BuildFile, BuildStore } from "./build-store.ts";
 import type { EngineFiles, EngineManifest } from "./engine-files.ts";
 
-/** Bytes per stored chunk: a few round trips per hundred MiB, and a row PostgreSQL handles comfortably. */
-export const CHUNK_BYTES = 4 << 20;
-
 /** The files of a build a replica needs (the engine and companions, and the delta), with their checksums. */
-function filesOf(manifest: EngineManifest): { name: string; bytes: number; sha256: string }[] {
+function filesOf(manifest: EngineManifest): BuildFile[] {
   const out = Object.entries(manifest.files).map(([name, bytes]) => ({
     name,
     bytes,
@@ -22,13 +19,14 @@ function filesOf(manifest: EngineManifest): { name: string; bytes: number; sha25
 }
 
 /**
- * Publishes the current build (and its delta) into the store, for replicas without a shared disk: each file in
- * chunks (files already there in full are skipped, so a delta update sends only the delta, and a publisher
- * killed half way resumes), then the manifest as the current build. Chunks of builds other than this one and
- * the previous are removed. Only builds that record checksums are published (replicas verify every file).
+ * Publishes the current build (and its delta) into the build store (PostgreSQL or an object store, see
+ * `build-store.ts`), for replicas without a shared disk: each file (files already there in full are skipped,
+ * so a delta update sends only the delta, and a publisher killed half way resumes), then the manifest as the
+ * current build. Files of builds other than this one and the previous are removed. Only builds that record
+ * checksums are published (replicas verify every file).
  */
 export async function publishBuild(
-  store: Store,
+  builds: BuildStore,
   files: EngineFiles,
   manifest: EngineManifest,
   logger: Logger,
@@ -39,47 +37,36 @@ export async function publishBuild(
   let bytes = 0;
   const folder = join(files.dir, manifest.build);
   for (const file of filesOf(manifest)) {
-    const chunks = Math.max(1, Math.ceil(file.bytes / CHUNK_BYTES));
-    if ((await store.searchBuilds.chunkCount(manifest.build, file.name)) === chunks) continue;
-    const fd = openSync(join(folder, file.name), "r");
-    try {
-      const buffer = Buffer.alloc(CHUNK_BYTES);
-      for (let seq = 0; seq < chunks; seq++) {
-        const n = readSync(fd, buffer, 0, CHUNK_BYTES, seq * CHUNK_BYTES);
-        await store.searchBuilds.putChunk(manifest.build, file.name, seq, buffer.subarray(0, n));
-        bytes += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
+    if (await builds.has(manifest.build, file)) continue;
+    bytes += await builds.put(manifest.build, file, join(folder, file.name));
     published++;
   }
-  const previous = await store.searchBuilds.current();
-  await store.searchBuilds.setCurrent({
-    buildId: manifest.build,
-    manifestJson: JSON.stringify(manifest),
-    publishedAt: toTimestamp(new Date()),
-  });
-  await store.searchBuilds.prune([manifest.build, previous?.buildId ?? manifest.build]);
+  const previous = await builds.current().catch(() => null);
+  await builds.setCurrent(manifest);
+  await builds.prune([manifest.build, previous?.build ?? manifest.build]);
   if (published > 0)
-    logger.info("search engine build published", { build: manifest.build, files: published, bytes });
+    logger.info("search engine build published", {
+      to: builds.name,
+      build: manifest.build,
+      files: published,
+      bytes,
+    });
   return { published, bytes };
 }
 
 /**
- * A replica's side: when the store's current build (or its delta) is not the one in this data directory,
+ * A replica's side: when the build store's current build (or its delta) is not the one in this data directory,
  * downloads the missing files into a temporary folder, checks each against its SHA-256, moves them into
  * place and installs the manifest (atomically), so the live engine loads it as it loads a local build.
  * Returns what it did; never serves anything half downloaded.
  */
 export async function fetchPublishedBuild(
-  store: Store,
+  builds: BuildStore,
   files: EngineFiles,
   logger: Logger,
 ): Promise<"none" | "current" | "fetched"> {
-  const published = await store.searchBuilds.current();
-  if (published === null) return "none";
-  const manifest = JSON.parse(published.manifestJson) as EngineManifest;
+  const manifest = await builds.current();
+  if (manifest === null) return "none";
   const local = files.readManifest();
   if (
     local.kind === "ok" &&
@@ -99,7 +86,7 @@ export async function fetchPublishedBuild(
       const fd = openSync(join(temp, file.name), "w");
       let size = 0;
       try {
-        for await (const chunk of store.searchBuilds.readChunks(manifest.build, file.name)) {
+        for await (const chunk of builds.read(manifest.build, file)) {
           hash.update(chunk);
           writeSync(fd, chunk);
           size += chunk.byteLength;
@@ -114,7 +101,8 @@ export async function fetchPublishedBuild(
     mkdirSync(folder, { recursive: true });
     for (const file of wanted) renameSync(join(temp, file.name), join(folder, file.name));
     files.installManifest(manifest);
-    logger.info("search engine build fetched from the store", {
+    logger.info("search engine build fetched", {
+      from: builds.name,
       build: manifest.build,
       files: wanted.length,
     });
