@@ -7,3 +7,4 @@ export * from "./jobs.ts";
 export * from "./merge.ts";
 export * from "./paper.ts";
 export * from "./text/normalize.ts";
+export * from "./withdrawal.ts";

@@ -10,6 +10,7 @@ import {
   type SourceName,
   type UpsertOutcome,
 } from "./paper.ts";
+import { isWithdrawalNotice } from "./withdrawal.ts";
 
 /**
  * How a record from a source changes a stored paper. The rules, in order:
@@ -22,6 +23,7 @@ import {
  *    value when it gives one, whatever its version, unless the record was observed before the value the store
  *    has (each kept with its own observation time, so a fresh GitHub count and an older daily list don't clash).
  * 4. Sources accumulate.
+ * 5. The paper is withdrawn while its current metadata says so (see `withdrawnAt` below).
  *
  * Anything else is left as it was, so replaying the same input is a no-op and the result is "unchanged".
  */
@@ -56,6 +58,7 @@ export function mergePaper(
     }
   }
   next.sources = unionSources(existing.sources, record.sources);
+  next.withdrawnAt = withdrawnAt(next, existing.withdrawnAt, now);
 
   if (samePaperContent(existing, next)) return { paper: existing, outcome: "unchanged" };
   next.lastUpdatedAt = now;
@@ -84,9 +87,18 @@ function applyEnrichments(next: Paper, record: PaperRecord): boolean {
   return carried;
 }
 
+/**
+ * 5. A paper is withdrawn while its current comments or abstract say so (`isWithdrawalNotice`), since the
+ *    date of its latest version (kept once set); a later version without the notice reinstates it.
+ */
+function withdrawnAt(paper: Paper, before: IsoTimestamp | null, now: IsoTimestamp): IsoTimestamp | null {
+  if (!isWithdrawalNotice(paper.comments, paper.abstract)) return null;
+  return before ?? paper.versions.at(-1)?.date ?? now;
+}
+
 function newPaper(record: PaperRecord, now: IsoTimestamp): Paper {
   const versions = mergeVersions([], record.versions);
-  return {
+  const paper: Paper = {
     id: record.id,
     title: record.title ?? "",
     abstract: record.abstract ?? "",
@@ -112,10 +124,13 @@ function newPaper(record: PaperRecord, now: IsoTimestamp): Paper {
     starsObservedAt:
       record.restore?.starsObservedAt ??
       (record.githubStars !== undefined && record.githubStars !== null ? (record.observedAt ?? null) : null),
+    withdrawnAt: null,
     sources: unionSources([], record.sources),
     firstSeenAt: record.restore?.firstSeenAt ?? now,
     lastUpdatedAt: record.restore?.lastUpdatedAt ?? now,
   };
+  paper.withdrawnAt = withdrawnAt(paper, null, now);
+  return paper;
 }
 
 function hasEnrichments(record: PaperRecord): boolean {

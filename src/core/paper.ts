@@ -57,6 +57,11 @@ export interface Paper {
   enrichedAt: IsoTimestamp | null;
   /** When the star count was observed (by Hugging Face or GitHub); null if never. */
   starsObservedAt: IsoTimestamp | null;
+  /**
+   * When the paper was withdrawn (its current version's comments or abstract say so, see `withdrawal.ts`): the
+   * withdrawing version's date. Withdrawn papers leave search and lists but keep their page. Null otherwise.
+   */
+  withdrawnAt: IsoTimestamp | null;
   /** Sorted, distinct. */
   sources: SourceName[];
   firstSeenAt: IsoTimestamp;

@@ -42,6 +42,7 @@ const PAPER_COLUMNS = [
   "ai_keywords_json",
   "enriched_at",
   "stars_observed_at",
+  "withdrawn_at",
   "sources_json",
   "first_seen_at",
   "last_updated_at",

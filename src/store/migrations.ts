@@ -9,6 +9,7 @@ import { recommendMigrations } from "./recommend/index.ts";
 import type { Database } from "./schema.ts";
 import { searchMigrations } from "./search/index.ts";
 import { searchBuildsMigrations } from "./search-builds/index.ts";
+import { withdrawnMigration } from "./withdrawn-migration.ts";
 
 /**
  * Versioned migrations, applied in name order on start (`paperboy migrate` runs them explicitly). Each is
@@ -191,6 +192,7 @@ const allMigrations: Record<string, Migration> = {
   ...mediaMigrations,
   ...recommendMigrations,
   ...searchBuildsMigrations,
+  "0018_withdrawn": withdrawnMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -34,6 +34,8 @@ export interface PapersTable {
   ai_keywords_json: string;
   enriched_at: string | null;
   stars_observed_at: string | null;
+  /** Migration 0018: when the paper was withdrawn (null: it is not). */
+  withdrawn_at: string | null;
   sources_json: string;
   first_seen_at: string;
   last_updated_at: string;

@@ -123,6 +123,7 @@ function paper(paperId: string, title: string, authors: string[]): Paper {
     aiKeywords: [],
     enrichedAt: null,
     starsObservedAt: null,
+    withdrawnAt: null,
     sources: [],
     firstSeenAt: at,
     lastUpdatedAt: at,

@@ -244,6 +244,7 @@ function paper(over: Partial<Paper> & { id: ArxivId }): Paper {
     aiKeywords: [],
     enrichedAt: null,
     starsObservedAt: null,
+    withdrawnAt: null,
     sources: ["arxiv-api"],
     firstSeenAt: now,
     lastUpdatedAt: now,

@@ -142,7 +142,7 @@ export async function paperPage(site: Site, c: Context<AppEnv>): Promise<Respons
     title: texToPlain(paper.title),
     description: truncate(texToPlain(paper.aiSummary ?? paper.abstract), 200),
     canonicalPath: paperPath(paper.id),
-    noindex: hidden,
+    noindex: hidden || paper.withdrawnAt !== null,
     children: (
       <PaperView
         paper={paper}
@@ -324,8 +324,17 @@ export function PaperView(props: {
   return (
     <article>
       <h1>
+        {paper.withdrawnAt !== null ? <span class="withdrawn-label">Withdrawn · </span> : null}
         <Tex text={paper.title} />
       </h1>
+      {paper.withdrawnAt !== null ? (
+        <p class="notice withdrawn" role="note">
+          <strong>Withdrawn</strong> on {formatDay(paper.withdrawnAt)}
+          {paper.versions.length > 0 ? ` (v${paper.versions[paper.versions.length - 1]?.version})` : ""}: its
+          authors or arXiv withdrew this paper. It no longer appears in search or lists; earlier versions
+          remain on <a href={absUrl(paper.id)}>arXiv</a>.
+        </p>
+      ) : null}
       <Authors names={paper.authors} />
       <p class="muted small">
         arXiv:{paper.id} · <a href="#comments">{plural(localComments + hfComments, "comment")}</a>

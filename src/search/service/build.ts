@@ -60,6 +60,8 @@ export async function buildSearchEngine(options: BuildOptions): Promise<EngineMa
     let newest: string | null = null;
     let reported = 0;
     for await (const paper of store.iteratePapers({ batchSize: READ_BATCH })) {
+      // Withdrawn papers are not searched (the delta masks those withdrawn later).
+      if (paper.withdrawnAt !== null) continue;
       docs.push({
         id: paper.id,
         title: paper.title,

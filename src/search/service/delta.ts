@@ -97,7 +97,11 @@ export async function updateDelta(options: {
     if (page.length < READ_BATCH) break;
   }
   options.signal?.throwIfAborted();
-  const hidden = new Set<string>((await store.community.listHidden()).map((h) => h.paperId));
+  // Hidden and withdrawn papers leave the engine: masked in the base, never in the delta.
+  const hidden = new Set<string>([
+    ...(await store.community.listHidden()).map((h) => h.paperId),
+    ...(await store.searchBuilds.withdrawn()),
+  ]);
   const keep = docs.map((d) => !hidden.has(d.id));
   const liveDocs = docs.filter((_, i) => keep[i]);
   const liveUpdated = updatedAt.filter((_, i) => keep[i]);

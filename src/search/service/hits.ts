@@ -8,7 +8,8 @@ import type { PaperHit } from "./types.ts";
 /**
  * Turns ranked ids into hits: the papers (one round trip), their upvotes (one more, for those the store's
  * search did not already count), and the title and snippet highlighted the way the store's hits are, so a hit
- * reads the same whichever search found it. Ids no longer in the store are dropped.
+ * reads the same whichever search found it. Ids no longer in the store, and papers withdrawn since the engine
+ * last heard of them, are dropped.
  */
 export async function hydrateHits(
   store: Store,
@@ -26,12 +27,12 @@ export async function hydrateHits(
   const hits: PaperHit[] = [];
   for (const r of ranked) {
     const known = fromStore.get(r.id);
-    if (known) {
+    if (known && known.paper.withdrawnAt === null) {
       hits.push({ ...known, score: r.score });
       continue;
     }
     const paper = byId.get(r.id);
-    if (!paper) continue;
+    if (!paper || paper.withdrawnAt !== null) continue;
     hits.push({
       paper,
       score: r.score,

@@ -32,6 +32,8 @@ export interface SearchBuilds {
   current(): Promise<PublishedBuild | null>;
   /** Removes the chunks of every build but `keep`. */
   prune(keep: readonly string[]): Promise<number>;
+  /** Every withdrawn paper's id (few: a partial index, migration 0018), which the search delta masks. */
+  withdrawn(): Promise<string[]>;
   /** Papers updated after `since` (ISO time), oldest first, after the (time, id) `after`; at most `limit`. */
   changedSince(
     since: string,
@@ -112,6 +114,15 @@ export function createSearchBuilds(ctx: RepoContext): SearchBuilds {
       if (keep.length > 0) q = q.where("build_id", "not in", [...keep]);
       const result = await q.executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+    async withdrawn() {
+      const rows = await db
+        .selectFrom("papers")
+        .select("arxiv_id")
+        .where("withdrawn_at", "is not", null)
+        .orderBy("arxiv_id")
+        .execute();
+      return rows.map((r) => r.arxiv_id);
     },
     async changedSince(since, limit, after) {
       let q = db

@@ -187,7 +187,10 @@ export class KyselyPaperSearch implements PaperSearch {
         object
       >;
       if (selection !== null) q = q.innerJoin(this.matches(selection).as("m"), "m.arxiv_id", "p.arxiv_id");
-      return q.where((eb) => eb.and(filters.flatMap((f) => filterConditions(eb, f))));
+      // Withdrawn papers leave search and filtered lists; their page still shows them.
+      return q
+        .where("p.withdrawn_at", "is", null)
+        .where((eb) => eb.and(filters.flatMap((f) => filterConditions(eb, f))));
     };
     // The page is chosen on narrow rows (id, score, sort keys) and only its papers are read whole: sorting
     // thousands of matches with their abstracts attached costs several times more.
