@@ -37,6 +37,7 @@ export async function openAppDeps(
         embedder: config.search.embedder,
         buildStore: config.search.buildStore,
         rebuildGrowth: config.search.rebuildGrowth,
+        rebuildDrift: config.search.rebuildDrift,
         logger,
       }),
       mailer,

@@ -39,7 +39,7 @@ export interface RebuildSearchDeps {
  * the current build go into its delta segment (embedded with the build's embedder, in seconds for a day's
  * papers); a full build (in a worker thread) is made when none usable exists for this store (never built,
  * damaged, from another database, another embedder), when the delta outgrows `search.rebuildGrowth` of the
- * build, or when asked (`force`). The current build is then published for replicas without a shared disk: into
+ * build or the corpus embedder's drift against it passes `search.rebuildDrift`, or when asked (`force`). The current build is then published for replicas without a shared disk: into
  * the PostgreSQL store, or the object store `search.buildStore` names. Progress goes to the job's log.
  */
 export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
@@ -56,6 +56,7 @@ export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
       files,
       embedderName: describeEmbedder(deps.search.embedder),
       rebuildGrowth: deps.search.rebuildGrowth,
+      rebuildDrift: deps.search.rebuildDrift,
       logger,
       force,
       build,
@@ -77,6 +78,7 @@ export function rebuildSearchHandler(deps: RebuildSearchDeps): JobHandler {
       reason: update.reason,
       papers: update.manifest?.papers ?? 0,
       delta: update.delta?.papers ?? 0,
+      drift: update.delta?.drift ?? "not measured",
       ms: update.delta?.ms ?? 0,
     });
   };

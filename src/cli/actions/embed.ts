@@ -50,6 +50,7 @@ export async function runEmbed(opts: EmbedOptions, command: Command): Promise<vo
         files,
         embedderName,
         rebuildGrowth: Number.POSITIVE_INFINITY,
+        rebuildDrift: Number.POSITIVE_INFINITY,
         logger: ctx.logger,
         // Only the delta here: a full build is --rebuild's (or the worker's) to start.
         build: async () => {
@@ -65,6 +66,7 @@ export async function runEmbed(opts: EmbedOptions, command: Command): Promise<vo
     }
     const a = await assessEngine(store, files, {
       rebuildGrowth: ctx.config.search.rebuildGrowth,
+      rebuildDrift: ctx.config.search.rebuildDrift,
       embedder: embedderName,
     });
     const stale = a.staleBecause !== null && a.storePapers > 0;
@@ -80,6 +82,7 @@ export async function runEmbed(opts: EmbedOptions, command: Command): Promise<vo
               papers: delta.papers,
               deleted: delta.deleted,
               embedded: delta.embedded,
+              drift: delta.drift,
               ms: delta.ms,
             },
           },
@@ -104,6 +107,13 @@ export async function runEmbed(opts: EmbedOptions, command: Command): Promise<vo
         `  plus ${formatCount(d.papers)} papers stored since in its delta (${formatCount(d.deleted)} masked in the build), updated ${d.builtAt}` +
           (delta?.written ? ` in ${formatDuration(delta.ms / 1000)}` : ""),
       );
+      if (d.drift !== undefined)
+        lines.push(
+          `  embedder drift ${Math.round(d.drift * 100)}% over the ${formatCount(d.driftPapers ?? 0)} papers added ` +
+            `since the build: the share of their words (tf-idf weighted) ` +
+            `the embedder does not know; a full build retrains it past ` +
+            `${Math.round((ctx.config.search.rebuildDrift ?? 0.35) * 100)}%`,
+        );
     }
     lines.push(`Store: ${formatCount(a.storePapers)} papers.`);
     if (a.storePapers === 0) lines.push("Nothing to index yet: import or sync papers first.");

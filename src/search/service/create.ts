@@ -8,6 +8,7 @@ import type { SearchMode } from "../engine.ts";
 import { createEmbedder, describeEmbedder } from "../vector/create-embedder.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import { createBuildStore } from "./build-store.ts";
+import { DEFAULT_REBUILD_DRIFT } from "./drift.ts";
 import { EngineFiles } from "./engine-files.ts";
 import { closestByMeaning, MAX_POOL, rankWithEngine, sortedCut } from "./engine-search.ts";
 import { combineFilters, hasFilters } from "./filters.ts";
@@ -26,6 +27,8 @@ export interface SearchServiceOptions {
   embedder?: EmbedderConfig;
   /** config.search.rebuildGrowth, for `status().stale`. Default 0.05. */
   rebuildGrowth?: number;
+  /** config.search.rebuildDrift, for `status().stale` and `status().drift`. Default 0.35. */
+  rebuildDrift?: number;
   logger?: Logger;
   /** Look for a newer engine build at most this often. Default 5 s. */
   checkIntervalMs?: number;
@@ -262,9 +265,11 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     async status(): Promise<SearchStatus> {
       const assessment = await assessEngine(store, files, {
         rebuildGrowth: options.rebuildGrowth ?? 0.05,
+        rebuildDrift: options.rebuildDrift ?? DEFAULT_REBUILD_DRIFT,
         embedder: describeEmbedder(embedderConfig),
       });
       const m = assessment.manifest;
+      const drift = m?.delta?.drift;
       return {
         engine: m && {
           papers: m.papers,
@@ -274,6 +279,14 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
         },
         storePapers: assessment.storePapers,
         stale: assessment.staleBecause !== null && assessment.storePapers > 0,
+        drift:
+          drift === undefined
+            ? null
+            : {
+                value: drift,
+                papers: m?.delta?.driftPapers ?? 0,
+                threshold: options.rebuildDrift ?? DEFAULT_REBUILD_DRIFT,
+              },
         serving: live.inUse && {
           build: live.inUse.manifest.build,
           delta: live.inUse.deltaFile,

@@ -8,6 +8,7 @@ import { loadDelta, loadEngineEmbedder, type SavedDelta, saveDelta } from "../pe
 import { embedDelta } from "../segmented-engine.ts";
 import type { SearchDocument } from "../types.ts";
 import type { Embedder } from "../vector/embedder.ts";
+import { DEFAULT_REBUILD_DRIFT, DRIFT_MIN_PAPERS, driftCallsForRebuild, embedderDrift } from "./drift.ts";
 import { type EngineFiles, type EngineManifest, sha256File } from "./engine-files.ts";
 import { usableManifest } from "./freshness.ts";
 
@@ -26,6 +27,10 @@ export interface DeltaUpdate {
   embedded: number;
   /** The delta's size against the base's: past the rebuild threshold the worker makes a full build. */
   share: number;
+  /** The corpus embedder's drift against the papers stored since the base (drift.ts); null when not measured. */
+  drift: number | null;
+  /** How many papers the drift was measured on. */
+  driftPapers: number;
   ms: number;
   manifest: EngineManifest;
 }
@@ -67,6 +72,8 @@ export async function updateDelta(options: {
   const since = new Date(Date.parse(highWaterOfBase) - CLOCK_MARGIN_MS).toISOString();
   let counted = 0;
   const docs: SearchDocument[] = [];
+  /** The papers stored after the base started (not those taken again for the clock margin): drift is theirs. */
+  const added = new Set<string>();
   const updatedAt: string[] = [];
   const changed: string[] = [];
   // Through the index on papers' update time (store migration 0017): a day's papers, not the whole library.
@@ -81,7 +88,10 @@ export async function updateDelta(options: {
     for (const { id } of page) {
       const paper = papers.get(id);
       if (paper === undefined) continue;
-      if (paper.lastUpdatedAt > highWaterOfBase) counted++;
+      if (paper.lastUpdatedAt > highWaterOfBase) {
+        counted++;
+        added.add(paper.id);
+      }
       changed.push(paper.id);
       docs.push({
         id: paper.id,
@@ -122,6 +132,8 @@ export async function updateDelta(options: {
   }
   const result = (written: boolean, embedded: number, m: EngineManifest): DeltaUpdate => ({
     written,
+    drift: m.delta?.drift ?? null,
+    driftPapers: m.delta?.driftPapers ?? 0,
     papers: liveDocs.length,
     deleted: deleted.length,
     embedded,
@@ -134,6 +146,8 @@ export async function updateDelta(options: {
   if (previous === null && liveDocs.length === 0 && deleted.length === 0) return result(false, 0, manifest);
 
   const embedder = loadEngineEmbedder(files.enginePath(manifest), options.embedder);
+  const driftDocs = liveDocs.filter((d) => added.has(d.id));
+  const drift = embedderDrift(embedder, driftDocs);
   const dimensions = embedder.dimensions;
   const vectors = new Float32Array(liveDocs.length * dimensions);
   const reuse = new Map<string, number>();
@@ -171,6 +185,7 @@ export async function updateDelta(options: {
       deleted: deleted.length,
       highWater,
       builtAt: toTimestamp(now()),
+      ...(drift === null ? {} : { drift, driftPapers: driftDocs.length }),
     },
   };
   if (!files.swapManifest(next)) {
@@ -183,6 +198,7 @@ export async function updateDelta(options: {
     papers: liveDocs.length,
     deleted: deleted.length,
     embedded: toEmbed.length,
+    drift: drift ?? "not measured",
     ms: Math.round(performance.now() - started),
   });
   return result(true, toEmbed.length, next);
@@ -221,7 +237,8 @@ export interface EngineUpdate {
  * The worker's tick (and `paperboy embed` without `--rebuild`): a full build when there is no usable build for
  * this store (none, damaged, another database or embedder) or when asked; otherwise the delta is brought up to
  * date, and once it holds more than `rebuildGrowth` of the base's papers (new, changed or hidden), a full
- * build replaces base and delta (retraining the corpus embedder on the whole library). Serving never stops:
+ * build replaces base and delta (retraining the corpus embedder on the whole library), as it does once the
+ * corpus embedder's drift against the delta's papers (drift.ts) passes `rebuildDrift`. Serving never stops:
  * servers keep the loaded build until the new manifest's files are loaded.
  */
 export async function updateEngine(options: {
@@ -229,6 +246,10 @@ export async function updateEngine(options: {
   files: EngineFiles;
   embedderName: string;
   rebuildGrowth: number;
+  /** Rebuild once the delta's drift passes this (config.search.rebuildDrift). Default `DEFAULT_REBUILD_DRIFT`. */
+  rebuildDrift?: number;
+  /** Deltas of fewer papers never rebuild by drift. Default `DRIFT_MIN_PAPERS`. */
+  driftMinPapers?: number;
   logger: Logger;
   force?: boolean;
   /** The full build (the worker runs it in a thread). */
@@ -268,6 +289,19 @@ export async function updateEngine(options: {
     return full(
       `${delta.deleted} papers changed since the build of ${manifest.papers} ` +
         `(rebuild past ${Math.round(options.rebuildGrowth * 100)}%)`,
+    );
+  }
+  const driftLimit = options.rebuildDrift ?? DEFAULT_REBUILD_DRIFT;
+  if (
+    driftCallsForRebuild(
+      { value: delta.drift, papers: delta.driftPapers },
+      driftLimit,
+      options.driftMinPapers ?? DRIFT_MIN_PAPERS,
+    )
+  ) {
+    return full(
+      `the embedder does not know ${Math.round((delta.drift ?? 0) * 100)}% of the words of the ` +
+        `${delta.driftPapers} papers stored since the build (drift; rebuild past ${Math.round(driftLimit * 100)}%)`,
     );
   }
   return {

@@ -76,6 +76,13 @@ const manifestSchema = z.object({
       deleted: z.number().int().min(0),
       /** When the delta started reading the store (its own high-water mark). */
       highWater: z.string(),
+      /**
+       * The corpus embedder's drift against the delta's papers (service/drift.ts): the mean share of their
+       * words' tf-idf weight it does not know. Absent for served embedders.
+       */
+      drift: z.number().min(0).max(1).optional(),
+      /** The papers the drift was measured on: those stored after the base build started. */
+      driftPapers: z.number().int().min(0).optional(),
       builtAt: z.string(),
     })
     .optional(),

@@ -1,4 +1,5 @@
 import type { Store } from "../../store/store.ts";
+import { DEFAULT_REBUILD_DRIFT, DRIFT_MIN_PAPERS, driftCallsForRebuild } from "./drift.ts";
 import type { EngineFiles, EngineManifest } from "./engine-files.ts";
 import { pgVectorProblem } from "./pgvector-builds.ts";
 import { readStoreId } from "./store-identity.ts";
@@ -8,6 +9,8 @@ export interface FreshnessOptions {
   rebuildGrowth: number;
   /** The configured embedder as `describeEmbedder` names it. */
   embedder: string;
+  /** Rebuild once the delta's measured drift passes this (config.search.rebuildDrift). Default 0.35. */
+  rebuildDrift?: number;
 }
 
 export interface EngineAssessment {
@@ -38,6 +41,16 @@ export async function assessEngine(
     staleBecause =
       `the library has grown from ${manifest.papers} to ${storePapers} papers ` +
       `(rebuild past ${Math.round(options.rebuildGrowth * 100)}% growth)`;
+  } else if (
+    driftCallsForRebuild(
+      { value: manifest.delta?.drift ?? null, papers: manifest.delta?.driftPapers ?? 0 },
+      options.rebuildDrift ?? DEFAULT_REBUILD_DRIFT,
+      DRIFT_MIN_PAPERS,
+    )
+  ) {
+    staleBecause =
+      `the embedder does not know ${Math.round((manifest.delta?.drift ?? 0) * 100)}% of the words of the papers ` +
+      `stored since the build (drift; rebuild past ${Math.round((options.rebuildDrift ?? DEFAULT_REBUILD_DRIFT) * 100)}%)`;
   }
   return { manifest, storePapers, staleBecause };
 }

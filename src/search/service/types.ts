@@ -79,6 +79,11 @@ export interface SearchStatus {
   storePapers: number;
   /** Whether the worker would rebuild now (grown past the threshold, or never built). */
   stale: boolean;
+  /**
+   * The corpus embedder's drift against the papers stored since the build (service/drift.ts) and the
+   * threshold past which the worker rebuilds; null when not measured (no delta yet, or a served embedder).
+   */
+  drift?: { value: number; papers: number; threshold: number } | null;
   /** The build and delta file this process searches with now (null before one is loaded). */
   serving?: { build: string; delta: string | null; papers: number } | null;
 }

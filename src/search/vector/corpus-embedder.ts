@@ -51,6 +51,32 @@ export class CorpusEmbedder implements Embedder {
     return sparseTfIdf(this.analyzer, this.lookup, this.model.idf, text, title, titleRepeat);
   }
 
+  /**
+   * The share of a text's tf-idf weight ((1 + ln tf) x idf, title words counted twice) that falls on words the
+   * embedder never learned, which its vector cannot see; a word it does not know weighs as much as its rarest
+   * known word. Null for a text without words. What `service/drift.ts` averages over new papers.
+   */
+  unknownShare(text: string, title = ""): number | null {
+    this.rarest ??= this.model.idf.reduce((a, b) => Math.max(a, b), 0) || 1;
+    const counts = new Map<string, number>();
+    const add = (s: string, times: number) => {
+      for (const { term } of this.analyzer.analyze(s)) counts.set(term, (counts.get(term) ?? 0) + times);
+    };
+    if (title !== "") add(title, 2);
+    add(text, 1);
+    let unknown = 0;
+    let total = 0;
+    for (const [term, tf] of counts) {
+      const id = this.lookup.get(term);
+      const w = (1 + Math.log(tf)) * (id === undefined ? this.rarest : (this.model.idf[id] as number));
+      total += w;
+      if (id === undefined) unknown += w;
+    }
+    return total > 0 ? unknown / total : null;
+  }
+
+  private rarest: number | undefined;
+
   /** The embedding of a sparse vector. */
   encode(x: SparseVector): Float32Array {
     return encodeSparse(this.model.weights, this.dimensions, x, this.model.models);
