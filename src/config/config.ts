@@ -102,7 +102,7 @@ export interface SearchConfig {
   rebuildGrowth: number;
   /**
    * Rebuild (retraining the corpus embedder) when papers stored since the build have, on average, more than
-   * this share of their words' tf-idf weight on words the embedder does not know (absent: 0.35).
+   * this share of their words' tf-idf weight on words the embedder does not know (absent: 0.15).
    */
   rebuildDrift?: number;
   /** When the worker checks whether the engine needs a rebuild (cron, UTC; null: off). */
@@ -301,7 +301,7 @@ const configSchema = z
     PAPERBOY_EMBEDDER_ALLOW_REMOTE: z.enum(["true", "false"]).default("false"),
     PAPERBOY_VECTOR_INDEX: z.enum(["auto", "usearch", "pgvector"]).default("auto"),
     PAPERBOY_SEARCH_REBUILD_GROWTH: z.coerce.number().min(0).max(10).default(0.05),
-    PAPERBOY_SEARCH_REBUILD_DRIFT: z.coerce.number().min(0).max(1).default(0.35),
+    PAPERBOY_SEARCH_REBUILD_DRIFT: z.coerce.number().min(0).max(1).default(0.15),
     PAPERBOY_SCHEDULE_SEARCH: schedule("15 * * * *"),
     PAPERBOY_BUILD_STORE: z.enum(["postgres", "s3"]).default("postgres"),
     PAPERBOY_S3_ENDPOINT: z

@@ -112,7 +112,7 @@ export async function runEmbed(opts: EmbedOptions, command: Command): Promise<vo
           `  embedder drift ${Math.round(d.drift * 100)}% over the ${formatCount(d.driftPapers ?? 0)} papers added ` +
             `since the build: the share of their words (tf-idf weighted) ` +
             `the embedder does not know; a full build retrains it past ` +
-            `${Math.round((ctx.config.search.rebuildDrift ?? 0.35) * 100)}%`,
+            `${Math.round((ctx.config.search.rebuildDrift ?? 0.15) * 100)}%`,
         );
     }
     lines.push(`Store: ${formatCount(a.storePapers)} papers.`);

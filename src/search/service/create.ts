@@ -27,7 +27,7 @@ export interface SearchServiceOptions {
   embedder?: EmbedderConfig;
   /** config.search.rebuildGrowth, for `status().stale`. Default 0.05. */
   rebuildGrowth?: number;
-  /** config.search.rebuildDrift, for `status().stale` and `status().drift`. Default 0.35. */
+  /** config.search.rebuildDrift, for `status().stale` and `status().drift`. Default 0.15. */
   rebuildDrift?: number;
   logger?: Logger;
   /** Look for a newer engine build at most this often. Default 5 s. */

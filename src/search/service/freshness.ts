@@ -9,7 +9,7 @@ export interface FreshnessOptions {
   rebuildGrowth: number;
   /** The configured embedder as `describeEmbedder` names it. */
   embedder: string;
-  /** Rebuild once the delta's measured drift passes this (config.search.rebuildDrift). Default 0.35. */
+  /** Rebuild once the delta's measured drift passes this (config.search.rebuildDrift). Default 0.15. */
   rebuildDrift?: number;
 }
 
