@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { describeDatabase } from "../../config/config.ts";
 import { assessFreshness, type Freshness } from "../../core/index.ts";
 import { type FillStatus, readFillStatus } from "../../jobs/fill-status.ts";
+import { EngineFiles } from "../../search/service/index.ts";
 import type { StatusOptions } from "../commands/status.ts";
 import { contextFrom } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
@@ -19,6 +20,7 @@ export async function runStatus(opts: StatusOptions, command: Command): Promise<
     fill: await readFillStatus(store, new Date(now), ctx.config.worker.schedules),
   }));
   const flagged = sources.filter((s) => s.flagged);
+  const search = searchSummary(ctx.config.dataDir, ctx.config.search.rebuildDrift ?? 0.15);
   if (opts.json) {
     ctx.stdout.write(
       `${JSON.stringify(
@@ -29,6 +31,7 @@ export async function runStatus(opts: StatusOptions, command: Command): Promise<
           flagged: flagged.length,
           activities: fill.activities,
           failures: fill.failures,
+          search,
         },
         null,
         2,
@@ -36,10 +39,49 @@ export async function runStatus(opts: StatusOptions, command: Command): Promise<
     );
   } else {
     ctx.stdout.write(
-      render(describeDatabase(ctx.config.db), sources, jobs, failed, now) + renderFill(fill, now),
+      render(describeDatabase(ctx.config.db), sources, jobs, failed, now) +
+        renderSearch(search) +
+        renderFill(fill, now),
     );
   }
   if (opts.check && flagged.length > 0) process.exitCode = EXIT.partial;
+}
+
+interface SearchSummary {
+  papers: number;
+  builtAt: string;
+  embedder: string;
+  delta: number;
+  /** The corpus embedder's drift against papers added since the build (search/service/drift.ts), or null. */
+  drift: number | null;
+  driftThreshold: number;
+}
+
+/** The search engine build in this data directory, as its manifest records it (null: none or unreadable). */
+function searchSummary(dataDir: string, driftThreshold: number): SearchSummary | null {
+  const read = new EngineFiles(dataDir).readManifest();
+  if (read.kind !== "ok") return null;
+  const m = read.manifest;
+  return {
+    papers: m.papers,
+    builtAt: m.builtAt,
+    embedder: m.embedder,
+    delta: m.delta?.papers ?? 0,
+    drift: m.delta?.drift ?? null,
+    driftThreshold,
+  };
+}
+
+function renderSearch(search: SearchSummary | null): string {
+  if (search === null) return "\nSearch engine: not built here (`paperboy embed --status` says more)\n";
+  const drift =
+    search.drift === null
+      ? ""
+      : `, embedder drift ${Math.round(search.drift * 100)}% (a full build retrains it past ${Math.round(search.driftThreshold * 100)}%)`;
+  return (
+    `\nSearch engine: ${search.papers} papers built ${search.builtAt} (${search.embedder}), ` +
+    `${search.delta} in its delta${drift}\n`
+  );
 }
 
 function ago(iso: string | null, now: number): string {
