@@ -59,7 +59,8 @@ export interface Paper {
   starsObservedAt: IsoTimestamp | null;
   /**
    * When the paper was withdrawn (its current version's comments or abstract say so, see `withdrawal.ts`): the
-   * withdrawing version's date. Withdrawn papers leave search and lists but keep their page. Null otherwise.
+   * withdrawing version's date. Withdrawn papers leave search and similar papers but keep their page (and
+   * their place in the day lists that featured them). Null otherwise.
    */
   withdrawnAt: IsoTimestamp | null;
   /** Sorted, distinct. */

@@ -168,6 +168,10 @@ describe("withdrawn papers leave the search engine and keep a labelled page", ()
         (h) => h.paper.id as string,
       );
     assert.equal((await ids("keyword"))[0], "2403.00777");
+    // With 25 papers, asking for 30 neighbours lists every other paper.
+    const neighbours = async () =>
+      (await service.similar(id("2401.00001"), 30)).map((s) => s.paper.id as string);
+    assert.ok((await neighbours()).includes("2403.00777"));
 
     await store.ingest({ papers: [versioned(2)] });
     const delta = await update();
@@ -176,6 +180,7 @@ describe("withdrawn papers leave the search engine and keep a labelled page", ()
     for (const mode of ["keyword", "hybrid", "vector"] as const)
       assert.ok(!(await ids(mode)).includes("2403.00777"), `${mode} search still finds the withdrawn paper`);
     assert.equal((await service.status()).serving?.delta, delta.manifest?.delta?.file);
+    assert.ok(!(await neighbours()).includes("2403.00777"));
 
     const full = await update(true);
     assert.equal(

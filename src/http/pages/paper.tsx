@@ -331,7 +331,7 @@ export function PaperView(props: {
         <p class="notice withdrawn" role="note">
           <strong>Withdrawn</strong> on {formatDay(paper.withdrawnAt)}
           {paper.versions.length > 0 ? ` (v${paper.versions[paper.versions.length - 1]?.version})` : ""}: its
-          authors or arXiv withdrew this paper. It no longer appears in search or lists; earlier versions
+          authors or arXiv withdrew this paper. It no longer appears in search results; earlier versions
           remain on <a href={absUrl(paper.id)}>arXiv</a>.
         </p>
       ) : null}

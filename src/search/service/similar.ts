@@ -16,7 +16,7 @@ const ABSTRACT_WORDS = 8;
  * Papers like `input` (any form of an arXiv id; a malformed one throws `invalid_arxiv_id`). With the engine:
  * nearest by the papers' vectors, or, for a paper newer than the engine, by the vector of its text. Without
  * it: a keyword search on its title and abstract. Never the paper itself, nor another version of it: the same
- * id under any form, or a paper with the same title (a re-submission under a new id).
+ * id under any form, or a paper with the same title (a re-submission under a new id); never a withdrawn paper.
  */
 export async function findSimilar(
   store: Store,
@@ -51,7 +51,8 @@ export async function findSimilar(
   const out: SimilarPaper[] = [];
   for (const c of others) {
     const other = papers.get(c.id);
-    if (!other || titleKey(other) === title) continue;
+    // A paper withdrawn since the engine last heard of it is no one's neighbour.
+    if (!other || other.withdrawnAt !== null || titleKey(other) === title) continue;
     out.push({ paper: other, score: c.score });
     if (out.length === k) break;
   }
