@@ -44,6 +44,49 @@ export class S3Client {
     await this.send("PUT", key, {}, headers, body);
   }
 
+  /**
+   * Stores an object of `bytes` bytes in parts (S3 multipart upload: at most 10,000 parts, each but the last
+   * at least 5 MiB), each read by `part(start, end)` (end exclusive) just before it is sent, so memory holds one
+   * part and objects past the 5 GiB of a single PUT go up. An upload that fails is aborted (its parts dropped).
+   */
+  async putInParts(
+    key: string,
+    bytes: number,
+    partBytes: number,
+    part: (start: number, end: number) => Uint8Array,
+    metadata: Record<string, string> = {},
+  ): Promise<void> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name.toLowerCase()}`] = value;
+    const created = await this.send("POST", key, { uploads: "" }, headers, new Uint8Array(0));
+    const uploadId = xmlText(Buffer.from(created?.body ?? new Uint8Array()).toString("utf8"), "UploadId");
+    if (uploadId === null) throw new Error(`the object store gave no upload id for ${key}`);
+    try {
+      const etags: string[] = [];
+      for (let start = 0, n = 1; start < bytes || n === 1; start += partBytes, n++) {
+        const body = part(start, Math.min(bytes, start + partBytes));
+        const sent = await this.send("PUT", key, { partNumber: String(n), uploadId }, {}, body);
+        const etag = sent?.headers.get("etag");
+        if (!etag) throw new Error(`the object store gave no ETag for part ${n} of ${key}`);
+        etags.push(etag);
+      }
+      const xml =
+        "<CompleteMultipartUpload>" +
+        etags
+          .map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${escapeXml(etag)}</ETag></Part>`)
+          .join("") +
+        "</CompleteMultipartUpload>";
+      const done = await this.send("POST", key, { uploadId }, {}, Buffer.from(xml));
+      // S3 may answer 200 with an error in the body when completing fails late.
+      const answer = Buffer.from(done?.body ?? new Uint8Array()).toString("utf8");
+      if (answer.includes("<Error>"))
+        throw new Error(`the object store could not complete ${key}: ${xmlText(answer, "Code")}`);
+    } catch (error) {
+      await this.send("DELETE", key, { uploadId }, {}, null, true).catch(() => undefined);
+      throw error;
+    }
+  }
+
   /** The object's bytes (those of `range`, inclusive, when given), or null when there is no such object. */
   async get(key: string, range?: { start: number; end: number }): Promise<Uint8Array | null> {
     const headers: Record<string, string> = range ? { range: `bytes=${range.start}-${range.end}` } : {};
@@ -85,7 +128,7 @@ export class S3Client {
   }
 
   private async send(
-    method: "GET" | "PUT" | "HEAD" | "DELETE",
+    method: "GET" | "PUT" | "POST" | "HEAD" | "DELETE",
     key: string,
     query: Record<string, string>,
     headers: Record<string, string>,
@@ -126,6 +169,10 @@ export class S3Client {
     }
     return response;
   }
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 /** The text of the first `<tag>` in `xml`, entities decoded, or null. */

@@ -12,7 +12,9 @@ export interface TestS3Server {
   accessKeyId: string;
   secretAccessKey: string;
   /** Requests answered, by method, and those refused for a bad signature. */
-  counts: { GET: number; PUT: number; HEAD: number; DELETE: number; refused: number };
+  counts: { GET: number; PUT: number; POST: number; HEAD: number; DELETE: number; refused: number };
+  /** Multipart uploads completed, and those still open (neither completed nor aborted). */
+  uploads: { completed: number; open: () => number };
   /** The next `n` GETs of an object whose key ends with `suffix` send `afterBytes` bytes and drop the connection. */
   cutGets(suffix: string, afterBytes: number, n?: number): void;
   /** Overwrites a stored object's bytes (keeping its metadata): a corrupted object. */
@@ -26,18 +28,25 @@ export interface TestS3Server {
  * Range) / HEAD / DELETE / ListObjectsV2 addressed by path. Every request must carry a Signature Version 4
  * `Authorization` that this server recomputes from what arrived on the wire (path, query, the signed headers,
  * the payload hash, which must match the body) with the shared secret: a wrong signature is a 403, as S3
- * answers it.
+ * answers it. Multipart uploads (create, parts, complete, abort) are kept in memory until completed; every part
+ * but the last must hold at least `minPartBytes`, as S3's 5 MiB rule asks.
  */
 export async function startTestS3Server(
   dir: string,
-  options: { pageSize?: number } = {},
+  options: { pageSize?: number; minPartBytes?: number } = {},
 ): Promise<TestS3Server> {
   const bucket = "paperboy-test";
   const region = "eu-test-1";
   const accessKeyId = "PAPERBOYTESTKEY";
   const secretAccessKey = "test-secret/with+odd=chars";
   const pageSize = options.pageSize ?? 1000;
-  const counts = { GET: 0, PUT: 0, HEAD: 0, DELETE: 0, refused: 0 };
+  const counts = { GET: 0, PUT: 0, POST: 0, HEAD: 0, DELETE: 0, refused: 0 };
+  const minPartBytes = options.minPartBytes ?? 0;
+  const multipart = new Map<
+    string,
+    { key: string; meta: Record<string, string>; parts: Map<number, Buffer> }
+  >();
+  const uploads = { completed: 0, open: () => multipart.size };
   const cuts: { suffix: string; afterBytes: number; left: number }[] = [];
   const objects = join(dir, "objects");
   mkdirSync(objects, { recursive: true });
@@ -134,6 +143,56 @@ export async function startTestS3Server(
       return;
     }
     if (key === "") return fail(res, 400, "InvalidRequest");
+    const uploadId = url.searchParams.get("uploadId");
+    if (method === "POST" && url.searchParams.has("uploads")) {
+      const meta: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers))
+        if (name.startsWith("x-amz-meta-")) meta[name] = String(value);
+      const id = `upload-${multipart.size}-${Date.now()}`;
+      multipart.set(id, { key, meta, parts: new Map() });
+      res.writeHead(200, { "content-type": "application/xml" });
+      res.end(
+        `<InitiateMultipartUploadResult><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`,
+      );
+      return;
+    }
+    if (uploadId !== null) {
+      const upload = multipart.get(uploadId);
+      if (upload === undefined || upload.key !== key) return fail(res, 404, "NoSuchUpload");
+      if (method === "PUT") {
+        const n = Number(url.searchParams.get("partNumber"));
+        upload.parts.set(n, body);
+        res.writeHead(200, { etag: `"${createHash("md5").update(body).digest("hex")}"` });
+        res.end();
+        return;
+      }
+      if (method === "DELETE") {
+        multipart.delete(uploadId);
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      if (method === "POST") {
+        const listed = [
+          ...body.toString("utf8").matchAll(/<PartNumber>(\d+)<\/PartNumber><ETag>([^<]*)<\/ETag>/g),
+        ];
+        const chunks: Buffer[] = [];
+        for (const [i, [, n, etag]] of listed.entries()) {
+          const part = upload.parts.get(Number(n));
+          const expected = part && `&quot;${createHash("md5").update(part).digest("hex")}&quot;`;
+          if (part === undefined || etag !== expected) return fail(res, 400, "InvalidPart");
+          if (i < listed.length - 1 && part.length < minPartBytes) return fail(res, 400, "EntityTooSmall");
+          chunks.push(part);
+        }
+        writeFileSync(fileOf(key), Buffer.concat(chunks));
+        writeFileSync(metaOf(key), JSON.stringify(upload.meta));
+        multipart.delete(uploadId);
+        uploads.completed++;
+        res.writeHead(200, { "content-type": "application/xml" });
+        res.end(`<CompleteMultipartUploadResult><Key>${key}</Key></CompleteMultipartUploadResult>`);
+        return;
+      }
+    }
     if (method === "PUT") {
       const meta: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers))
@@ -194,6 +253,7 @@ export async function startTestS3Server(
     accessKeyId,
     secretAccessKey,
     counts,
+    uploads,
     cutGets(suffix, afterBytes, n = 1) {
       cuts.push({ suffix, afterBytes, left: n });
     },

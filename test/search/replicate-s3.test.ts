@@ -84,7 +84,7 @@ describe("a replica gets the build from an S3-compatible object store", () => {
     await store.ingest({ papers: searchPapers() });
     s3Dir = mkdtempSync(join(tmpdir(), "paperboy-s3-"));
     // Two keys a page, so listing for the prune follows continuation tokens.
-    s3 = await startTestS3Server(s3Dir, { pageSize: 2 });
+    s3 = await startTestS3Server(s3Dir, { pageSize: 2, minPartBytes: 16 << 10 });
     workerDir = mkdtempSync(join(tmpdir(), "paperboy-worker-"));
     replicaDir = mkdtempSync(join(tmpdir(), "paperboy-replica-"));
     workerFiles = new EngineFiles(workerDir);
@@ -212,6 +212,29 @@ describe("a replica gets the build from an S3-compatible object store", () => {
     assert.deepEqual([...buildsStored].sort(), [second.build, third.build].sort());
     assert.ok(!buildsStored.has(first));
     assert.equal((await builds.current())?.build, third.build);
+  });
+
+  test("a file larger than a part goes up in parts (multipart upload); a refused upload is aborted", async () => {
+    const m = (workerFiles.readManifest() as { manifest: EngineManifest }).manifest;
+    assert.ok((m.files["engine.pbs"] ?? 0) > 3 * (16 << 10), "the engine file spans several parts");
+    const parts = s3BuildStore(client(), "multipart", s3.bucket, { partBytes: 16 << 10 });
+    const completed = s3.uploads.completed;
+    await publishBuild(parts, workerFiles, m, silentLogger);
+    assert.ok(s3.uploads.completed > completed);
+    assert.equal(s3.uploads.open(), 0);
+    const fresh = mkdtempSync(join(tmpdir(), "paperboy-replica-parts-"));
+    try {
+      const files = new EngineFiles(fresh);
+      assert.equal(await fetchPublishedBuild(parts, files, silentLogger), "fetched");
+      assert.equal(files.verifyChecksums(m), null, "the object put together from parts is the file");
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+    // Parts smaller than the store's minimum: completing fails, the upload is aborted, nothing is published.
+    const tooSmall = s3BuildStore(client(), "too-small", s3.bucket, { partBytes: 8 << 10 });
+    await assert.rejects(publishBuild(tooSmall, workerFiles, m, silentLogger), /EntityTooSmall/);
+    assert.equal(s3.uploads.open(), 0);
+    assert.equal(await tooSmall.current(), null);
   });
 
   test("a corrupted object is refused by its checksum and never installed", async () => {

@@ -81,10 +81,17 @@ export function postgresBuildStore(store: Store): BuildStore {
 /**
  * Builds in an S3-compatible object store: each file one object, `<prefix>/builds/<build>/<file>`, with its
  * SHA-256 as metadata, and `<prefix>/current.json` (the manifest) written last. Files are read back in ranged
- * GETs of `CHUNK_BYTES`, so a dropped connection costs one range (the HTTP client retries it). A file is sent
- * in one PUT (S3 takes up to 5 GiB that way).
+ * GETs of `CHUNK_BYTES`, so a dropped connection costs one range (the HTTP client retries it). A file up to
+ * `partBytes` (64 MiB) goes in one PUT, a larger one in parts of that size (multipart upload), read from disk
+ * one part at a time.
  */
-export function s3BuildStore(client: S3Client, prefix: string, bucket = ""): BuildStore {
+export function s3BuildStore(
+  client: S3Client,
+  prefix: string,
+  bucket = "",
+  options: { partBytes?: number } = {},
+): BuildStore {
+  const partBytes = options.partBytes ?? 64 << 20;
   const root = prefix.replace(/^\/+|\/+$/g, "");
   const under = (key: string) => (root === "" ? key : `${root}/${key}`);
   const keyOf = (build: string, file: string) => under(`builds/${build}/${file}`);
@@ -95,9 +102,26 @@ export function s3BuildStore(client: S3Client, prefix: string, bucket = ""): Bui
       return head !== null && head.bytes === file.bytes && head.metadata.sha256 === file.sha256;
     },
     async put(build, file, path) {
-      const body = readFileSync(path);
-      await client.put(keyOf(build, file.name), body, { sha256: file.sha256 });
-      return body.byteLength;
+      const key = keyOf(build, file.name);
+      if (file.bytes <= partBytes) {
+        const body = readFileSync(path);
+        await client.put(key, body, { sha256: file.sha256 });
+        return body.byteLength;
+      }
+      const fd = openSync(path, "r");
+      try {
+        const buffer = Buffer.alloc(partBytes);
+        await client.putInParts(
+          key,
+          file.bytes,
+          partBytes,
+          (start, end) => buffer.subarray(0, readSync(fd, buffer, 0, end - start, start)),
+          { sha256: file.sha256 },
+        );
+      } finally {
+        closeSync(fd);
+      }
+      return file.bytes;
     },
     async *read(build, file) {
       const key = keyOf(build, file.name);
