@@ -108,16 +108,16 @@ export async function updateDelta(options: {
   }
   options.signal?.throwIfAborted();
   // Hidden and withdrawn papers leave the engine: masked in the base, never in the delta.
-  const hidden = new Set<string>([
-    ...(await store.community.listHidden()).map((h) => h.paperId),
-    ...(await store.searchBuilds.withdrawn()),
-  ]);
+  const moderated = (await store.community.listHidden()).map((h) => h.paperId);
+  const hidden = new Set<string>([...moderated, ...(await store.searchBuilds.withdrawn())]);
   const keep = docs.map((d) => !hidden.has(d.id));
   const liveDocs = docs.filter((_, i) => keep[i]);
   const liveUpdated = updatedAt.filter((_, i) => keep[i]);
   const deleted = [...new Set([...changed, ...hidden])].sort();
   const changedSet = new Set(changed);
-  const hiddenSince = [...hidden].filter((h) => !changedSet.has(h)).length;
+  // Towards the rebuild threshold: hidden papers, not withdrawn ones (a full build leaves those out already;
+  // one withdrawn since is a changed paper, counted above).
+  const hiddenSince = moderated.filter((h) => !changedSet.has(h)).length;
 
   const previousPath = files.deltaPath(manifest);
   let previous: SavedDelta | null = null;
