@@ -28,6 +28,11 @@ export interface SearchServiceOptions {
   logger?: Logger;
   /** Look for a newer engine build at most this often. Default 5 s. */
   checkIntervalMs?: number;
+  /**
+   * Load the papers' facets with each engine, so filters on relevance searches are evaluated in process
+   * (default); false: each filtered search asks the store which of the engine's hits pass (the tests compare).
+   */
+  facets?: boolean;
   /** Recount the store's papers (to know whether some are newer than the engine) at most this often. Default 10 s. */
   recountIntervalMs?: number;
 }
@@ -55,6 +60,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     files,
     logger,
     checkIntervalMs: options.checkIntervalMs,
+    facets: options.facets,
     embedderName: describeEmbedder(embedderConfig),
     embedder: () => {
       embedder ??= createEmbedder(embedderConfig, { dataDir: options.dataDir, logger });
@@ -271,6 +277,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
           build: live.inUse.manifest.build,
           delta: live.inUse.deltaFile,
           papers: live.inUse.searcher.size,
+          facets: live.inUse.facets !== null,
         },
       };
     },

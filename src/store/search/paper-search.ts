@@ -10,6 +10,7 @@ import type { RepoContext } from "../repo.ts";
 import { rowToPaper } from "../rows.ts";
 import type { Database, PapersTable } from "../schema.ts";
 import { chunk } from "../tx.ts";
+import { facetPage, facetsOf, type PaperFacets } from "./facets.ts";
 import { filterConditions, type PapersAlias } from "./filters.ts";
 import { textMatch, type WordMatch } from "./match.ts";
 import type {
@@ -170,6 +171,14 @@ export class KyselyPaperSearch implements PaperSearch {
       .where("name_key", "=", key)
       .executeTakeFirstOrThrow();
     return { name: (counted[0] as { name: string }).name, papers: Number(papers.n) };
+  }
+
+  facetPage(after: string | null, limit: number): Promise<PaperFacets[]> {
+    return facetPage(this.db, after, limit);
+  }
+
+  facetsOf(ids: readonly ArxivId[]): Promise<PaperFacets[]> {
+    return facetsOf(this.db, ids, this.ctx.maxParams);
   }
 
   /** The papers matching `selection` (or every paper when null) and every one of `filters`: a page, and the total. */
