@@ -4,14 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseIsoDate as day } from "../../src/core/dates.ts";
-import type { ArxivId } from "../../src/core/index.ts";
+import type { ArxivId, PaperRecord } from "../../src/core/index.ts";
 import type { SearchFilters } from "../../src/core/search-query.ts";
 import { importFiles } from "../../src/jobs/import-files.ts";
+import { silentLogger } from "../../src/log.ts";
 import { FacetIndex, hasBit } from "../../src/search/facets.ts";
+import { updateDelta } from "../../src/search/service/delta.ts";
+import { EngineFiles, type EngineManifest } from "../../src/search/service/engine-files.ts";
 import { createSearchService, type SearchService } from "../../src/search/service/index.ts";
 import type { Store } from "../../src/store/store.ts";
+import { cats, ts } from "../helpers/factories.ts";
 import { shared } from "../helpers/paths.ts";
-import { buildTestEngine } from "../helpers/search-papers.ts";
+import { buildTestEngine, newerPaper, searchPapers } from "../helpers/search-papers.ts";
 import { createTestDatabase, type StoreKind, type TestDatabase } from "../helpers/stores.ts";
 
 /**
@@ -201,3 +205,77 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
     });
   });
 }
+
+describe("filters on the facets of a delta segment (sqlite)", () => {
+  let db: TestDatabase;
+  let store: Store;
+  let dataDir: string;
+
+  before(async () => {
+    db = await createTestDatabase("sqlite");
+    store = await db.open();
+    dataDir = mkdtempSync(join(tmpdir(), "paperboy-facets-delta-"));
+    await store.ingest({ papers: searchPapers() });
+    await buildTestEngine(store, dataDir);
+  });
+  after(async () => {
+    await store.close();
+    await db.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("new and changed papers are filtered by the facets the delta was loaded with", async () => {
+    const common = { store, dataDir, checkIntervalMs: 0, recountIntervalMs: 0 };
+    const viaFacets = createSearchService(common);
+    await viaFacets.search({ q: "adaptation cat:cs.LG" });
+    // Stored after the build: a new paper, and a changed one (new version with a new category and author).
+    const changed = searchPapers()[0] as PaperRecord;
+    const v2 = ts("2024-03-01T12:00:00Z");
+    await store.ingest({
+      papers: [
+        newerPaper(25),
+        {
+          ...changed,
+          categories: cats("stat.ML"),
+          authors: ["Émilie du Châtelet"],
+          versions: [...changed.versions, { version: 2, date: v2 }],
+        },
+      ],
+    });
+    const files = new EngineFiles(dataDir);
+    const read = files.readManifest();
+    assert.equal(read.kind, "ok");
+    await updateDelta({
+      store,
+      files,
+      manifest: (read as { manifest: EngineManifest }).manifest,
+      logger: silentLogger,
+    });
+    const viaStore = createSearchService({ ...common, facets: false });
+    let serving = null;
+    for (let i = 0; i < 50 && (serving === null || serving.delta === null); i++) {
+      await viaFacets.search({ q: "adaptation" });
+      serving = (await viaFacets.status()).serving ?? null;
+      if (serving?.delta === null) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(serving?.delta, "the delta is searched");
+    assert.equal(serving?.facets, true);
+    const found = async (service: SearchService, q: string) =>
+      (await service.search({ q, spelling: "off" })).hits.map((h) => h.paper.id as string);
+    for (const q of [
+      "adaptation cat:stat.ML",
+      'adaptation author:"Emilie du Chatelet"',
+      "adaptation author:chatelet",
+      "adaptation cat:cs.LG",
+      "adaptation author:Lovelace",
+      "zebrafish cat:q-bio",
+      "zebrafish since:2024-02-01",
+      "zebrafish until:2024-01-31",
+    ]) {
+      assert.deepEqual(await found(viaFacets, q), await found(viaStore, q), q);
+    }
+    assert.deepEqual(await found(viaFacets, "adaptation cat:stat.ML"), [changed.id]);
+    assert.ok(!(await found(viaFacets, "adaptation cat:cs.LG")).includes(changed.id));
+    assert.deepEqual(await found(viaFacets, "zebrafish since:2024-02-01"), ["2402.00025"]);
+  });
+});
