@@ -277,5 +277,14 @@ describe("filters on the facets of a delta segment (sqlite)", () => {
     assert.deepEqual(await found(viaFacets, "adaptation cat:stat.ML"), [changed.id]);
     assert.ok(!(await found(viaFacets, "adaptation cat:cs.LG")).includes(changed.id));
     assert.deepEqual(await found(viaFacets, "zebrafish since:2024-02-01"), ["2402.00025"]);
+    // A filter no query could carry is refused on both paths, as the store refuses it.
+    for (const service of [viaFacets, viaStore]) {
+      await assert.rejects(
+        service.search({ q: "adaptation", filters: { categories: ["no such; category"] } }),
+        {
+          code: "invalid_category",
+        },
+      );
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { ArxivId } from "../../core/index.ts";
 import type { SearchFilters } from "../../store/search/index.ts";
 import type { Store } from "../../store/store.ts";
-import { type DocBits, FacetIndex, type FacetRow, hasBit } from "../facets.ts";
+import { type DocBits, FacetIndex, hasBit } from "../facets.ts";
 import type { SegmentedEngine } from "../segmented-engine.ts";
 
 /** Papers read per round trip while loading the base's facets. */
@@ -67,7 +67,7 @@ export async function loadEngineFacets(
           const rows = await store.search.facetsOf(deltaIds as ArxivId[]);
           for (const row of rows) {
             const doc = local.get(row.id);
-            if (doc !== undefined) add(doc, row satisfies FacetRow);
+            if (doc !== undefined) add(doc, row);
           }
         });
   return new EngineFacets(build, base, delta);

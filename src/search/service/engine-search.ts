@@ -1,5 +1,5 @@
 import type { ArxivId } from "../../core/index.ts";
-import type { ParsedSearchQuery, SearchPhrase } from "../../core/search-query.ts";
+import { checkFilters, type ParsedSearchQuery, type SearchPhrase } from "../../core/search-query.ts";
 import type { SearchFilters, StoreSearchHit } from "../../store/search/index.ts";
 import type { Store } from "../../store/store.ts";
 import type { SearchMode } from "../engine.ts";
@@ -107,6 +107,7 @@ async function passingHits(
 ): Promise<RankedId[]> {
   const facets = loaded.facets;
   if (facets !== null) {
+    checkFilters(filters);
     const passes = facets.passes(filters);
     return hits.filter((h) => {
       const doc = loaded.searcher.docNumber(h.id);

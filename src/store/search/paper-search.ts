@@ -1,9 +1,12 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { ArxivId } from "../../core/arxiv-id.ts";
-import { parseCategory } from "../../core/category.ts";
-import { parseIsoDate } from "../../core/dates.ts";
 import { ValidationError } from "../../core/errors.ts";
-import { type ParsedSearchQuery, parseSearchQuery, type SearchFilters } from "../../core/search-query.ts";
+import {
+  checkFilters,
+  type ParsedSearchQuery,
+  parseSearchQuery,
+  type SearchFilters,
+} from "../../core/search-query.ts";
 import { type HighlightQuery, highlight, snippet } from "../../core/text/highlight.ts";
 import { authorKey } from "../../core/text/normalize.ts";
 import type { RepoContext } from "../repo.ts";
@@ -84,10 +87,7 @@ function validate(request: Omit<StoreSearchRequest, "text">): Page {
   if ((request.include?.length ?? 0) > MAX_INCLUDE) {
     throw new ValidationError("invalid_record", `include takes at most ${MAX_INCLUDE} ids`);
   }
-  const filters = request.filters ?? {};
-  for (const c of filters.categories ?? []) parseCategory(c);
-  if (filters.since !== undefined) parseIsoDate(filters.since);
-  if (filters.until !== undefined) parseIsoDate(filters.until);
+  checkFilters(request.filters ?? {});
   return { sort, offset, limit };
 }
 
