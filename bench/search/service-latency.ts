@@ -7,10 +7,15 @@
  *   PAPERBOY_DB=/tmp/p1m/p.db PAPERBOY_DATA_DIR=/tmp/p1m/data paperboy import /tmp/paperboy-snapshot-1000000-seed1.jsonl
  *   PAPERBOY_DB=/tmp/p1m/p.db PAPERBOY_DATA_DIR=/tmp/p1m/data paperboy embed --rebuild
  *   node --import tsx bench/search/service-latency.ts --db /tmp/p1m/p.db --data-dir /tmp/p1m/data \
- *     --snapshot /tmp/paperboy-snapshot-1000000-seed1.jsonl [--queries 300] [--seed 1]
+ *     --snapshot /tmp/paperboy-snapshot-1000000-seed1.jsonl [--queries 300] [--seed 1] [--only filters] \
+ *     [--no-facets]
  *
  * Queries are cut from papers drawn at random from the snapshot: short ones 2-3 words of a title, long ones
  * 10-20 words of an abstract (as engine-latency.ts does); "similar" asks for the drawn papers' neighbours.
+ * Filtered searches (hybrid, short words) take the drawn paper's first category (`cat:`), one of its
+ * authors' last names or initials and last name (`author:`), or a year around its date (`since:`/`until:`);
+ * sorted ones list the papers with all the words newest or most upvoted first. `--only filters` runs only
+ * those; `--no-facets` evaluates filters in the store, as before the engine had facets.
  */
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
@@ -28,6 +33,8 @@ const { values } = parseArgs({
     snapshot: { type: "string", default: "/tmp/paperboy-snapshot-1000000-seed1.jsonl" },
     queries: { type: "string", default: "300" },
     seed: { type: "string", default: "1" },
+    only: { type: "string" },
+    "no-facets": { type: "boolean", default: false },
   },
 });
 if (!values.db || !values["data-dir"]) throw new Error("--db and --data-dir are required");
@@ -41,12 +48,19 @@ const store = await openStore(
 );
 const papers = (await store.stats()).papers;
 const wanted = new Set(Array.from({ length: count }, () => Math.floor(random.next() * papers)));
-const drawn: Array<{ id: string; title: string; abstract: string }> = [];
+interface Drawn {
+  id: string;
+  title: string;
+  abstract: string;
+  categories: string;
+  authors: string;
+  update_date: string;
+}
+const drawn: Drawn[] = [];
 let line = 0;
 for await (const text of createInterface({ input: createReadStream(values.snapshot, "utf8") })) {
   if (wanted.has(line++)) {
-    const r = JSON.parse(text) as { id: string; title: string; abstract: string };
-    drawn.push({ id: r.id, title: r.title, abstract: r.abstract });
+    drawn.push(JSON.parse(text) as Drawn);
   }
 }
 
@@ -60,7 +74,7 @@ function slice(text: string, min: number, max: number): string {
 const short = drawn.map((p) => slice(p.title, 2, 3));
 const long = drawn.map((p) => slice(p.abstract, 10, 20));
 
-const service = createSearchService({ store, dataDir: values["data-dir"] });
+const service = createSearchService({ store, dataDir: values["data-dir"], facets: !values["no-facets"] });
 const started = performance.now();
 const status = await service.status();
 if (status.engine === null) throw new Error("no search engine for this store: run paperboy embed --rebuild");
@@ -71,16 +85,61 @@ console.log(
 
 const time = timeEach<string>;
 
-for (const mode of ["hybrid", "keyword", "vector"] as const) {
-  await time(`${mode} short (2-3 words)`, short, (q) => service.search({ q, mode }));
-  await time(`${mode} long (10-20 words)`, long, (q) => service.search({ q, mode }));
+if (values.only !== "filters") {
+  for (const mode of ["hybrid", "keyword", "vector"] as const) {
+    await time(`${mode} short (2-3 words)`, short, (q) => service.search({ q, mode }));
+    await time(`${mode} long (10-20 words)`, long, (q) => service.search({ q, mode }));
+  }
+  await time(
+    "similar (top 10)",
+    drawn.map((p) => p.id),
+    (id) => service.similar(parseArxivId(id).id, 10),
+  );
+}
+
+/** A drawn paper's author as a reader types one: the last name, or initials and last name. */
+function authorFilter(p: Drawn, i: number): string {
+  const names = p.authors
+    .split(/,| and /)
+    .map((a) => a.trim())
+    .filter((a) => a !== "");
+  const name = (names[i % names.length] ?? "").split(" ");
+  const last = name[name.length - 1] ?? "";
+  return i % 2 === 0
+    ? last
+    : `${name
+        .slice(0, -1)
+        .map((w) => `${w[0]}.`)
+        .join("")}${last}`;
+}
+const filtered = drawn.map((p, i) => {
+  const q = short[i] as string;
+  const year = Number(p.update_date.slice(0, 4));
+  return {
+    cat: `${q} cat:${p.categories.split(" ")[0]}`,
+    author: `${q} author:"${authorFilter(p, i)}"`,
+    dates: `${q} since:${year - 1}-01-01 until:${year}-12-31`,
+    catDates: `${q} cat:${p.categories.split(" ")[0]} since:${year - 1}-01-01`,
+  };
+});
+await time("hybrid short, filtered cat:cs.LG", short, (q) => service.search({ q: `${q} cat:cs.LG` }));
+for (const kind of ["cat", "author", "dates", "catDates"] as const) {
+  const queries = filtered.map((f) => f[kind]);
+  await time(
+    `hybrid short, ${kind === "catDates" ? "cat: + since:" : kind === "dates" ? "since:/until:" : `${kind}:`}`,
+    queries,
+    (q) => service.search({ q }),
+  );
 }
 await time(
-  "similar (top 10)",
-  drawn.map((p) => p.id),
-  (id) => service.similar(parseArxivId(id).id, 10),
+  "keyword short, cat:",
+  filtered.map((f) => f.cat),
+  (q) => service.search({ q, mode: "keyword" }),
 );
-await time("hybrid short, filtered cat:cs.LG", short, (q) => service.search({ q: `${q} cat:cs.LG` }));
 await time("store keyword, newest first (short)", short, (q) => service.search({ q, sort: "date" }));
+await time("hybrid, newest first (short)", short, (q) => service.search({ q, sort: "date", mode: "hybrid" }));
+await time("hybrid, most upvoted (short)", short, (q) =>
+  service.search({ q, sort: "upvotes", mode: "hybrid" }),
+);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB`);
 await store.close();

@@ -38,6 +38,16 @@ export interface SearchFilters {
   until?: IsoDate;
 }
 
+/**
+ * Throws a `ValidationError` for filters a caller built itself that no query could carry (a category that is
+ * not one, a date that is not a day); a query's own filters pass by construction.
+ */
+export function checkFilters(filters: SearchFilters): void {
+  for (const c of filters.categories ?? []) parseCategory(c);
+  if (filters.since !== undefined) parseIsoDate(filters.since);
+  if (filters.until !== undefined) parseIsoDate(filters.until);
+}
+
 /** Quoted words that must appear together, in order. */
 export interface SearchPhrase {
   /** Folded words of the phrase, stop words included (they hold the words' places). */

@@ -106,6 +106,11 @@ export class SegmentedEngine {
     return this.numbers.has(id);
   }
 
+  /** The global document number of searched paper `id` (base first, then the delta), if it is searched. */
+  docNumber(id: string): number | undefined {
+    return this.numbers.get(id);
+  }
+
   /** Whether some searched paper has the (analyzed) term. */
   knowsTerm(term: string): boolean {
     if (this.base.index.termId(term) >= 0) return true;

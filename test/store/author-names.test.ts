@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { namePatterns } from "../../src/store/search/filters.ts";
+import { lastNameOf, nameKeyMatcher, namePatterns } from "../../src/core/author-names.ts";
 
-/** Whether a `name_key` is one a name filter's patterns take (LIKE as both stores read it). */
+/** Whether a `name_key` is one a name filter's patterns take (the engine's predicate; the stores use LIKE). */
 function takes(key: string, nameKey: string): boolean {
-  const { exact, like } = namePatterns(key);
-  const regex = (pattern: string) => new RegExp(`^${pattern.replaceAll("%", ".*")}$`);
-  return exact.includes(nameKey) || like.some((p) => regex(p).test(nameKey));
+  const taken = nameKeyMatcher(key)(nameKey);
+  if (taken) assert.equal(lastNameOf(nameKey), lastNameOf(key), "a taken key has the filter's last name");
+  return taken;
 }
 
 describe("author name patterns", () => {

@@ -37,6 +37,11 @@ export interface SearchServiceOptions {
    * when that is the database; nothing on SQLite).
    */
   buildStore?: BuildStoreConfig;
+  /**
+   * Load the papers' facets with each engine, so filters on relevance searches are evaluated in process
+   * (default); false: each filtered search asks the store which of the engine's hits pass (the tests compare).
+   */
+  facets?: boolean;
   /** Recount the store's papers (to know whether some are newer than the engine) at most this often. Default 10 s. */
   recountIntervalMs?: number;
 }
@@ -64,6 +69,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     files,
     logger,
     checkIntervalMs: options.checkIntervalMs,
+    facets: options.facets,
     embedderName: describeEmbedder(embedderConfig),
     buildStore: createBuildStore(options.buildStore, store),
     embedder: () => {
@@ -291,6 +297,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
           build: live.inUse.manifest.build,
           delta: live.inUse.deltaFile,
           papers: live.inUse.searcher.size,
+          facets: live.inUse.facets !== null,
         },
       };
     },

@@ -1,5 +1,5 @@
 import type { ArxivId } from "../../core/index.ts";
-import type { ParsedSearchQuery, SearchPhrase } from "../../core/search-query.ts";
+import { checkFilters, type ParsedSearchQuery, type SearchPhrase } from "../../core/search-query.ts";
 import type { SearchFilters, StoreSearchHit } from "../../store/search/index.ts";
 import type { Store } from "../../store/store.ts";
 import type { SearchMode } from "../engine.ts";
@@ -57,7 +57,8 @@ export interface EngineRankRequest {
  * Relevance ranking with the engine: its top list (keyword, vector or hybrid), without excluded words, cut to
  * the papers passing the filters, with the store's keyword hits for papers newer than the engine merged in.
  * With filters the engine reads its deepest list, so a narrow filter still finds its papers among the top
- * `MAX_POOL`.
+ * `MAX_POOL`; the filters are evaluated on the engine's facets (`engine-facets.ts`), without a round trip to
+ * the store, and the store's hits for newer papers were filtered by the store.
  */
 export async function rankWithEngine(request: EngineRankRequest): Promise<EngineRanking> {
   const { store, loaded, parsed, filters } = request;
@@ -74,14 +75,7 @@ export async function rankWithEngine(request: EngineRankRequest): Promise<Engine
     const excluded = excludedDocuments(engine, parsed.excluded);
     hits = hits.filter((h) => !excluded.has(h.id));
   }
-  if (request.filtered) {
-    const score = new Map(hits.map((h) => [h.id, h.score]));
-    const passing = await store.search.passing(
-      hits.map((h) => h.id as ArxivId),
-      filters,
-    );
-    hits = passing.map((id) => ({ id, score: score.get(id) ?? 0 }));
-  }
+  if (request.filtered) hits = await passingHits(store, loaded, hits, filters);
 
   const fromStore = new Map<string, StoreSearchHit>();
   if (!request.newerMayExist) return { ranked: hits, fromStore, problem: null };
@@ -99,6 +93,33 @@ export async function rankWithEngine(request: EngineRankRequest): Promise<Engine
     fromStore.set(hit.paper.id, hit);
   });
   return { ranked: mergeNewer(hits, newer), fromStore, problem: null };
+}
+
+/**
+ * Of the engine's `hits`, those passing `filters`, in order: read from the engine's facets (the store's own
+ * filter rule, evaluated to a bitset), or asked of the store when the facets could not be loaded.
+ */
+async function passingHits(
+  store: Store,
+  loaded: LoadedEngine,
+  hits: RankedId[],
+  filters: SearchFilters,
+): Promise<RankedId[]> {
+  const facets = loaded.facets;
+  if (facets !== null) {
+    checkFilters(filters);
+    const passes = facets.passes(filters);
+    return hits.filter((h) => {
+      const doc = loaded.searcher.docNumber(h.id);
+      return doc !== undefined && passes(doc);
+    });
+  }
+  const score = new Map(hits.map((h) => [h.id, h.score]));
+  const passing = await store.search.passing(
+    hits.map((h) => h.id as ArxivId),
+    filters,
+  );
+  return passing.map((id) => ({ id, score: score.get(id) ?? 0 }));
 }
 
 /** The engine's best `cut` papers for a query by relevance (in `mode`), without excluded words; no filters. */

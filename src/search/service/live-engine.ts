@@ -6,6 +6,7 @@ import { loadDelta } from "../persist/delta-file.ts";
 import { type DeltaData, SegmentedEngine } from "../segmented-engine.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import type { BuildStore } from "./build-store.ts";
+import { type EngineFacets, loadEngineFacets } from "./engine-facets.ts";
 import type { EngineFiles, EngineManifest } from "./engine-files.ts";
 import { usableManifest } from "./freshness.ts";
 import { fetchPublishedBuild } from "./replicate.ts";
@@ -23,6 +24,11 @@ export class LoadedEngine {
   readonly searcher: SegmentedEngine;
   /** The manifest's delta file when it is searched (null: none, or it was damaged and is left out). */
   readonly deltaFile: string | null;
+  /**
+   * The documents' facets, for filters evaluated without the store (`engine-facets.ts`); null when they could
+   * not be read (filters then ask the store, as they did before facets).
+   */
+  facets: EngineFacets | null = null;
 
   constructor(
     readonly engine: SearchEngine,
@@ -59,6 +65,8 @@ export interface LiveEngineOptions {
    * this data directory lacks it. Null or absent: builds come only from the data directory.
    */
   buildStore?: BuildStore | null;
+  /** Read the documents' facets from the store with each engine (`engine-facets.ts`). Default true. */
+  facets?: boolean;
 }
 
 /**
@@ -187,7 +195,9 @@ export class LiveEngine {
           await this.queueRebuild(`${manifest.build}/${manifest.delta?.file}`);
         }
       }
-      this.loaded = new LoadedEngine(engine, manifest, delta);
+      const next = new LoadedEngine(engine, manifest, delta);
+      next.facets = await this.facetsFor(next, current);
+      this.loaded = next;
       if (delta !== null || deltaPath === null) this.lastProblem = null;
       this.options.logger.info("search engine loaded", {
         build: manifest.build,
@@ -199,6 +209,20 @@ export class LiveEngine {
     } catch (error) {
       // Leave seenStamp as it was so the next check retries (a build may have been half-swapped).
       this.note(`the search engine could not be loaded: ${describeError(error)}`);
+    }
+  }
+
+  /** The facets of `next`'s documents (the base's reused from `current` when it is the same build), or null. */
+  private async facetsFor(next: LoadedEngine, current: LoadedEngine | null): Promise<EngineFacets | null> {
+    if (this.options.facets === false) return null;
+    try {
+      const previous = current?.facets ?? null;
+      return await loadEngineFacets(this.options.store, next.searcher, next.manifest.build, previous);
+    } catch (error) {
+      this.options.logger.warn("could not read the papers' facets; filters ask the store", {
+        error: describeError(error),
+      });
+      return null;
     }
   }
 

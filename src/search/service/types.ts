@@ -85,7 +85,13 @@ export interface SearchStatus {
    */
   drift?: { value: number; papers: number; threshold: number } | null;
   /** The build and delta file this process searches with now (null before one is loaded). */
-  serving?: { build: string; delta: string | null; papers: number } | null;
+  serving?: {
+    build: string;
+    delta: string | null;
+    papers: number;
+    /** Whether filters are evaluated on the engine's facets (false: each filtered search asks the store). */
+    facets: boolean;
+  } | null;
 }
 
 /**

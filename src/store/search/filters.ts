@@ -1,4 +1,5 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import { namePatterns } from "../../core/author-names.ts";
 import type { IsoDate } from "../../core/dates.ts";
 import type { SearchFilters } from "../../core/search-query.ts";
 import { authorKey } from "../../core/text/normalize.ts";
@@ -12,37 +13,6 @@ export function nextDay(date: IsoDate): string {
   const d = new Date(`${date}T00:00:00.000Z`);
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
-}
-
-/** First names of a longer name are matched in full or as initials; past this many, only in full. */
-const MAX_FLEXIBLE_FIRST_NAMES = 3;
-
-/**
- * The `name_key`s (exact, and LIKE patterns) of the authors a name filter means, from the name's key:
- * - one word: that last name ("pfister": "pfister", "tomas pfister", "t j pfister");
- * - several: the same last name, each first name in full or as its initial, middle names allowed
- *   ("tomas pfister": "tomas pfister", "t pfister", "tomas j pfister"; "t pfister": any first name starting
- *   with t). A first name is never a last name: "tomas pfister" never finds "r tomas".
- */
-export function namePatterns(key: string): { exact: string[]; like: string[] } {
-  const words = key.split(" ").filter((w) => w !== "");
-  const last = words.pop();
-  if (last === undefined) return { exact: [key], like: [] };
-  if (words.length === 0) return { exact: [last], like: [`% ${last}`] };
-  if (words.length > MAX_FLEXIBLE_FIRST_NAMES) return { exact: [key], like: [] };
-  let firsts = [""];
-  for (const word of words) {
-    const forms = word.length === 1 ? [`${word}%`] : [word, word[0] as string];
-    firsts = firsts.flatMap((f) => forms.map((form) => (f === "" ? form : `${f} ${form}`)));
-  }
-  const exact: string[] = [];
-  const like: string[] = [];
-  for (const first of firsts) {
-    const whole = `${first} ${last}`;
-    (whole.includes("%") ? like : exact).push(whole);
-    like.push(`${first} % ${last}`);
-  }
-  return { exact: exact.length > 0 ? exact : [key], like };
 }
 
 /**

@@ -1,15 +1,19 @@
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { ArxivId } from "../../core/arxiv-id.ts";
-import { parseCategory } from "../../core/category.ts";
-import { parseIsoDate } from "../../core/dates.ts";
 import { ValidationError } from "../../core/errors.ts";
-import { type ParsedSearchQuery, parseSearchQuery, type SearchFilters } from "../../core/search-query.ts";
+import {
+  checkFilters,
+  type ParsedSearchQuery,
+  parseSearchQuery,
+  type SearchFilters,
+} from "../../core/search-query.ts";
 import { type HighlightQuery, highlight, snippet } from "../../core/text/highlight.ts";
 import { authorKey } from "../../core/text/normalize.ts";
 import type { RepoContext } from "../repo.ts";
 import { rowToPaper } from "../rows.ts";
 import type { Database, PapersTable } from "../schema.ts";
 import { chunk } from "../tx.ts";
+import { facetPage, facetsOf, type PaperFacets } from "./facets.ts";
 import { filterConditions, type PapersAlias } from "./filters.ts";
 import { textMatch, type WordMatch } from "./match.ts";
 import type {
@@ -83,10 +87,7 @@ function validate(request: Omit<StoreSearchRequest, "text">): Page {
   if ((request.include?.length ?? 0) > MAX_INCLUDE) {
     throw new ValidationError("invalid_record", `include takes at most ${MAX_INCLUDE} ids`);
   }
-  const filters = request.filters ?? {};
-  for (const c of filters.categories ?? []) parseCategory(c);
-  if (filters.since !== undefined) parseIsoDate(filters.since);
-  if (filters.until !== undefined) parseIsoDate(filters.until);
+  checkFilters(request.filters ?? {});
   return { sort, offset, limit };
 }
 
@@ -170,6 +171,14 @@ export class KyselyPaperSearch implements PaperSearch {
       .where("name_key", "=", key)
       .executeTakeFirstOrThrow();
     return { name: (counted[0] as { name: string }).name, papers: Number(papers.n) };
+  }
+
+  facetPage(after: string | null, limit: number): Promise<PaperFacets[]> {
+    return facetPage(this.db, after, limit);
+  }
+
+  facetsOf(ids: readonly ArxivId[]): Promise<PaperFacets[]> {
+    return facetsOf(this.db, ids, this.ctx.maxParams);
   }
 
   /** The papers matching `selection` (or every paper when null) and every one of `filters`: a page, and the total. */

@@ -1,6 +1,7 @@
 import type { ArxivId, Paper } from "../../core/index.ts";
 import type { ParsedSearchQuery, SearchFilters } from "../../core/search-query.ts";
 import type { TextPiece } from "../../core/text/highlight.ts";
+import type { PaperFacets } from "./facets.ts";
 import type { WordMatch } from "./match.ts";
 
 /**
@@ -12,6 +13,7 @@ export type SearchSort = "relevance" | "date" | "upvotes";
 
 export type { SearchFilters } from "../../core/search-query.ts";
 export type { TextPiece } from "../../core/text/highlight.ts";
+export type { PaperFacets } from "./facets.ts";
 export type { WordMatch } from "./match.ts";
 
 export interface StoreSearchRequest {
@@ -84,4 +86,11 @@ export interface PaperSearch {
    * spelling most of their papers use and how many papers they have; null when no paper has such an author.
    */
   author(name: string): Promise<KnownAuthor | null>;
+  /**
+   * What filters read of each paper (publication time, categories, author name keys), a page at a time in
+   * byte order of ids after `after`: the search engine evaluates filters over its own documents with them.
+   */
+  facetPage(after: string | null, limit: number): Promise<PaperFacets[]>;
+  /** The same for the papers `ids` the store holds (in no particular order). */
+  facetsOf(ids: readonly ArxivId[]): Promise<PaperFacets[]>;
 }
