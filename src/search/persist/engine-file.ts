@@ -2,18 +2,19 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { createAnalyzer } from "../../core/text/analyzer.ts";
-import { SearchEngine } from "../engine.ts";
+import { DEFAULT_HNSW_FROM, SearchEngine } from "../engine.ts";
 import type { InvertedIndexData } from "../index/inverted-index.ts";
 import { InvertedIndex } from "../index/inverted-index.ts";
 import type { Bm25Params, Field } from "../rank/bm25.ts";
 import type { FeedbackParams } from "../rank/feedback.ts";
 import type { FusionParams } from "../rank/fusion.ts";
 import { CorpusEmbedder } from "../vector/corpus-embedder.ts";
+import { DiskVectors } from "../vector/disk-vectors.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import { FlatVectorIndex } from "../vector/flat-index.ts";
 import { type HnswOptions, HnswVectorIndex } from "../vector/hnsw-index.ts";
 import type { VectorIndex } from "../vector/vector-index.ts";
-import { readContainer, type StoredArray, writeContainer } from "./container.ts";
+import { readContainer, type StoredArray, type StreamedArray, writeContainer } from "./container.ts";
 
 interface EngineMeta {
   ids: string[];
@@ -71,7 +72,10 @@ export function saveEngine(engine: SearchEngine, path: string): void {
     embedderModels: corpus ? corpus.models : 0,
     embedderTerms: corpus ? corpus.terms : null,
   };
-  const arrays: Record<string, StoredArray> = { vectors: engine.vectors.vectors };
+  const vectors = engine.vectors;
+  const arrays: Record<string, StoredArray | StreamedArray> = {
+    vectors: vectors instanceof DiskVectors ? vectors.streamed() : vectors.rows(0, vectors.size),
+  };
   for (const name of INDEX_ARRAYS) {
     arrays[name] = data[name];
     arrays[`exact.${name}`] = exact[name];
@@ -105,7 +109,20 @@ export interface LoadEngineOptions {
   embedder?: Embedder;
   /** Map the HNSW graph file instead of reading it into memory. Default true. */
   mmap?: boolean;
+  /**
+   * Where the exact document vectors are kept: "memory" (read whole), "disk" (left in the engine file, each
+   * row read when needed: `DiskVectors`) or "auto" (default): disk from `DISK_VECTORS_FROM` documents, where
+   * an HNSW graph or pgvector proposes candidates and only a few hundred rows are read per query.
+   */
+  vectors?: "memory" | "disk" | "auto";
 }
+
+/**
+ * From this many documents a loaded engine leaves its float vectors in the file (`LoadEngineOptions.vectors`):
+ * the engine's default HNSW threshold, below which the exact search reads every row on every query
+ * (20,000 x 512 floats: 40 MiB).
+ */
+export const DISK_VECTORS_FROM = DEFAULT_HNSW_FROM;
 
 /**
  * Loads an engine saved by `saveEngine`. An engine built with a custom embedder needs that embedder again
@@ -125,7 +142,14 @@ export function loadEngine(path: string, options: LoadEngineOptions = {}): Searc
 class MissingGraphError extends Error {}
 
 function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
-  const { meta: raw, arrays } = readContainer(path);
+  const where = options.vectors ?? "auto";
+  const inMemory = (meta: unknown) =>
+    where === "memory" || (where === "auto" && (meta as EngineMeta).ids.length < DISK_VECTORS_FROM);
+  const {
+    meta: raw,
+    arrays,
+    located,
+  } = readContainer(path, undefined, (name, meta) => name !== "vectors" || inMemory(meta));
   const meta = raw as EngineMeta;
   const analyzer = createAnalyzer();
   const data = {
@@ -166,8 +190,13 @@ function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
       `${path} holds ${meta.dimensions}-dimensional vectors; the embedder gives ${embedder.dimensions}`,
     );
   }
-  const vectors = arrays.vectors;
-  if (!(vectors instanceof Float32Array)) throw new Error(`${path}: missing vectors`);
+  const rows = arrays.vectors;
+  const onDisk = located.vectors;
+  let vectors: FlatVectorIndex | DiskVectors;
+  if (rows instanceof Float32Array) vectors = new FlatVectorIndex(meta.dimensions, rows);
+  else if (onDisk?.kind === "Float32Array" && onDisk.length === meta.ids.length * meta.dimensions)
+    vectors = new DiskVectors(path, onDisk.offset, meta.dimensions, meta.ids.length);
+  else throw new Error(`${path}: missing vectors`);
   let ann: VectorIndex | undefined;
   if (meta.ann) {
     if (basename(meta.ann.file) !== meta.ann.file) throw new Error(`${path}: bad graph file name`);
@@ -177,7 +206,7 @@ function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
   }
   return new SearchEngine({
     index: new InvertedIndex(data as InvertedIndexData, new InvertedIndex(exactData as InvertedIndexData)),
-    vectors: new FlatVectorIndex(meta.dimensions, vectors),
+    vectors,
     ann,
     oversample: meta.ann?.oversample,
     embedder,
