@@ -151,7 +151,12 @@ export class SearchEngine {
     const log = options.logger;
     let started = performance.now();
     const index = buildKeywordIndex(docs, analyzer, options.bm25 ?? DEFAULT_BM25);
-    log?.info("keyword index built", { docs: docs.length, terms: index.termCount, ms: ms(started) });
+    log?.info("keyword index built", {
+      docs: docs.length,
+      terms: index.termCount,
+      ms: ms(started),
+      rssMiB: rssMiB(),
+    });
     started = performance.now();
     let embedder = options.embedder;
     let embed: (batch: readonly SearchDocument[]) => Promise<Float32Array[]>;
@@ -159,7 +164,11 @@ export class SearchEngine {
     if (embedder === undefined) {
       const corpus = trainCorpusEmbedder(docs, analyzer, { ...options.train, logger: log });
       embedder = corpus;
-      log?.info("embedder trained", { words: corpus.model.terms.length, ms: ms(started) });
+      log?.info("embedder trained", {
+        words: corpus.model.terms.length,
+        ms: ms(started),
+        rssMiB: rssMiB(),
+      });
       started = performance.now();
       embed = async (batch) => batch.map((d) => corpus.embedDocument(d.title, d.abstract));
       batchSize = 1024;
@@ -174,7 +183,7 @@ export class SearchEngine {
     // A small library's vectors stay in memory (its exact search reads all of them on every query).
     if (options.vectorFile === undefined || !approximate) {
       const flat = await embedAll(docs, embedder.dimensions, batchSize, embed);
-      log?.info("documents embedded", { ms: ms(started) });
+      log?.info("documents embedded", { ms: ms(started), rssMiB: rssMiB() });
       vectors = flat;
       ann = await buildVectorIndex(flat, options.vectorIndex, log);
     } else {
@@ -184,6 +193,7 @@ export class SearchEngine {
         docs: graph.size,
         quantization: graph.options.quantization,
         ms: ms(started),
+        rssMiB: rssMiB(),
       });
       ann = graph;
     }
@@ -422,10 +432,16 @@ export async function buildVectorIndex(
     docs: graph.size,
     quantization: graph.options.quantization,
     ms: ms(started),
+    rssMiB: rssMiB(),
   });
   return graph;
 }
 
 function ms(since: number): number {
   return Math.round(performance.now() - since);
+}
+
+/** The process's resident memory in MiB, logged with each build phase (where a build's peak comes from). */
+function rssMiB(): number {
+  return Math.round(process.memoryUsage().rss / 2 ** 20);
 }

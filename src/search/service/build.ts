@@ -77,7 +77,10 @@ export async function buildSearchEngine(options: BuildOptions): Promise<EngineMa
         options.signal?.throwIfAborted();
         options.onProgress?.({ phase: "reading", done: docs.length, total });
         if (docs.length % (READ_BATCH * 25) === 0)
-          logger.info("search engine build reading", { papers: docs.length });
+          logger.info("search engine build reading", {
+            papers: docs.length,
+            rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+          });
       }
     }
     if (docs.length === 0) throw new Error("the store has no papers to index yet; import or sync some first");
