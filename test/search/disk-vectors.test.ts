@@ -32,6 +32,7 @@ const embedder = new HashEmbedder(48);
 const QUERIES = [
   ...[PAPERS[3], PAPERS[500], PAPERS[2999], PAPERS[1234]].map((p) => p?.title ?? ""),
   `"${PAPERS[77]?.title.split(" ").slice(0, 2).join(" ")}"`,
+  `"${PAPERS[1500]?.title.split(" ").slice(0, 3).join(" ")}" ${PAPERS[9]?.title.split(" ")[0]}`,
 ];
 
 describe("exact vectors read from the engine file", () => {
@@ -48,9 +49,12 @@ describe("exact vectors read from the engine file", () => {
     saveEngine(built, path);
   });
 
-  test("a loaded engine answers identically with its vectors on disk and in memory", async () => {
-    const memory = loadEngine(path, { embedder, vectors: "memory" });
-    const disk = loadEngine(path, { embedder, vectors: "disk" });
+  test("a loaded engine answers identically with its vectors and positions on disk and in memory", async () => {
+    const memory = loadEngine(path, { embedder, vectors: "memory", positions: "memory" });
+    const disk = loadEngine(path, { embedder, vectors: "disk", positions: "disk" });
+    assert.ok(disk.index.data.positionsOnDisk);
+    assert.equal(disk.index.data.posBytes.length, 0);
+    assert.equal(memory.index.data.positionsOnDisk, undefined);
     assert.ok(memory.vectors instanceof FlatVectorIndex);
     assert.ok(disk.vectors instanceof DiskVectors);
     assert.ok(disk.ann instanceof HnswVectorIndex);
@@ -78,8 +82,10 @@ describe("exact vectors read from the engine file", () => {
     // Saving an engine whose vectors are on disk writes the same file content.
     const again = join(dir, "again.pbs");
     saveEngine(disk, again);
-    const reread = loadEngine(again, { embedder, vectors: "memory" });
+    const reread = loadEngine(again, { embedder, vectors: "memory", positions: "memory" });
     assert.deepEqual(reread.vectors.rows(0, reread.size), memory.vectors.rows(0, memory.size));
+    assert.deepEqual(reread.index.data.posBytes, memory.index.data.posBytes);
+    assert.deepEqual(reread.index.exact?.data.posBytes, memory.index.exact?.data.posBytes);
     (disk.vectors as DiskVectors).close();
   });
 

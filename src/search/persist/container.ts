@@ -188,3 +188,58 @@ export function readContainer(
     closeSync(fd);
   }
 }
+
+/** Closes the file of a `FileBytes` nobody holds any more. */
+const fileCloser = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed.
+  }
+});
+
+/**
+ * A Uint8Array array of a container left in the file and read in ranges (an index's positions, needed only for
+ * the few documents a phrase or proximity check looks at). The file stays open for the object's life.
+ */
+export class FileBytes {
+  readonly length: number;
+  private readonly fd: number;
+
+  constructor(
+    readonly path: string,
+    /** Byte offset of the array in the file (`ArrayLocation.offset`). */
+    private readonly offset: number,
+    length: number,
+  ) {
+    this.length = length;
+    this.fd = openSync(path, "r");
+    if (fstatSync(this.fd).size < offset + length) {
+      closeSync(this.fd);
+      throw new Error(`${path} is truncated`);
+    }
+    fileCloser.register(this, this.fd);
+  }
+
+  read(from: number, to: number): Uint8Array {
+    if (from < 0 || to > this.length || from > to)
+      throw new RangeError(`bytes ${from}..${to} outside 0..${this.length}`);
+    const out = new Uint8Array(to - from);
+    readAll(this.fd, out, this.offset + from, this.path, CHUNK);
+    return out;
+  }
+
+  /** The bytes as a container array written in blocks of 64 MiB. */
+  streamed(): StreamedArray {
+    const block = 1 << 26;
+    const self = this;
+    return {
+      kind: "Uint8Array",
+      length: this.length,
+      *chunks() {
+        for (let at = 0; at < self.length; at += block)
+          yield self.read(at, Math.min(self.length, at + block));
+      },
+    };
+  }
+}

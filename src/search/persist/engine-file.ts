@@ -14,7 +14,13 @@ import type { Embedder } from "../vector/embedder.ts";
 import { FlatVectorIndex } from "../vector/flat-index.ts";
 import { type HnswOptions, HnswVectorIndex } from "../vector/hnsw-index.ts";
 import type { VectorIndex } from "../vector/vector-index.ts";
-import { readContainer, type StoredArray, type StreamedArray, writeContainer } from "./container.ts";
+import {
+  FileBytes,
+  readContainer,
+  type StoredArray,
+  type StreamedArray,
+  writeContainer,
+} from "./container.ts";
 
 interface EngineMeta {
   ids: string[];
@@ -80,6 +86,9 @@ export function saveEngine(engine: SearchEngine, path: string): void {
     arrays[name] = data[name];
     arrays[`exact.${name}`] = exact[name];
   }
+  // Positions left in the file the engine was loaded from are copied from there.
+  if (data.positionsOnDisk instanceof FileBytes) arrays.posBytes = data.positionsOnDisk.streamed();
+  if (exact.positionsOnDisk instanceof FileBytes) arrays["exact.posBytes"] = exact.positionsOnDisk.streamed();
   if (corpus) {
     arrays.embedderIdf = corpus.idf;
     arrays.embedderWeights = corpus.weights;
@@ -115,6 +124,11 @@ export interface LoadEngineOptions {
    * an HNSW graph or pgvector proposes candidates and only a few hundred rows are read per query.
    */
   vectors?: "memory" | "disk" | "auto";
+  /**
+   * Where the keyword indexes' positions are kept, the same way: "disk" reads a block's positions when a
+   * phrase or proximity check needs them. Default "auto" (disk from `DISK_VECTORS_FROM` documents).
+   */
+  positions?: "memory" | "disk" | "auto";
 }
 
 /**
@@ -143,13 +157,15 @@ class MissingGraphError extends Error {}
 
 function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
   const where = options.vectors ?? "auto";
-  const inMemory = (meta: unknown) =>
-    where === "memory" || (where === "auto" && (meta as EngineMeta).ids.length < DISK_VECTORS_FROM);
-  const {
-    meta: raw,
-    arrays,
-    located,
-  } = readContainer(path, undefined, (name, meta) => name !== "vectors" || inMemory(meta));
+  const positionsWhere = options.positions ?? "auto";
+  const small = (meta: unknown) => (meta as EngineMeta).ids.length < DISK_VECTORS_FROM;
+  const keep = (name: string, meta: unknown): boolean => {
+    if (name === "vectors") return where === "memory" || (where === "auto" && small(meta));
+    if (name === "posBytes" || name === "exact.posBytes")
+      return positionsWhere === "memory" || (positionsWhere === "auto" && small(meta));
+    return true;
+  };
+  const { meta: raw, arrays, located } = readContainer(path, undefined, keep);
   const meta = raw as EngineMeta;
   const analyzer = createAnalyzer();
   const data = {
@@ -166,6 +182,16 @@ function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
     params: meta.params,
     averageLength: meta.exact.averageLength,
   } as Partial<InvertedIndexData>;
+  for (const [name, into] of [
+    ["posBytes", data],
+    ["exact.posBytes", exactData],
+  ] as const) {
+    const left = located[name];
+    if (left === undefined) continue;
+    if (left.kind !== "Uint8Array") throw new Error(`${path}: bad ${name}`);
+    arrays[name] = new Uint8Array(0);
+    into.positionsOnDisk = new FileBytes(path, left.offset, left.length);
+  }
   for (const name of INDEX_ARRAYS) {
     const array = arrays[name];
     const exactArray = arrays[`exact.${name}`];
