@@ -10,6 +10,11 @@
  *     [--docs 1000000] [--queries 300] [--train-pairs 50000] [--quantization i8] [--seed 1] [--save engine.pbs]
  *   node --import tsx bench/search/engine-latency.ts --snapshot ... --engine engine.pbs   # time a saved engine
  *
+ * The build embeds into a scratch file and grows the HNSW graph as it goes, as the product's build does
+ * (`EngineOptions.vectorFile`); `--in-memory` builds the float vectors in memory instead (the former way).
+ * The loaded engine keeps its vectors where `loadEngine` puts them by default (on disk from 20,000 papers).
+ * Prints the serving RSS after the loaded engine's queries.
+ *
  * `--save` keeps the built engine (and its graph beside it); `--engine` times one saved earlier instead of
  * building, so a long build can run while the machine is busy and the timings when it is quiet.
  *
@@ -42,6 +47,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     save: { type: "string" },
     engine: { type: "string" },
+    "in-memory": { type: "boolean", default: false },
   },
 });
 const wanted = Number(values.docs);
@@ -82,6 +88,7 @@ console.log(
 );
 
 started = performance.now();
+const scratch = mkdtempSync(join(tmpdir(), "paperboy-bench-vectors-"));
 let engine: SearchEngine;
 if (values.engine) {
   engine = loadEngine(values.engine);
@@ -92,6 +99,7 @@ if (values.engine) {
   engine = await SearchEngine.build(docs, {
     train: { maxPairs: Number(values["train-pairs"]) },
     vectorIndex: { hnsw: { quantization } },
+    ...(values["in-memory"] ? {} : { vectorFile: join(scratch, "vectors.f32") }),
     logger: log,
   });
   const buildSeconds = (performance.now() - started) / 1000;
@@ -168,7 +176,12 @@ try {
   await time("loaded: hybrid long (10-20 words)", longQueries, (q) =>
     loaded.search(q, { mode: "hybrid", limit: 10 }),
   );
+  const memory = process.memoryUsage();
+  console.log(
+    `RSS after the loaded engine's queries ${(memory.rss / 2 ** 30).toFixed(2)} GiB (vectors ${loaded.vectors.constructor.name}; the built engine is still held)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 }
 console.log(`peak RSS ${peak()}`);

@@ -21,6 +21,8 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { parseArxivId } from "../../src/core/index.ts";
+import { readContainer } from "../../src/search/persist/container.ts";
+import { EngineFiles } from "../../src/search/service/engine-files.ts";
 import { createSearchService } from "../../src/search/service/index.ts";
 import { Random } from "../../src/search/vector/random.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -141,5 +143,38 @@ await time("hybrid, newest first (short)", short, (q) => service.search({ q, sor
 await time("hybrid, most upvoted (short)", short, (q) =>
   service.search({ q, sort: "upvotes", mode: "hybrid" }),
 );
-console.log(`peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB`);
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+const memory = process.memoryUsage();
+console.log(
+  `serving RSS after the queries ${gib(memory.rss)} (JS heap ${gib(memory.heapUsed)}, array buffers ${gib(memory.arrayBuffers)}); peak RSS ${gib(process.resourceUsage().maxRSS * 1024)}`,
+);
+
+// What the engine file holds, by part (sizes on disk; the vectors are read from the file only when the
+// engine keeps them on disk, see LoadEngineOptions.vectors).
+const files = new EngineFiles(values["data-dir"]);
+const read = files.readManifest();
+if (read.kind === "ok") {
+  const path = files.enginePath(read.manifest);
+  const { located } = readContainer(path, undefined, new Set());
+  const parts = new Map<string, number>();
+  for (const [name, where] of Object.entries(located)) {
+    const bytes = where.length * (where.kind === "Uint8Array" ? 1 : where.kind === "Uint16Array" ? 2 : 4);
+    const part =
+      name === "vectors"
+        ? "document vectors (float32)"
+        : name.startsWith("embedder")
+          ? "embedder model"
+          : name.endsWith("posBytes")
+            ? name.startsWith("exact.")
+              ? "exact-form index: positions"
+              : "keyword index: positions"
+            : name.startsWith("exact.")
+              ? "exact-form index: postings and metadata"
+              : "keyword index: postings and metadata";
+    parts.set(part, (parts.get(part) ?? 0) + bytes);
+  }
+  for (const [part, bytes] of parts) console.log(`  ${part}: ${(bytes / 2 ** 20).toFixed(0)} MiB`);
+  for (const [name, bytes] of Object.entries(read.manifest.files))
+    console.log(`  file ${name}: ${(bytes / 2 ** 20).toFixed(0)} MiB`);
+}
 await store.close();

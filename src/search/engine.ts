@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from "node:fs";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { type Analyzer, createAnalyzer } from "../core/text/analyzer.ts";
 import type { Logger } from "../log.ts";
@@ -17,12 +18,13 @@ import {
 } from "./rank/fusion.ts";
 import type { SearchDocument, SearchHit } from "./types.ts";
 import { CorpusEmbedder } from "./vector/corpus-embedder.ts";
+import { DiskVectors } from "./vector/disk-vectors.ts";
 import type { Embedder } from "./vector/embedder.ts";
 import { FlatVectorIndex } from "./vector/flat-index.ts";
 import { type HnswOptions, HnswVectorIndex } from "./vector/hnsw-index.ts";
 import { DEFAULT_OVERSAMPLE, nearestAsync } from "./vector/nearest.ts";
 import { type TrainOptions, trainCorpusEmbedder } from "./vector/train.ts";
-import type { AsyncVectorIndex, VectorIndex } from "./vector/vector-index.ts";
+import type { AsyncVectorIndex, ExactVectors, VectorIndex } from "./vector/vector-index.ts";
 
 export type SearchMode = "keyword" | "vector" | "hybrid";
 
@@ -55,6 +57,13 @@ export interface EngineOptions {
   embedBatchSize?: number;
   /** Which vector index answers nearest-neighbour queries. */
   vectorIndex?: VectorIndexOptions;
+  /**
+   * Embed into this file (created or truncated) instead of memory: each batch's float rows are written to it
+   * and added to the HNSW graph as they come, and the engine reads its exact vectors from it (`DiskVectors`),
+   * so a large library's floats are never all in memory while building. The caller removes the file once
+   * the engine is saved. Default: in memory.
+   */
+  vectorFile?: string;
   logger?: Logger;
 }
 
@@ -74,8 +83,11 @@ export const DEFAULT_HNSW_FROM = 20_000;
 /** The parts of an engine; `persist/engine-file.ts` saves and loads them. */
 export interface EngineParts {
   index: InvertedIndex;
-  /** Every document's vector (row i = document i): exact scores, feedback and "similar" queries. */
-  vectors: FlatVectorIndex;
+  /**
+   * Every document's vector (row i = document i): exact scores, feedback and "similar" queries. In memory
+   * (`FlatVectorIndex`) or read row by row from the engine file (`DiskVectors`): the same floats either way.
+   */
+  vectors: ExactVectors;
   /**
    * Finds nearest-neighbour candidates; default `vectors` itself (exact search). An asynchronous one
    * (pgvector) is attached to a loaded engine with `withAnn`.
@@ -105,7 +117,7 @@ export interface EngineParts {
  */
 export class SearchEngine {
   readonly index: InvertedIndex;
-  readonly vectors: FlatVectorIndex;
+  readonly vectors: ExactVectors;
   readonly ann: VectorIndex | AsyncVectorIndex;
   readonly oversample: number;
   readonly embedder: Embedder;
@@ -139,25 +151,52 @@ export class SearchEngine {
     const log = options.logger;
     let started = performance.now();
     const index = buildKeywordIndex(docs, analyzer, options.bm25 ?? DEFAULT_BM25);
-    log?.info("keyword index built", { docs: docs.length, terms: index.termCount, ms: ms(started) });
+    log?.info("keyword index built", {
+      docs: docs.length,
+      terms: index.termCount,
+      ms: ms(started),
+      rssMiB: rssMiB(),
+    });
     started = performance.now();
     let embedder = options.embedder;
-    let vectors: FlatVectorIndex;
+    let embed: (batch: readonly SearchDocument[]) => Promise<Float32Array[]>;
+    let batchSize: number;
     if (embedder === undefined) {
       const corpus = trainCorpusEmbedder(docs, analyzer, { ...options.train, logger: log });
       embedder = corpus;
-      log?.info("embedder trained", { words: corpus.model.terms.length, ms: ms(started) });
-      vectors = await embedAll(docs, corpus.dimensions, 1024, async (batch) =>
-        batch.map((d) => corpus.embedDocument(d.title, d.abstract)),
-      );
+      log?.info("embedder trained", {
+        words: corpus.model.terms.length,
+        ms: ms(started),
+        rssMiB: rssMiB(),
+      });
+      started = performance.now();
+      embed = async (batch) => batch.map((d) => corpus.embedDocument(d.title, d.abstract));
+      batchSize = 1024;
     } else {
       const custom = embedder;
-      vectors = await embedAll(docs, custom.dimensions, options.embedBatchSize ?? 64, (batch) =>
-        custom.embed(batch.map((d) => `${d.title}. ${d.abstract}`)),
-      );
+      embed = (batch) => custom.embed(batch.map((d) => `${d.title}. ${d.abstract}`));
+      batchSize = options.embedBatchSize ?? 64;
     }
-    log?.info("documents embedded", { ms: ms(started) });
-    const ann = await buildVectorIndex(vectors, options.vectorIndex, log);
+    let vectors: ExactVectors;
+    let ann: VectorIndex | undefined;
+    const approximate = docs.length >= (options.vectorIndex?.hnswFrom ?? DEFAULT_HNSW_FROM);
+    // A small library's vectors stay in memory (its exact search reads all of them on every query).
+    if (options.vectorFile === undefined || !approximate) {
+      const flat = await embedAll(docs, embedder.dimensions, batchSize, embed);
+      log?.info("documents embedded", { ms: ms(started), rssMiB: rssMiB() });
+      vectors = flat;
+      ann = await buildVectorIndex(flat, options.vectorIndex, log);
+    } else {
+      const graph = HnswVectorIndex.empty(embedder.dimensions, options.vectorIndex?.hnsw);
+      vectors = await embedToFile(docs, embedder.dimensions, batchSize, embed, options.vectorFile, graph);
+      log?.info("documents embedded, vector graph built", {
+        docs: graph.size,
+        quantization: graph.options.quantization,
+        ms: ms(started),
+        rssMiB: rssMiB(),
+      });
+      ann = graph;
+    }
     return new SearchEngine({
       index,
       vectors,
@@ -319,6 +358,67 @@ async function embedAll(
   return new FlatVectorIndex(dimensions, vectors);
 }
 
+/** Rows handed to the HNSW graph per `add` while embedding into a file. */
+const GRAPH_BATCH = 2_048;
+
+/**
+ * Embeds the documents in batches, writing each batch's rows to `path` (row i at byte i x dimensions x 4) and
+ * adding them to `graph` as they come; the floats are never all in memory. Returns the rows as
+ * `DiskVectors` over the file.
+ */
+async function embedToFile(
+  docs: readonly SearchDocument[],
+  dimensions: number,
+  batchSize: number,
+  embed: (batch: readonly SearchDocument[]) => Promise<Float32Array[]>,
+  path: string,
+  graph: HnswVectorIndex,
+): Promise<DiskVectors> {
+  const fd = openSync(path, "w");
+  try {
+    const pending = new Float32Array(Math.max(batchSize, GRAPH_BATCH) * dimensions);
+    let held = 0;
+    let written = 0;
+    const flush = async () => {
+      if (held === 0) return;
+      const rows = pending.subarray(0, held * dimensions);
+      const bytes = new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
+      writeAllAt(fd, bytes, written * dimensions * 4);
+      written += held;
+      graph.add(rows);
+      held = 0;
+      await nextTurn();
+    };
+    for (let start = 0; start < docs.length; start += batchSize) {
+      const batch = docs.slice(start, start + batchSize);
+      const rows = await embed(batch);
+      if (rows.length !== batch.length) {
+        throw new Error(`the embedder returned ${rows.length} vectors for ${batch.length} documents`);
+      }
+      for (const row of rows) {
+        if (row.length !== dimensions) {
+          throw new Error(`the embedder returned a ${row.length}-float vector; it declares ${dimensions}`);
+        }
+        if ((held + 1) * dimensions > pending.length) await flush();
+        pending.set(row, held * dimensions);
+        held++;
+      }
+      if (held >= GRAPH_BATCH) await flush();
+      else await nextTurn();
+    }
+    await flush();
+  } finally {
+    closeSync(fd);
+  }
+  return new DiskVectors(path, 0, dimensions, docs.length);
+}
+
+function writeAllAt(fd: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length; ) {
+    done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+  }
+}
+
 /** The exact index itself for a small library, an HNSW graph over its vectors from `hnswFrom` documents. */
 export async function buildVectorIndex(
   vectors: FlatVectorIndex,
@@ -332,10 +432,16 @@ export async function buildVectorIndex(
     docs: graph.size,
     quantization: graph.options.quantization,
     ms: ms(started),
+    rssMiB: rssMiB(),
   });
   return graph;
 }
 
 function ms(since: number): number {
   return Math.round(performance.now() - since);
+}
+
+/** The process's resident memory in MiB, logged with each build phase (where a build's peak comes from). */
+function rssMiB(): number {
+  return Math.round(process.memoryUsage().rss / 2 ** 20);
 }

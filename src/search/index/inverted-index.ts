@@ -27,8 +27,21 @@ export interface InvertedIndexData {
   blockDocByte: Uint32Array;
   blockPosByte: Uint32Array;
   docBytes: Uint8Array;
+  /** Empty when the positions are left in a file (`positionsOnDisk`). */
   posBytes: Uint8Array;
   impacts: Uint8Array;
+  /**
+   * The `posBytes` of an index loaded with its positions left in the engine file: each block's positions are
+   * read when a phrase or proximity check asks for them.
+   */
+  positionsOnDisk?: ByteSource;
+}
+
+/** Bytes kept outside memory (a file), read in ranges. */
+export interface ByteSource {
+  readonly length: number;
+  /** Bytes `from` .. `to` - 1. */
+  read(from: number, to: number): Uint8Array;
 }
 
 export class InvertedIndex {
@@ -151,8 +164,12 @@ export class PostingCursor {
 
   /** Positions of the term in the current document (title first, then authors, then abstract). */
   positions(): number[] {
-    const bytes = this.d.posBytes;
-    let p = this.d.blockPosByte[this.block] as number;
+    const onDisk = this.d.positionsOnDisk;
+    const blockPos = this.d.blockPosByte;
+    const b = this.block;
+    const bytes =
+      onDisk === undefined ? this.d.posBytes : onDisk.read(blockPos[b] as number, blockPos[b + 1] as number);
+    let p = onDisk === undefined ? (blockPos[b] as number) : 0;
     const read = (): number => {
       let value = 0;
       let scale = 1;

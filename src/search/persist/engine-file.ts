@@ -2,18 +2,25 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { createAnalyzer } from "../../core/text/analyzer.ts";
-import { SearchEngine } from "../engine.ts";
+import { DEFAULT_HNSW_FROM, SearchEngine } from "../engine.ts";
 import type { InvertedIndexData } from "../index/inverted-index.ts";
 import { InvertedIndex } from "../index/inverted-index.ts";
 import type { Bm25Params, Field } from "../rank/bm25.ts";
 import type { FeedbackParams } from "../rank/feedback.ts";
 import type { FusionParams } from "../rank/fusion.ts";
 import { CorpusEmbedder } from "../vector/corpus-embedder.ts";
+import { DiskVectors } from "../vector/disk-vectors.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import { FlatVectorIndex } from "../vector/flat-index.ts";
 import { type HnswOptions, HnswVectorIndex } from "../vector/hnsw-index.ts";
 import type { VectorIndex } from "../vector/vector-index.ts";
-import { readContainer, type StoredArray, writeContainer } from "./container.ts";
+import {
+  FileBytes,
+  readContainer,
+  type StoredArray,
+  type StreamedArray,
+  writeContainer,
+} from "./container.ts";
 
 interface EngineMeta {
   ids: string[];
@@ -71,11 +78,17 @@ export function saveEngine(engine: SearchEngine, path: string): void {
     embedderModels: corpus ? corpus.models : 0,
     embedderTerms: corpus ? corpus.terms : null,
   };
-  const arrays: Record<string, StoredArray> = { vectors: engine.vectors.vectors };
+  const vectors = engine.vectors;
+  const arrays: Record<string, StoredArray | StreamedArray> = {
+    vectors: vectors instanceof DiskVectors ? vectors.streamed() : vectors.rows(0, vectors.size),
+  };
   for (const name of INDEX_ARRAYS) {
     arrays[name] = data[name];
     arrays[`exact.${name}`] = exact[name];
   }
+  // Positions left in the file the engine was loaded from are copied from there.
+  if (data.positionsOnDisk instanceof FileBytes) arrays.posBytes = data.positionsOnDisk.streamed();
+  if (exact.positionsOnDisk instanceof FileBytes) arrays["exact.posBytes"] = exact.positionsOnDisk.streamed();
   if (corpus) {
     arrays.embedderIdf = corpus.idf;
     arrays.embedderWeights = corpus.weights;
@@ -105,7 +118,25 @@ export interface LoadEngineOptions {
   embedder?: Embedder;
   /** Map the HNSW graph file instead of reading it into memory. Default true. */
   mmap?: boolean;
+  /**
+   * Where the exact document vectors are kept: "memory" (read whole), "disk" (left in the engine file, each
+   * row read when needed: `DiskVectors`) or "auto" (default): disk from `DISK_VECTORS_FROM` documents, where
+   * an HNSW graph or pgvector proposes candidates and only a few hundred rows are read per query.
+   */
+  vectors?: "memory" | "disk" | "auto";
+  /**
+   * Where the keyword indexes' positions are kept, the same way: "disk" reads a block's positions when a
+   * phrase or proximity check needs them. Default "auto" (disk from `DISK_VECTORS_FROM` documents).
+   */
+  positions?: "memory" | "disk" | "auto";
 }
+
+/**
+ * From this many documents a loaded engine leaves its float vectors in the file (`LoadEngineOptions.vectors`):
+ * the engine's default HNSW threshold, below which the exact search reads every row on every query
+ * (20,000 x 512 floats: 40 MiB).
+ */
+export const DISK_VECTORS_FROM = DEFAULT_HNSW_FROM;
 
 /**
  * Loads an engine saved by `saveEngine`. An engine built with a custom embedder needs that embedder again
@@ -125,7 +156,16 @@ export function loadEngine(path: string, options: LoadEngineOptions = {}): Searc
 class MissingGraphError extends Error {}
 
 function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
-  const { meta: raw, arrays } = readContainer(path);
+  const where = options.vectors ?? "auto";
+  const positionsWhere = options.positions ?? "auto";
+  const small = (meta: unknown) => (meta as EngineMeta).ids.length < DISK_VECTORS_FROM;
+  const keep = (name: string, meta: unknown): boolean => {
+    if (name === "vectors") return where === "memory" || (where === "auto" && small(meta));
+    if (name === "posBytes" || name === "exact.posBytes")
+      return positionsWhere === "memory" || (positionsWhere === "auto" && small(meta));
+    return true;
+  };
+  const { meta: raw, arrays, located } = readContainer(path, undefined, keep);
   const meta = raw as EngineMeta;
   const analyzer = createAnalyzer();
   const data = {
@@ -142,6 +182,16 @@ function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
     params: meta.params,
     averageLength: meta.exact.averageLength,
   } as Partial<InvertedIndexData>;
+  for (const [name, into] of [
+    ["posBytes", data],
+    ["exact.posBytes", exactData],
+  ] as const) {
+    const left = located[name];
+    if (left === undefined) continue;
+    if (left.kind !== "Uint8Array") throw new Error(`${path}: bad ${name}`);
+    arrays[name] = new Uint8Array(0);
+    into.positionsOnDisk = new FileBytes(path, left.offset, left.length);
+  }
   for (const name of INDEX_ARRAYS) {
     const array = arrays[name];
     const exactArray = arrays[`exact.${name}`];
@@ -166,8 +216,13 @@ function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
       `${path} holds ${meta.dimensions}-dimensional vectors; the embedder gives ${embedder.dimensions}`,
     );
   }
-  const vectors = arrays.vectors;
-  if (!(vectors instanceof Float32Array)) throw new Error(`${path}: missing vectors`);
+  const rows = arrays.vectors;
+  const onDisk = located.vectors;
+  let vectors: FlatVectorIndex | DiskVectors;
+  if (rows instanceof Float32Array) vectors = new FlatVectorIndex(meta.dimensions, rows);
+  else if (onDisk?.kind === "Float32Array" && onDisk.length === meta.ids.length * meta.dimensions)
+    vectors = new DiskVectors(path, onDisk.offset, meta.dimensions, meta.ids.length);
+  else throw new Error(`${path}: missing vectors`);
   let ann: VectorIndex | undefined;
   if (meta.ann) {
     if (basename(meta.ann.file) !== meta.ann.file) throw new Error(`${path}: bad graph file name`);
@@ -177,7 +232,7 @@ function readEngine(path: string, options: LoadEngineOptions): SearchEngine {
   }
   return new SearchEngine({
     index: new InvertedIndex(data as InvertedIndexData, new InvertedIndex(exactData as InvertedIndexData)),
-    vectors: new FlatVectorIndex(meta.dimensions, vectors),
+    vectors,
     ann,
     oversample: meta.ann?.oversample,
     embedder,

@@ -1,9 +1,11 @@
+import { rmSync } from "node:fs";
 import type { VectorIndexChoice } from "../../config/config.ts";
 import { describeError, type IsoTimestamp, toTimestamp } from "../../core/index.ts";
 import type { Logger } from "../../log.ts";
 import type { Store } from "../../store/store.ts";
 import { DEFAULT_HNSW_FROM, type EngineOptions, SearchEngine } from "../engine.ts";
 import type { SearchDocument } from "../types.ts";
+import { DiskVectors } from "../vector/disk-vectors.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import type { EngineFiles, EngineManifest } from "./engine-files.ts";
 import { assessEngine } from "./freshness.ts";
@@ -77,7 +79,10 @@ export async function buildSearchEngine(options: BuildOptions): Promise<EngineMa
         options.signal?.throwIfAborted();
         options.onProgress?.({ phase: "reading", done: docs.length, total });
         if (docs.length % (READ_BATCH * 25) === 0)
-          logger.info("search engine build reading", { papers: docs.length });
+          logger.info("search engine build reading", {
+            papers: docs.length,
+            rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+          });
       }
     }
     if (docs.length === 0) throw new Error("the store has no papers to index yet; import or sync some first");
@@ -88,52 +93,22 @@ export async function buildSearchEngine(options: BuildOptions): Promise<EngineMa
     const pgvector = (approximate || choice === "pgvector") && (await usePgVector(choice, store, logger));
     const publish = pgvector && approximate;
     options.onProgress?.({ phase: "building", done: docs.length, total: docs.length });
-    const engine = await SearchEngine.build(docs, {
-      ...options.engine,
-      // With pgvector the graph is PostgreSQL's: the engine file keeps only the exact vectors.
-      ...(publish
-        ? { vectorIndex: { ...options.engine?.vectorIndex, hnswFrom: Number.POSITIVE_INFINITY } }
-        : {}),
-      ...(options.embedder ? { embedder: options.embedder } : {}),
-      logger,
-    });
-    options.signal?.throwIfAborted();
-    options.onProgress?.({ phase: "saving", done: docs.length, total: docs.length });
-    const builtAt = toTimestamp(now());
-    const manifest = await options.files.write(
-      engine,
-      {
+    // A library with a usearch graph embeds into a scratch file beside the builds: its float vectors are
+    // never all in memory, and the engine file is written from it (see EngineOptions.vectorFile).
+    const vectorFile = approximate && !publish ? options.files.scratchPath("vectors") : undefined;
+    try {
+      return await finish(options, {
+        docs,
+        newest,
         storeId,
-        papers: docs.length,
-        builtAt,
-        embedder: options.embedderName,
-        newestPublishedAt: newest,
-        highWater: startedAt,
-        buildMs: Math.round(performance.now() - started),
-        ...(publish ? { ann: "pgvector" as const } : {}),
-      },
-      logger,
-      publish
-        ? (build) =>
-            publishPgVectors(store, build, engine, logger, (p) => {
-              options.signal?.throwIfAborted();
-              options.onProgress?.({ phase: "publishing", done: p.done, total: p.total });
-            })
-        : undefined,
-    );
-    await prunePgVectorBuilds(store, options.files, logger);
-    await recordBuild(store, storeId, {
-      startedAt,
-      finishedAt: builtAt,
-      papers: docs.length,
-      newestPublishedAt: newest,
-    });
-    logger.info("search engine built", {
-      papers: docs.length,
-      build: manifest.build,
-      seconds: Math.round(manifest.buildMs / 100) / 10,
-    });
-    return manifest;
+        startedAt,
+        started,
+        publish,
+        vectorFile,
+      });
+    } finally {
+      if (vectorFile !== undefined) rmSync(vectorFile, { force: true });
+    }
   } catch (error) {
     await recordBuildError(store, startedAt as IsoTimestamp, describeError(error)).catch(
       (recordError: unknown) =>
@@ -141,6 +116,72 @@ export async function buildSearchEngine(options: BuildOptions): Promise<EngineMa
     );
     throw error;
   }
+}
+
+/** Builds the engine from the papers read, saves it as the current build and records the build. */
+async function finish(
+  options: BuildOptions,
+  read: {
+    docs: SearchDocument[];
+    newest: string | null;
+    storeId: string;
+    startedAt: IsoTimestamp;
+    started: number;
+    publish: boolean;
+    vectorFile: string | undefined;
+  },
+): Promise<EngineManifest> {
+  const { store, logger } = options;
+  const { docs, newest, storeId, startedAt, started, publish, vectorFile } = read;
+  const now = options.now ?? (() => new Date());
+  const engine = await SearchEngine.build(docs, {
+    ...options.engine,
+    ...(vectorFile !== undefined ? { vectorFile } : {}),
+    // With pgvector the graph is PostgreSQL's: the engine file keeps only the exact vectors.
+    ...(publish
+      ? { vectorIndex: { ...options.engine?.vectorIndex, hnswFrom: Number.POSITIVE_INFINITY } }
+      : {}),
+    ...(options.embedder ? { embedder: options.embedder } : {}),
+    logger,
+  });
+  options.signal?.throwIfAborted();
+  options.onProgress?.({ phase: "saving", done: docs.length, total: docs.length });
+  const builtAt = toTimestamp(now());
+  const manifest = await options.files.write(
+    engine,
+    {
+      storeId,
+      papers: docs.length,
+      builtAt,
+      embedder: options.embedderName,
+      newestPublishedAt: newest,
+      highWater: startedAt,
+      buildMs: Math.round(performance.now() - started),
+      ...(publish ? { ann: "pgvector" as const } : {}),
+    },
+    logger,
+    publish
+      ? (build) =>
+          publishPgVectors(store, build, engine, logger, (p) => {
+            options.signal?.throwIfAborted();
+            options.onProgress?.({ phase: "publishing", done: p.done, total: p.total });
+          })
+      : undefined,
+  );
+  await prunePgVectorBuilds(store, options.files, logger);
+  await recordBuild(store, storeId, {
+    startedAt,
+    finishedAt: builtAt,
+    papers: docs.length,
+    newestPublishedAt: newest,
+  });
+  logger.info("search engine built", {
+    papers: docs.length,
+    build: manifest.build,
+    seconds: Math.round(manifest.buildMs / 100) / 10,
+  });
+  if (engine.vectors instanceof DiskVectors) engine.vectors.close();
+  return manifest;
 }
 
 export interface RebuildDecision {

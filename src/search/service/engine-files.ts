@@ -291,6 +291,15 @@ export class EngineFiles {
     renameSync(pending, this.manifestPath);
   }
 
+  /**
+   * A fresh name for a build's scratch file in the search folder (the folder is created): the caller removes
+   * the file; one left by a builder that died is pruned like a temporary build folder.
+   */
+  scratchPath(what: string): string {
+    mkdirSync(this.dir, { recursive: true });
+    return join(this.dir, `${TEMP_PREFIX}${what}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  }
+
   /** Loads the build the manifest names; a custom embedder must be the one that built it. */
   load(manifest: EngineManifest, embedder?: Embedder): SearchEngine {
     return loadEngine(this.enginePath(manifest), embedder ? { embedder } : {});

@@ -1,7 +1,7 @@
 import { ranksBefore, type Scored } from "../index/top-k.ts";
 import type { FlatVectorIndex } from "./flat-index.ts";
 import { nearestAsync } from "./nearest.ts";
-import type { AsyncVectorIndex, VectorIndex } from "./vector-index.ts";
+import type { AsyncVectorIndex, ExactVectors, VectorIndex } from "./vector-index.ts";
 
 /**
  * The vectors of a base segment (its exact rows and its candidate source: itself, an HNSW graph or pgvector)
@@ -11,7 +11,7 @@ import type { AsyncVectorIndex, VectorIndex } from "./vector-index.ts";
  */
 export class ChainedVectors {
   constructor(
-    readonly base: FlatVectorIndex,
+    readonly base: ExactVectors,
     readonly baseAnn: VectorIndex | AsyncVectorIndex,
     readonly oversample: number,
     readonly delta: FlatVectorIndex,

@@ -1,14 +1,14 @@
 import { type Scored, TopK } from "../index/top-k.ts";
 import { readContainer, writeContainer } from "../persist/container.ts";
 import { dot } from "./embedder.ts";
-import { rowCount, type VectorFilter, type VectorIndex } from "./vector-index.ts";
+import { type ExactVectors, rowCount, type VectorFilter, type VectorIndex } from "./vector-index.ts";
 
 /**
  * Exact nearest neighbours by inner product over vectors kept in one Float32Array (row i = document i). Brute
  * force: a query reads every row, so it suits libraries up to some tens of thousands of papers; above that the
  * engine puts an `HnswVectorIndex` in front of it and keeps this one for exact scores.
  */
-export class FlatVectorIndex implements VectorIndex {
+export class FlatVectorIndex implements VectorIndex, ExactVectors {
   readonly kind = "flat";
   readonly dimensions: number;
   /** Room for rows beyond `size`, so `add` grows in amortised constant time. */
@@ -55,6 +55,11 @@ export class FlatVectorIndex implements VectorIndex {
   /** Row `doc` (a view, not a copy). */
   row(doc: number): Float32Array {
     return this.storage.subarray(doc * this.dimensions, (doc + 1) * this.dimensions);
+  }
+
+  /** Rows `start` .. `end` - 1 (a view). */
+  rows(start: number, end: number): Float32Array {
+    return this.storage.subarray(start * this.dimensions, end * this.dimensions);
   }
 
   /** Inner product of the query with row `doc`. */

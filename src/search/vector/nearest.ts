@@ -1,6 +1,5 @@
 import { ranksBefore, type Scored } from "../index/top-k.ts";
-import type { FlatVectorIndex } from "./flat-index.ts";
-import type { AsyncVectorIndex, VectorFilter, VectorIndex } from "./vector-index.ts";
+import type { AsyncVectorIndex, ExactVectors, VectorFilter, VectorIndex } from "./vector-index.ts";
 
 /**
  * Candidates fetched from an approximate index per result wanted, before exact rescoring. On random unit
@@ -15,7 +14,7 @@ export const DEFAULT_OVERSAMPLE = 2;
  */
 export function nearest(
   ann: VectorIndex,
-  exact: FlatVectorIndex,
+  exact: ExactVectors,
   query: Float32Array,
   k: number,
   filter?: VectorFilter,
@@ -31,7 +30,7 @@ export function nearest(
  */
 export async function nearestAsync(
   ann: VectorIndex | AsyncVectorIndex,
-  exact: FlatVectorIndex,
+  exact: ExactVectors,
   query: Float32Array,
   k: number,
   filter?: VectorFilter,
@@ -49,7 +48,7 @@ function candidateCount(k: number, oversample: number): number {
 /** The k best candidates by their exact inner product with `query`. */
 function rescore(
   candidates: readonly Scored[],
-  exact: FlatVectorIndex,
+  exact: ExactVectors,
   query: Float32Array,
   k: number,
 ): Scored[] {

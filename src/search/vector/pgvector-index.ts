@@ -1,7 +1,6 @@
 import { type QueryExecutorProvider, sql } from "kysely";
 import type { Scored } from "../index/top-k.ts";
-import type { FlatVectorIndex } from "./flat-index.ts";
-import type { AsyncVectorIndex, VectorFilter } from "./vector-index.ts";
+import type { AsyncVectorIndex, ExactVectors, VectorFilter } from "./vector-index.ts";
 
 /**
  * What the index needs of a Kysely instance, whatever its tables: running SQL and transactions. The store's
@@ -104,7 +103,7 @@ export class PgVectorIndex implements AsyncVectorIndex {
   static async publish(
     db: SqlDatabase,
     build: string,
-    vectors: FlatVectorIndex,
+    vectors: ExactVectors,
     onProgress?: (progress: PublishProgress) => void,
   ): Promise<PgVectorIndex> {
     checkBuildName(build);

@@ -49,16 +49,73 @@ export function trainingPairs(
   texts: readonly TrainingText[],
 ): Array<[query: string, passage: string, title: string]> {
   const pairs: Array<[string, string, string]> = [];
-  for (const { title, abstract } of texts) {
-    if (title.trim() !== "" && abstract.trim() !== "") pairs.push([title, abstract, ""]);
-    const sentences = abstract.split(SENTENCE);
-    if (sentences.length < 3) continue;
-    sentences.forEach((sentence, i) => {
-      if (sentence.split(/\s+/).length < 6) return;
-      pairs.push([sentence, sentences.filter((_, j) => j !== i).join(" "), title]);
-    });
-  }
+  for (const text of texts) pairsOf(text, pairs);
   return pairs;
+}
+
+/** One paper's training pairs, in `trainingPairs` order, appended to `out` (or only counted without it). */
+function pairsOf({ title, abstract }: TrainingText, out?: Array<[string, string, string]>): number {
+  let n = 0;
+  if (title.trim() !== "" && abstract.trim() !== "") {
+    out?.push([title, abstract, ""]);
+    n++;
+  }
+  const sentences = abstract.split(SENTENCE);
+  if (sentences.length < 3) return n;
+  sentences.forEach((sentence, i) => {
+    if (sentence.split(/\s+/).length < 6) return;
+    out?.push([sentence, sentences.filter((_, j) => j !== i).join(" "), title]);
+    n++;
+  });
+  return n;
+}
+
+/**
+ * `trainingPairs` shuffled with `seed` and cut to `maxPairs` (the same pairs in the same order as shuffling
+ * the whole list), made without holding every pair: the pairs are numbered, the numbers shuffled, and only the
+ * chosen ones' texts built. A million papers make some seven million pairs, gigabytes of passage strings.
+ */
+export function sampleTrainingPairs(
+  texts: readonly TrainingText[],
+  maxPairs: number,
+  seed: number,
+): Array<[query: string, passage: string, title: string]> {
+  const first = new Float64Array(texts.length + 1);
+  texts.forEach((text, d) => {
+    first[d + 1] = (first[d] as number) + pairsOf(text);
+  });
+  const total = first[texts.length] as number;
+  if (total <= maxPairs) return trainingPairs(texts);
+  // Random.shuffle on the pair numbers: the same draws as on the pairs themselves.
+  const order = new Uint32Array(total);
+  for (let i = 0; i < total; i++) order[i] = i;
+  const random = new Random(seed);
+  for (let i = total - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    const tmp = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = tmp;
+  }
+  const chosen = order.slice(0, maxPairs);
+  // Output positions sorted by pair number, so the papers are walked once in order.
+  const byPair = Uint32Array.from({ length: maxPairs }, (_, i) => i).sort(
+    (a, b) => (chosen[a] as number) - (chosen[b] as number),
+  );
+  const out: Array<[string, string, string]> = new Array(maxPairs);
+  let d = 0;
+  let pairs: Array<[string, string, string]> = [];
+  let pairsDoc = -1;
+  for (const position of byPair) {
+    const pair = chosen[position] as number;
+    while ((first[d + 1] as number) <= pair) d++;
+    if (pairsDoc !== d) {
+      pairs = [];
+      pairsOf(texts[d] as TrainingText, pairs);
+      pairsDoc = d;
+    }
+    out[position] = pairs[pair - (first[d] as number)] as [string, string, string];
+  }
+  return out;
 }
 
 function vocabulary(
@@ -106,9 +163,9 @@ export function trainCorpusEmbedder(
   const lookup = new Map(terms.map((t, i) => [t, i]));
   const vec = (text: string, title = ""): SparseVector => sparseTfIdf(analyzer, lookup, idf, text, title, 1);
   const maxPairs = options.maxPairs ?? 200_000;
-  let sample = trainingPairs(texts);
-  if (sample.length > maxPairs) sample = new Random(seed).shuffle(sample).slice(0, maxPairs);
-  const pairs = sample.map(([q, p, title]) => [vec(q), vec(p, title)] as const);
+  const pairs = sampleTrainingPairs(texts, maxPairs, seed).map(
+    ([q, p, title]) => [vec(q), vec(p, title)] as const,
+  );
   const width = dims * models;
   const weights = new Float32Array(terms.length * width);
   for (let m = 0; m < models; m++) {

@@ -48,3 +48,19 @@ export interface AsyncVectorIndex {
   /** The k best documents for `query` among those `filter` accepts, best first, scored by inner product. */
   search(query: Float32Array, k: number, filter?: VectorFilter): Promise<Scored[]>;
 }
+
+/**
+ * Every document's exact float vector (row i = document i): what candidates are rescored with, what "similar"
+ * starts from and what keyword-only candidates' cosines are read from. `FlatVectorIndex` keeps the rows in
+ * memory; `DiskVectors` reads the rows asked for from the engine file.
+ */
+export interface ExactVectors extends VectorIndex {
+  /** "flat": as a candidate source, an exact search over every row. */
+  readonly kind: "flat";
+  /** Row `doc` (a view or a fresh copy: never written to). */
+  row(doc: number): Float32Array;
+  /** Inner product of the query with row `doc`. */
+  score(query: Float32Array, doc: number): number;
+  /** Rows `start` .. `end` - 1, one after another (a view or a copy). */
+  rows(start: number, end: number): Float32Array;
+}
