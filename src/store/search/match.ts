@@ -70,7 +70,8 @@ function joinTs(parts: readonly RawBuilder<unknown>[], operator: "||" | "&&"): R
   return sql`(${sql.join(parts, sql.raw(` ${operator} `))})`;
 }
 
-function postgresMatch(query: ParsedSearchQuery, match: WordMatch): TextMatch["source"] {
+/** The tsquery a document must match (`textMatch` on PostgreSQL, without the rank). */
+export function postgresFilter(query: ParsedSearchQuery, match: WordMatch): RawBuilder<unknown> {
   const terms = query.terms.map((t) => tsWords([t]));
   const phrases = query.phrases.map((p: SearchPhrase) => tsWords(p.words));
   let filter =
@@ -80,6 +81,13 @@ function postgresMatch(query: ParsedSearchQuery, match: WordMatch): TextMatch["s
         ? joinTs(phrases, "&&")
         : joinTs(terms, "||");
   for (const e of query.excluded) filter = sql`(${filter} && !!${tsWords(e.words)})`;
+  return filter;
+}
+
+function postgresMatch(query: ParsedSearchQuery, match: WordMatch): TextMatch["source"] {
+  const terms = query.terms.map((t) => tsWords([t]));
+  const phrases = query.phrases.map((p: SearchPhrase) => tsWords(p.words));
+  const filter = postgresFilter(query, match);
   const rank = joinTs([...phrases, ...terms], "||");
   const { title, authors, abstract } = FIELD_WEIGHTS;
   // ts_rank's weights are listed D, C, B, A (D is unused) and must lie in 0..1, hence scaled by the title's.
