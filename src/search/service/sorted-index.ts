@@ -13,6 +13,8 @@ import type { Store } from "../../store/store.ts";
 
 /** Rows read per round trip while loading. */
 const PAGE = 50_000;
+/** Papers changed since the load past which the keys are loaded again before `reloadMs` has passed. */
+const RELOAD_AFTER_CHANGES = 5_000;
 
 interface Item {
   id: string;
@@ -143,6 +145,8 @@ export class SortedIndex {
     const matched = await reader.matching(parsed, "all");
     const withdrawn = new Set(await reader.withdrawn());
     const changed = await reader.changedSince(L.mark);
+    // Many papers changed since the load (a large ingest): load again rather than merge them on every search.
+    if (changed.length > RELOAD_AFTER_CHANGES) void this.load();
     const includeRows = wanted.length > 0 ? await reader.ofIds(wanted) : [];
     const upvoteRows = sort === "upvotes" ? await reader.upvotes() : [];
 
