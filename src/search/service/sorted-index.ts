@@ -250,7 +250,7 @@ export class SortedIndex {
       pageIds.push(item.id as ArxivId);
       if (pageIds.length >= limit) break;
     }
-    const hits = await this.store.search.hitsFor(parsed, "all", pageIds, wanted);
+    const hits = await this.store.search.hitsFor(parsed, "all", pageIds, wanted, matched.length);
     this.answered++;
     return { hits, total, notes, problem: null };
   }

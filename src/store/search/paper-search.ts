@@ -15,7 +15,7 @@ import type { Database, PapersTable } from "../schema.ts";
 import { chunk } from "../tx.ts";
 import { facetPage, facetsOf, type PaperFacets } from "./facets.ts";
 import { filterConditions, type PapersAlias } from "./filters.ts";
-import { textMatch, type WordMatch } from "./match.ts";
+import { textMatch, textMatchOf, type WordMatch } from "./match.ts";
 import type {
   KnownAuthor,
   PaperSearch,
@@ -193,14 +193,13 @@ export class KyselyPaperSearch implements PaperSearch {
     match: WordMatch,
     ids: readonly ArxivId[],
     include: readonly ArxivId[],
+    matches?: number,
   ): Promise<StoreSearchHit[]> {
     if (ids.length === 0) return [];
     // Scored like `matches`: the text's score (computed for these papers only), 0 for an included paper.
-    const text = textMatch(this.ctx.dialect, query, match).source;
-    const list = sql.join(ids.map((id) => sql`${id}`));
     const scored = await sql<{ arxiv_id: string; score: number }>`
-      select t.arxiv_id as arxiv_id, t.score as score from ${text} as t
-      where t.arxiv_id in (${list})`.execute(this.db);
+      select t.arxiv_id as arxiv_id, t.score as score
+      from ${textMatchOf(this.ctx.dialect, query, match, ids, matches)} as t`.execute(this.db);
     const scores = new Map(scored.rows.map((r) => [r.arxiv_id, Number(r.score)]));
     const included = new Set<string>(include);
     const ranked = ids.map((id) => {

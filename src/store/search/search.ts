@@ -99,13 +99,15 @@ export interface PaperSearch {
   readonly sortKeys: SortKeySource;
   /**
    * The hits of the papers `ids`, in that order, as `search` with the same text, `match` and `include` would
-   * give them (score, highlights, upvotes): the page of a sort computed elsewhere.
+   * give them (score, highlights, upvotes): the page of a sort computed elsewhere. `matches`: how many papers
+   * the text matches, when known (it picks how the scores are computed, not what they are).
    */
   hitsFor(
     query: ParsedSearchQuery,
     match: WordMatch,
     ids: readonly ArxivId[],
     include: readonly ArxivId[],
+    matches?: number,
   ): Promise<StoreSearchHit[]>;
 }
 
