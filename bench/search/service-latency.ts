@@ -8,14 +8,16 @@
  *   PAPERBOY_DB=/tmp/p1m/p.db PAPERBOY_DATA_DIR=/tmp/p1m/data paperboy embed --rebuild
  *   node --import tsx bench/search/service-latency.ts --db /tmp/p1m/p.db --data-dir /tmp/p1m/data \
  *     --snapshot /tmp/paperboy-snapshot-1000000-seed1.jsonl [--queries 300] [--seed 1] [--only filters] \
- *     [--no-facets]
+ *     [--no-facets] [--no-sort-keys] [--no-engine]
  *
  * Queries are cut from papers drawn at random from the snapshot: short ones 2-3 words of a title, long ones
  * 10-20 words of an abstract (as engine-latency.ts does); "similar" asks for the drawn papers' neighbours.
  * Filtered searches (hybrid, short words) take the drawn paper's first category (`cat:`), one of its
  * authors' last names or initials and last name (`author:`), or a year around its date (`since:`/`until:`);
  * sorted ones list the papers with all the words newest or most upvoted first. `--only filters` runs only
- * those; `--no-facets` evaluates filters in the store, as before the engine had facets.
+ * those; `--no-facets` evaluates filters in the store, as before the engine had facets. `--only sorts` runs
+ * only the sorted rows; `--no-sort-keys` sorts them in the store, as before the service held the sort keys
+ * (sorted-index.ts); `--no-engine` runs only the keyword sorted rows, which need no engine.
  */
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
@@ -37,6 +39,8 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     only: { type: "string" },
     "no-facets": { type: "boolean", default: false },
+    "no-sort-keys": { type: "boolean", default: false },
+    "no-engine": { type: "boolean", default: false },
   },
 });
 if (!values.db || !values["data-dir"]) throw new Error("--db and --data-dir are required");
@@ -76,16 +80,57 @@ function slice(text: string, min: number, max: number): string {
 const short = drawn.map((p) => slice(p.title, 2, 3));
 const long = drawn.map((p) => slice(p.abstract, 10, 20));
 
-const service = createSearchService({ store, dataDir: values["data-dir"], facets: !values["no-facets"] });
+const service = createSearchService({
+  store,
+  dataDir: values["data-dir"],
+  facets: !values["no-facets"],
+  sortKeys: values["no-sort-keys"] ? false : "wait",
+});
+const time = timeEach<string>;
+const noEngine = values["no-engine"];
 const started = performance.now();
 const status = await service.status();
-if (status.engine === null) throw new Error("no search engine for this store: run paperboy embed --rebuild");
-await service.search({ q: "warm up", mode: "hybrid" });
+if (!noEngine) {
+  if (status.engine === null)
+    throw new Error("no search engine for this store: run paperboy embed --rebuild");
+  await service.search({ q: "warm up", mode: "hybrid" });
+  console.log(
+    `${papers} papers; engine of ${status.engine.papers} papers loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+const keysStarted = performance.now();
+await service.search({ q: "warm up", sort: "date", mode: "keyword" });
 console.log(
-  `${papers} papers; engine of ${status.engine.papers} papers loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  values["no-sort-keys"]
+    ? "sorts in the store (--no-sort-keys)"
+    : `sort keys of ${(await service.status()).sortKeys?.papers} papers loaded in ${((performance.now() - keysStarted) / 1000).toFixed(1)} s`,
 );
 
-const time = timeEach<string>;
+/** Sorted searches: the papers with all the words, newest or most upvoted first. */
+async function sortedRows(): Promise<void> {
+  await time("keyword, newest first (short)", short, (q) =>
+    service.search({ q, sort: "date", mode: "keyword" }),
+  );
+  await time("keyword, most upvoted (short)", short, (q) =>
+    service.search({ q, sort: "upvotes", mode: "keyword" }),
+  );
+  await time("keyword, newest first, page 3 (short)", short, (q) =>
+    service.search({ q, sort: "date", mode: "keyword", page: 3 }),
+  );
+  if (noEngine) return;
+  await time("hybrid, newest first (short)", short, (q) =>
+    service.search({ q, sort: "date", mode: "hybrid" }),
+  );
+  await time("hybrid, most upvoted (short)", short, (q) =>
+    service.search({ q, sort: "upvotes", mode: "hybrid" }),
+  );
+}
+if (noEngine || values.only === "sorts") {
+  await sortedRows();
+  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB`);
+  await store.close();
+  process.exit(0);
+}
 
 if (values.only !== "filters") {
   for (const mode of ["hybrid", "keyword", "vector"] as const) {
@@ -138,11 +183,7 @@ await time(
   filtered.map((f) => f.cat),
   (q) => service.search({ q, mode: "keyword" }),
 );
-await time("store keyword, newest first (short)", short, (q) => service.search({ q, sort: "date" }));
-await time("hybrid, newest first (short)", short, (q) => service.search({ q, sort: "date", mode: "hybrid" }));
-await time("hybrid, most upvoted (short)", short, (q) =>
-  service.search({ q, sort: "upvotes", mode: "hybrid" }),
-);
+await sortedRows();
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 const memory = process.memoryUsage();
 console.log(

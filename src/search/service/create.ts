@@ -16,6 +16,7 @@ import { assessEngine } from "./freshness.ts";
 import { fromStoreHit, hydrateHits } from "./hits.ts";
 import { LiveEngine, type LoadedEngine } from "./live-engine.ts";
 import { findSimilar } from "./similar.ts";
+import { SortedIndex } from "./sorted-index.ts";
 import { findsAtLeastAsMany, suggestSpelling } from "./suggest.ts";
 import type { PaperQuery, PaperResults, SearchService, SearchStatus, SimilarPaper } from "./types.ts";
 
@@ -42,6 +43,14 @@ export interface SearchServiceOptions {
    * (default); false: each filtered search asks the store which of the engine's hits pass (the tests compare).
    */
   facets?: boolean;
+  /**
+   * Sort searches by date or upvotes in process (`SortedIndex`: every paper's sort keys loaded, the store asked
+   * only for the match set) — the default; false: the store sorts every match (the tests compare); "wait": as
+   * true, but the first sorted search waits for the keys instead of using the store's path while they load.
+   */
+  sortKeys?: boolean | "wait";
+  /** Reload the sort keys at most this often (changes since the load are read on each search). Default 10 min. */
+  sortKeysReloadMs?: number;
   /** Recount the store's papers (to know whether some are newer than the engine) at most this often. Default 10 s. */
   recountIntervalMs?: number;
 }
@@ -77,6 +86,10 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       return embedder;
     },
   });
+  const sortKeys = options.sortKeys ?? true;
+  const sortedIndex =
+    sortKeys === false ? null : new SortedIndex(store, logger, options.sortKeysReloadMs ?? 600_000);
+  let sortedWaited = false;
   const recount = new NewerPapers(store, options.recountIntervalMs ?? 10_000, logger);
 
   /**
@@ -243,7 +256,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
    * that answer the query in other words), in the requested order; ties by date, then id, so pages never
    * overlap. Counted and paged by the store.
    */
-  function sortedAnswers(
+  async function sortedAnswers(
     parsed: ParsedSearchQuery,
     filters: SearchFilters,
     sort: SearchSort,
@@ -251,6 +264,18 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     limit: number,
     include: readonly ArxivId[] = [],
   ): Promise<StoreSearchResult> {
+    if (sortedIndex !== null && (sort === "date" || sort === "upvotes") && !hasFilters(filters)) {
+      if (sortKeys === "wait" && !sortedWaited) {
+        sortedWaited = true;
+        await sortedIndex.load();
+      }
+      try {
+        const found = await sortedIndex.search(parsed, sort, offset, limit, include);
+        if (found !== null) return found;
+      } catch (error) {
+        logger.warn("sorted search in process failed; the store sorts", { error: describeError(error) });
+      }
+    }
     return store.search.search({
       text: parsed.text,
       parsed,
@@ -299,6 +324,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
           papers: live.inUse.searcher.size,
           facets: live.inUse.facets !== null,
         },
+        sortKeys: sortedIndex?.status ?? null,
       };
     },
   };

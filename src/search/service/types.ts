@@ -92,6 +92,11 @@ export interface SearchStatus {
     /** Whether filters are evaluated on the engine's facets (false: each filtered search asks the store). */
     facets: boolean;
   } | null;
+  /**
+   * The sort keys date and upvotes sorts are answered with in process (`sorted-index.ts`): papers loaded, and
+   * searches answered so far; null when not loaded (those sorts are then the store's).
+   */
+  sortKeys?: { papers: number; answered: number } | null;
 }
 
 /**

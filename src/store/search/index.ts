@@ -3,7 +3,7 @@ import { KyselyPaperSearch } from "./paper-search.ts";
 import type { PaperSearch } from "./search.ts";
 
 export { searchMigrations } from "./migration.ts";
-export { PAPER_UPVOTES_SQL } from "./paper-search.ts";
+export { MAX_OFFSET, PAPER_UPVOTES_SQL, TOO_DEEP_NOTE, TOTAL_LIMIT } from "./paper-search.ts";
 export type * from "./search.ts";
 
 /** Keyword search over the store's papers (FTS5 on SQLite, tsvector on PostgreSQL). */

@@ -15,7 +15,7 @@ import type { Database, PapersTable } from "../schema.ts";
 import { chunk } from "../tx.ts";
 import { facetPage, facetsOf, type PaperFacets } from "./facets.ts";
 import { filterConditions, type PapersAlias } from "./filters.ts";
-import { textMatch, type WordMatch } from "./match.ts";
+import { textMatch, textMatchOf, type WordMatch } from "./match.ts";
 import type {
   KnownAuthor,
   PaperSearch,
@@ -24,6 +24,7 @@ import type {
   StoreSearchRequest,
   StoreSearchResult,
 } from "./search.ts";
+import { SortKeyReader } from "./sort-keys.ts";
 
 /** Totals are counted exactly up to this many matches; past it, `total` is this lower bound. */
 export const TOTAL_LIMIT = 10_000;
@@ -33,6 +34,8 @@ export const TOTAL_LIMIT = 10_000;
  */
 export const MAX_OFFSET = 10_000;
 export const MAX_LIMIT = 100;
+/** The note of a page that starts past `MAX_OFFSET`. */
+export const TOO_DEEP_NOTE = `Only the first ${MAX_OFFSET.toLocaleString("en-US")} results can be paged through; narrow the search.`;
 const DEFAULT_LIMIT = 20;
 
 /**
@@ -101,7 +104,11 @@ type Row = PapersTable & { score: number; upvotes: number };
 const NO_QUERY: HighlightQuery = { terms: [], phrases: [] };
 
 export class KyselyPaperSearch implements PaperSearch {
-  constructor(private readonly ctx: RepoContext) {}
+  readonly sortKeys: SortKeyReader;
+
+  constructor(private readonly ctx: RepoContext) {
+    this.sortKeys = new SortKeyReader(ctx.db, ctx.dialect, ctx.maxParams);
+  }
 
   private get db(): Kysely<Database> {
     return this.ctx.db;
@@ -181,6 +188,28 @@ export class KyselyPaperSearch implements PaperSearch {
     return facetsOf(this.db, ids, this.ctx.maxParams);
   }
 
+  async hitsFor(
+    query: ParsedSearchQuery,
+    match: WordMatch,
+    ids: readonly ArxivId[],
+    include: readonly ArxivId[],
+    matches?: number,
+  ): Promise<StoreSearchHit[]> {
+    if (ids.length === 0) return [];
+    // Scored like `matches`: the text's score (computed for these papers only), 0 for an included paper.
+    const scored = await sql<{ arxiv_id: string; score: number }>`
+      select t.arxiv_id as arxiv_id, t.score as score
+      from ${textMatchOf(this.ctx.dialect, query, match, ids, matches)} as t`.execute(this.db);
+    const scores = new Map(scored.rows.map((r) => [r.arxiv_id, Number(r.score)]));
+    const included = new Set<string>(include);
+    const ranked = ids.map((id) => {
+      const s = scores.get(id);
+      const score = s === undefined ? 0 : included.has(id) ? Math.max(s, 0) : s;
+      return { arxiv_id: id, score };
+    });
+    return this.readHits(ranked, query);
+  }
+
   /** The papers matching `selection` (or every paper when null) and every one of `filters`: a page, and the total. */
   private async run(
     selection: Selection | null,
@@ -228,11 +257,7 @@ export class KyselyPaperSearch implements PaperSearch {
       .select((eb) => eb.fn.countAll().as("n"))
       .executeTakeFirstOrThrow();
     const total = Math.min(Number(counted.n), TOTAL_LIMIT);
-    const notes = tooDeep
-      ? [
-          `Only the first ${MAX_OFFSET.toLocaleString("en-US")} results can be paged through; narrow the search.`,
-        ]
-      : [];
+    const notes = tooDeep ? [TOO_DEEP_NOTE] : [];
     return { hits: found, total, notes, problem: null };
   }
 

@@ -3,6 +3,7 @@ import type { ParsedSearchQuery, SearchFilters } from "../../core/search-query.t
 import type { TextPiece } from "../../core/text/highlight.ts";
 import type { PaperFacets } from "./facets.ts";
 import type { WordMatch } from "./match.ts";
+import type { SortKey, SortKeyRow } from "./sort-keys.ts";
 
 /**
  * How results are ordered. `relevance`: the keyword score with field weights (title 2, authors 1.5, abstract 1;
@@ -15,6 +16,7 @@ export type { SearchFilters } from "../../core/search-query.ts";
 export type { TextPiece } from "../../core/text/highlight.ts";
 export type { PaperFacets } from "./facets.ts";
 export type { WordMatch } from "./match.ts";
+export type { SortKey, SortKeyRow } from "./sort-keys.ts";
 
 export interface StoreSearchRequest {
   /**
@@ -93,4 +95,30 @@ export interface PaperSearch {
   facetPage(after: string | null, limit: number): Promise<PaperFacets[]>;
   /** The same for the papers `ids` the store holds (in no particular order). */
   facetsOf(ids: readonly ArxivId[]): Promise<PaperFacets[]>;
+  /** What a date or upvotes sort orders by, for the search service to sort matches in process (sort-keys.ts). */
+  readonly sortKeys: SortKeySource;
+  /**
+   * The hits of the papers `ids`, in that order, as `search` with the same text, `match` and `include` would
+   * give them (score, highlights, upvotes): the page of a sort computed elsewhere. `matches`: how many papers
+   * the text matches, when known (it picks how the scores are computed, not what they are).
+   */
+  hitsFor(
+    query: ParsedSearchQuery,
+    match: WordMatch,
+    ids: readonly ArxivId[],
+    include: readonly ArxivId[],
+    matches?: number,
+  ): Promise<StoreSearchHit[]>;
+}
+
+/** See `SortKeyReader` (sort-keys.ts). */
+export interface SortKeySource {
+  page(after: SortKey | null, limit: number): Promise<SortKeyRow[]>;
+  mark(): Promise<string | null>;
+  changedSince(mark: string): Promise<SortKeyRow[]>;
+  ofIds(ids: readonly string[]): Promise<SortKeyRow[]>;
+  ofKeys(keys: readonly SortKey[]): Promise<SortKeyRow[]>;
+  matching(query: ParsedSearchQuery, match: WordMatch): Promise<SortKey[]>;
+  withdrawn(): Promise<SortKey[]>;
+  upvotes(): Promise<{ key: SortKey; upvotes: number }[]>;
 }
