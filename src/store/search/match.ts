@@ -42,15 +42,24 @@ export function fts5Expression(query: ParsedSearchQuery, match: WordMatch = "any
   return [`(${required})`, ...query.excluded.map((e) => quote(e.words))].join(" NOT ");
 }
 
-function fts5Match(query: ParsedSearchQuery, match: WordMatch): TextMatch["source"] {
+/** The FTS5 matches with their scores; with `onlyIds`, only those papers' rows are looked up and scored. */
+function fts5Match(
+  query: ParsedSearchQuery,
+  match: WordMatch,
+  onlyIds?: RawBuilder<unknown>,
+): TextMatch["source"] {
   const { title, authors, abstract } = FIELD_WEIGHTS;
+  const only =
+    onlyIds === undefined
+      ? sql``
+      : sql`and paper_search_fts.rowid in (select i.doc_id from paper_search_docs i where i.arxiv_id in (${onlyIds}))`;
   // bm25() is smaller for better matches; negated so that higher is better on both stores.
   return sql<{ arxiv_id: string; score: number }>`(
     select d.arxiv_id as arxiv_id,
            -bm25(paper_search_fts, ${sql.lit(title)}, ${sql.lit(authors)}, ${sql.lit(abstract)}) as score
     from paper_search_fts
     join paper_search_docs d on d.doc_id = paper_search_fts.rowid
-    where paper_search_fts match ${fts5Expression(query, match)}
+    where paper_search_fts match ${fts5Expression(query, match)} ${only}
   )`;
 }
 
@@ -73,15 +82,7 @@ export function textMatchOf(
       where t.arxiv_id in (${list})
     )`;
   }
-  const { title, authors, abstract } = FIELD_WEIGHTS;
-  return sql<{ arxiv_id: string; score: number }>`(
-    select d.arxiv_id as arxiv_id,
-           -bm25(paper_search_fts, ${sql.lit(title)}, ${sql.lit(authors)}, ${sql.lit(abstract)}) as score
-    from paper_search_fts
-    join paper_search_docs d on d.doc_id = paper_search_fts.rowid
-    where paper_search_fts match ${fts5Expression(query, match)}
-      and paper_search_fts.rowid in (select i.doc_id from paper_search_docs i where i.arxiv_id in (${list}))
-  )`;
+  return fts5Match(query, match, list);
 }
 
 /** Matches below which `textMatchOf` scores every match rather than looking the page's rows up one by one. */
