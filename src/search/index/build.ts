@@ -119,47 +119,27 @@ export function buildIndex(
       }),
     ) as Record<Field, number>);
 
-  // Counting sort into term-major order.
+  // The field frequencies are needed only for the impacts, so they go before the sort's arrays are allocated,
+  // and the document-major postings go once sorted (at a million papers these are the build's largest arrays).
   const termCount = terms.length;
-  const postingCount = pTerm.length;
-  const termOf = pTerm.view();
-  const df = new Uint32Array(termCount);
-  for (let i = 0; i < postingCount; i++) {
-    const t = termOf[i] as number;
-    df[t] = (df[t] as number) + 1;
-  }
-  const postingStart = new Uint32Array(termCount + 1);
-  for (let t = 0; t < termCount; t++) postingStart[t + 1] = (postingStart[t] as number) + (df[t] as number);
-  const fill = postingStart.slice(0, termCount);
-  const sortedDoc = new Uint32Array(postingCount);
-  const sortedSource = new Uint32Array(postingCount);
-  const posStart = new Uint32Array(postingCount);
-  const impacts = new Uint8Array(postingCount);
-  const tfs = pTf.view();
-  const posCount = pPosCount.view();
   const ends = docPostingEnd.view();
-  const tf = { title: 0, authors: 0, abstract: 0 };
-  const len = { title: 0, authors: 0, abstract: 0 };
-  let running = 0;
-  let i = 0;
-  for (let d = 0; d < n; d++) {
-    len.title = (lengths[0] as Uint32Array)[d] as number;
-    len.authors = (lengths[1] as Uint32Array)[d] as number;
-    len.abstract = (lengths[2] as Uint32Array)[d] as number;
-    for (const end = ends[d] as number; i < end; i++) {
-      const t = termOf[i] as number;
-      const j = fill[t] as number;
-      fill[t] = j + 1;
-      tf.title = tfs[3 * i] as number;
-      tf.authors = tfs[3 * i + 1] as number;
-      tf.abstract = tfs[3 * i + 2] as number;
-      impacts[j] = quantizeImpact(saturate(pseudoFrequency(tf, len, averageLength, params), params.k1));
-      sortedDoc[j] = d;
-      sortedSource[j] = i;
-      posStart[i] = running;
-      running += posCount[i] as number;
-    }
-  }
+  const sourceImpacts = documentOrderImpacts(
+    pTf.view(),
+    ends,
+    lengths as [Uint32Array, Uint32Array, Uint32Array],
+    averageLength,
+    params,
+  );
+  pTf.release();
+  const { df, postingStart, sortedDoc, sortedPosStart, sortedPosCount, impacts } = sortByTerm(
+    pTerm,
+    pPosCount,
+    ends,
+    sourceImpacts,
+    termCount,
+  );
+  pTerm.release();
+  pPosCount.release();
 
   // Encode blocks.
   const blockStart = new Uint32Array(termCount + 1);
@@ -187,11 +167,10 @@ export function buildIndex(
         previous = doc;
         const impact = impacts[j] as number;
         if (impact > max) max = impact;
-        const source = sortedSource[j] as number;
-        const count = posCount[source] as number;
+        const count = sortedPosCount[j] as number;
         pushVarint(posBytes, count);
         let last = 0;
-        const from = posStart[source] as number;
+        const from = sortedPosStart[j] as number;
         for (let k = from; k < from + count; k++) {
           const p = allPositions[k] as number;
           pushVarint(posBytes, p - last);
@@ -224,4 +203,74 @@ export function buildIndex(
     posBytes: posBytes.toArray(),
     impacts,
   });
+}
+
+/** The quantized BM25F impact of each posting, in the document-major order the postings were analyzed in. */
+function documentOrderImpacts(
+  tfs: Uint16Array,
+  ends: Uint32Array,
+  lengths: readonly [Uint32Array, Uint32Array, Uint32Array],
+  averageLength: Record<Field, number>,
+  params: Bm25Params,
+): Uint8Array {
+  const impacts = new Uint8Array(tfs.length / 3);
+  const tf = { title: 0, authors: 0, abstract: 0 };
+  const len = { title: 0, authors: 0, abstract: 0 };
+  let i = 0;
+  for (let d = 0; d < ends.length; d++) {
+    len.title = lengths[0][d] as number;
+    len.authors = lengths[1][d] as number;
+    len.abstract = lengths[2][d] as number;
+    for (const end = ends[d] as number; i < end; i++) {
+      tf.title = tfs[3 * i] as number;
+      tf.authors = tfs[3 * i + 1] as number;
+      tf.abstract = tfs[3 * i + 2] as number;
+      impacts[i] = quantizeImpact(saturate(pseudoFrequency(tf, len, averageLength, params), params.k1));
+    }
+  }
+  return impacts;
+}
+
+/**
+ * Counting sort of the document-major postings into term-major order: each posting's document, impact and
+ * where its positions are among the document-major positions.
+ */
+function sortByTerm(
+  pTerm: Growable<Uint32Array>,
+  pPosCount: Growable<Uint16Array>,
+  ends: Uint32Array,
+  sourceImpacts: Uint8Array,
+  termCount: number,
+) {
+  const postingCount = pTerm.length;
+  const termOf = pTerm.view();
+  const df = new Uint32Array(termCount);
+  for (let i = 0; i < postingCount; i++) {
+    const t = termOf[i] as number;
+    df[t] = (df[t] as number) + 1;
+  }
+  const postingStart = new Uint32Array(termCount + 1);
+  for (let t = 0; t < termCount; t++) postingStart[t + 1] = (postingStart[t] as number) + (df[t] as number);
+  const fill = postingStart.slice(0, termCount);
+  const sortedDoc = new Uint32Array(postingCount);
+  const sortedPosStart = new Uint32Array(postingCount);
+  const sortedPosCount = new Uint16Array(postingCount);
+  const impacts = new Uint8Array(postingCount);
+  const posCount = pPosCount.view();
+  let running = 0;
+  let i = 0;
+  for (let d = 0; d < ends.length; d++) {
+    for (const end = ends[d] as number; i < end; i++) {
+      const t = termOf[i] as number;
+      const j = fill[t] as number;
+      fill[t] = j + 1;
+      impacts[j] = sourceImpacts[i] as number;
+      sortedDoc[j] = d;
+      const count = posCount[i] as number;
+      sortedPosStart[j] = running;
+      sortedPosCount[j] = count;
+      running += count;
+    }
+  }
+  return { df, postingStart, sortedDoc, sortedPosStart, sortedPosCount, impacts };
 }

@@ -33,6 +33,12 @@ export class Growable<T extends TypedArray> {
     return this.data;
   }
 
+  /** Lets go of the storage (for the garbage collector) once its values have been used; empty afterwards. */
+  release(): void {
+    this.data = new this.make(16);
+    this.length = 0;
+  }
+
   /** The filled part as a view of the current storage (invalid after the next push). */
   view(): T {
     return this.data.subarray(0, this.length) as T;
