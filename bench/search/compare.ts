@@ -107,8 +107,6 @@ async function readSnapshot(path: string, count: number): Promise<SearchDocument
       title: clean(r.title),
       abstract: clean(r.abstract),
       authors: [],
-      categories: [],
-      publishedAt: null,
     });
     if (docs.length >= count) break;
   }

@@ -33,8 +33,6 @@ const doc = (id: string, title: string, abstract: string): SearchDocument => ({
   title,
   abstract,
   authors: [],
-  categories: [],
-  publishedAt: null,
 });
 /** A stable pseudo-random order (by a hash of the id), so a split is the same on every run. */
 const shuffled = (docs: SearchDocument[]) =>

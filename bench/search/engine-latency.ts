@@ -73,8 +73,6 @@ async function readDocs(path: string, limit: number): Promise<SearchDocument[]> 
       title: r.title ?? "",
       abstract: r.abstract ?? "",
       authors: r.authors ?? [],
-      categories: r.categories ?? [],
-      publishedAt: r.versions[0]?.date ?? null,
     });
     if (docs.length >= limit) break;
   }

@@ -68,8 +68,6 @@ function* corpus(): Generator<SearchDocument> {
       title: text(6 + Math.floor(random.next() * 8)),
       abstract: text(100 + Math.floor(random.next() * 100)),
       authors: [],
-      categories: [],
-      publishedAt: null,
     };
   }
 }

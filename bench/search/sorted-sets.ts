@@ -37,7 +37,7 @@ const store = await openStore(
 await importFiles(store, positionals);
 const docs: SearchDocument[] = [];
 for await (const p of store.iteratePapers({ batchSize: 2000 })) {
-  docs.push({ ...p, authors: p.authors, categories: p.categories, publishedAt: p.publishedAt });
+  docs.push({ id: p.id, title: p.title, abstract: p.abstract, authors: p.authors });
 }
 const analyzer = createAnalyzer();
 const index = buildKeywordIndex(docs, analyzer);

@@ -4,8 +4,6 @@ export interface SearchDocument {
   title: string;
   abstract: string;
   authors: string[];
-  categories: string[];
-  publishedAt: string | null;
 }
 
 /** One result: the document id and its score under the mode that produced it (higher is better). */

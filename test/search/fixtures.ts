@@ -2,7 +2,7 @@ import type { SearchDocument } from "../../src/search/types.ts";
 
 /** A search document with defaults for what a test does not care about. */
 export function buildDoc(overrides: Partial<SearchDocument> & { id: string }): SearchDocument {
-  return { title: "", abstract: "", authors: [], categories: [], publishedAt: null, ...overrides };
+  return { title: "", abstract: "", authors: [], ...overrides };
 }
 
 /** A small fixed corpus whose BM25 order is worked out in the ranking tests. */

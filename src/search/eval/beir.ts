@@ -31,8 +31,6 @@ export async function readBeirCorpus(path: string): Promise<SearchDocument[]> {
       title: text(row.title),
       abstract: text(row.text),
       authors: [],
-      categories: [],
-      publishedAt: null,
     });
   }
   return docs;

@@ -69,8 +69,6 @@ export async function buildSearchEngine(options: BuildOptions): Promise<EngineMa
         title: paper.title,
         abstract: paper.abstract,
         authors: paper.authors,
-        categories: paper.categories,
-        publishedAt: paper.publishedAt,
       });
       if (paper.publishedAt !== null && (newest === null || paper.publishedAt > newest))
         newest = paper.publishedAt;

@@ -98,8 +98,6 @@ export async function updateDelta(options: {
         title: paper.title,
         abstract: paper.abstract,
         authors: paper.authors,
-        categories: paper.categories,
-        publishedAt: paper.publishedAt,
       });
       updatedAt.push(paper.lastUpdatedAt);
     }
