@@ -86,6 +86,19 @@ function step(label: string, args: string[], env: Record<string, string> = {}): 
 }
 
 const env = { PAPERBOY_DB: db, PAPERBOY_DATA_DIR: dataDir };
+/** Node arguments running one of this folder's benchmarks on the store and snapshot given, plus `extra`. */
+const benchArgs = (script: string, ...extra: string[]): string[] => [
+  "--import",
+  "tsx",
+  `bench/search/${script}`,
+  "--db",
+  db,
+  "--data-dir",
+  dataDir,
+  "--snapshot",
+  snapshot,
+  ...extra,
+];
 const summary: string[] = [];
 if (!skip.has("build")) {
   const build = await step("full build", ["bin/paperboy.js", "embed", "--rebuild"], env);
@@ -93,19 +106,7 @@ if (!skip.has("build")) {
   summary.push(`full build: ${build.seconds} s, peak RSS ${build.peakGiB.toFixed(2)} GiB`);
 }
 if (!skip.has("serve")) {
-  const serve = await step("serving", [
-    "--import",
-    "tsx",
-    "bench/search/service-latency.ts",
-    "--db",
-    db,
-    "--data-dir",
-    dataDir,
-    "--snapshot",
-    snapshot,
-    "--queries",
-    values.queries,
-  ]);
+  const serve = await step("serving", benchArgs("service-latency.ts", "--queries", values.queries));
   if (serve.code !== 0) process.exit(1);
   summary.push(
     `serving (engine loaded, every query above): peak RSS ${serve.peakGiB.toFixed(2)} GiB, ` +
@@ -113,19 +114,7 @@ if (!skip.has("serve")) {
   );
 }
 if (!skip.has("new")) {
-  const fresh = await step("new papers", [
-    "--import",
-    "tsx",
-    "bench/search/incremental.ts",
-    "--db",
-    db,
-    "--data-dir",
-    dataDir,
-    "--snapshot",
-    snapshot,
-    "--new-snapshot",
-    values.new,
-  ]);
+  const fresh = await step("new papers", benchArgs("incremental.ts", "--new-snapshot", values.new));
   if (fresh.code !== 0) process.exit(1);
   summary.push(`new papers step: ${fresh.seconds} s, peak RSS ${fresh.peakGiB.toFixed(2)} GiB`);
 }
