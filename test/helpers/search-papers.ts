@@ -1,10 +1,17 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { PaperRecord } from "../../src/core/index.ts";
+import { importFiles } from "../../src/jobs/import-files.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { EngineOptions } from "../../src/search/engine.ts";
 import { buildSearchEngine } from "../../src/search/service/build.ts";
 import { EngineFiles } from "../../src/search/service/engine-files.ts";
 import type { Store } from "../../src/store/store.ts";
 import { buildArxivRecord, cats, id, ts } from "./factories.ts";
+import { shared } from "./paths.ts";
+import { createTestDatabase, type StoreKind, type TestDatabase } from "./stores.ts";
 
 /** Small embedder training for tests: a few seconds at most on a few dozen papers. */
 export const TEST_ENGINE: Omit<EngineOptions, "embedder" | "logger"> = {
@@ -27,6 +34,49 @@ export async function buildTestEngine(store: Store, dataDir: string): Promise<vo
     engine: TEST_ENGINE,
     logger: silentLogger,
   });
+}
+
+/**
+ * The shared data the service's fast paths are compared with the store on: arXiv's metadata snapshot (physics,
+ * many archives, TeX-accented names, withdrawn papers) and the first two months of Hugging Face daily papers
+ * (accented names, cs.*, upvotes).
+ */
+export function sharedSearchFiles(): { snapshot: string; hfFiles: string[] } {
+  const hfDir = shared("hf-daily", "raw");
+  const hfFiles = readdirSync(hfDir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .slice(0, 60)
+    .map((f) => join(hfDir, f));
+  return { snapshot: shared("arxiv-abs", "arxiv-metadata-snapshot.jsonl"), hfFiles };
+}
+
+export interface SharedSearchStore {
+  db: TestDatabase;
+  store: Store;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A `kind` store holding `sharedSearchFiles()`, with the engine built under a fresh data directory. */
+export async function sharedSearchStore(kind: StoreKind): Promise<SharedSearchStore> {
+  const { snapshot, hfFiles } = sharedSearchFiles();
+  const db = await createTestDatabase(kind);
+  const store = await db.open();
+  const dataDir = mkdtempSync(join(tmpdir(), "paperboy-shared-search-"));
+  const imported = await importFiles(store, [snapshot, ...hfFiles]);
+  assert.equal(imported.rejected, 0);
+  await buildTestEngine(store, dataDir);
+  return {
+    db,
+    store,
+    dataDir,
+    async close() {
+      await store.close();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Four topics, six papers each, with words of their own so rankings are easy to tell apart. */

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseIsoDate as day } from "../../src/core/dates.ts";
 import type { ArxivId, PaperRecord } from "../../src/core/index.ts";
 import type { SearchFilters } from "../../src/core/search-query.ts";
-import { importFiles } from "../../src/jobs/import-files.ts";
 import { silentLogger } from "../../src/log.ts";
 import { FacetIndex, hasBit } from "../../src/search/facets.ts";
 import { updateDelta } from "../../src/search/service/delta.ts";
@@ -14,8 +13,14 @@ import { EngineFiles, type EngineManifest } from "../../src/search/service/engin
 import { createSearchService, type SearchService } from "../../src/search/service/index.ts";
 import type { Store } from "../../src/store/store.ts";
 import { cats, ts } from "../helpers/factories.ts";
-import { shared } from "../helpers/paths.ts";
-import { buildTestEngine, newerPaper, searchPapers } from "../helpers/search-papers.ts";
+import {
+  buildTestEngine,
+  newerPaper,
+  type SharedSearchStore,
+  searchPapers,
+  sharedSearchFiles,
+  sharedSearchStore,
+} from "../helpers/search-papers.ts";
 import { createTestDatabase, type StoreKind, type TestDatabase } from "../helpers/stores.ts";
 
 /**
@@ -23,13 +28,7 @@ import { createTestDatabase, type StoreKind, type TestDatabase } from "../helper
  * the store's own filters (`store/search/filters.ts`), on the shared data: arXiv's metadata snapshot (physics,
  * many archives, TeX-accented names) and two months of Hugging Face daily papers (accented names, cs.*).
  */
-const snapshot = shared("arxiv-abs", "arxiv-metadata-snapshot.jsonl");
-const hfDir = shared("hf-daily", "raw");
-const hfFiles = readdirSync(hfDir)
-  .filter((f) => f.endsWith(".json"))
-  .sort()
-  .slice(0, 60)
-  .map((f) => join(hfDir, f));
+const { hfFiles } = sharedSearchFiles();
 
 /** Author names as the daily files spell them: accented ones, and the most frequent. */
 function authorNames(): { accented: string[]; frequent: string[] } {
@@ -108,29 +107,20 @@ const QUERIES = [
 
 for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
   describe(`filters on the engine's facets agree with the store (${kind})`, () => {
-    let db: TestDatabase;
+    let shared: SharedSearchStore;
     let store: Store;
-    let dataDir: string;
     let viaStore: SearchService;
     let viaFacets: SearchService;
     const filters = filterCases();
 
     before(async () => {
-      db = await createTestDatabase(kind);
-      store = await db.open();
-      dataDir = mkdtempSync(join(tmpdir(), "paperboy-facets-"));
-      const imported = await importFiles(store, [snapshot, ...hfFiles]);
-      assert.equal(imported.rejected, 0);
-      await buildTestEngine(store, dataDir);
-      const common = { store, dataDir, checkIntervalMs: 60_000, recountIntervalMs: 0 };
+      shared = await sharedSearchStore(kind);
+      store = shared.store;
+      const common = { store, dataDir: shared.dataDir, checkIntervalMs: 60_000, recountIntervalMs: 0 };
       viaStore = createSearchService({ ...common, facets: false });
       viaFacets = createSearchService(common);
     });
-    after(async () => {
-      await store.close();
-      await db.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
+    after(() => shared.close());
 
     test("every paper: the facets pass exactly the papers the store's filters pass", async () => {
       const ids: string[] = [];

@@ -7,32 +7,19 @@ import type { BuildStoreConfig } from "../../src/config/config.ts";
 import { silentLogger } from "../../src/log.ts";
 import { HttpClient } from "../../src/net/http-client.ts";
 import { S3Client } from "../../src/net/s3-client.ts";
-import { buildSearchEngine } from "../../src/search/service/build.ts";
 import { EngineFiles, type EngineManifest } from "../../src/search/service/engine-files.ts";
 import {
   type BuildStore,
   createSearchService,
   fetchPublishedBuild,
   publishBuild,
-  type SearchService,
   s3BuildStore,
-  updateEngine,
 } from "../../src/search/service/index.ts";
 import type { Store } from "../../src/store/store.ts";
+import { servingNow, workerUpdate } from "../helpers/replicas.ts";
 import { startTestS3Server, type TestS3Server } from "../helpers/s3-server.ts";
-import { newerPaper, searchPapers, TEST_ENGINE } from "../helpers/search-papers.ts";
+import { newerPaper, searchPapers } from "../helpers/search-papers.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/stores.ts";
-
-/** Waits (at most 15 s) until `service` searches with `manifest`'s build and delta. */
-async function servingNow(service: SearchService, manifest: EngineManifest): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    await service.search({ q: "protein", mode: "keyword", spelling: "off" });
-    const serving = (await service.status()).serving;
-    if (serving?.build === manifest.build && serving.delta === (manifest.delta?.file ?? null)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail("the replica did not fetch and swap in the published build");
-}
 
 /** No temporary download folders left in a data directory's search folder. */
 function leftovers(dataDir: string): string[] {
@@ -51,23 +38,7 @@ describe("a replica gets the build from an S3-compatible object store", () => {
   let config: BuildStoreConfig;
   /** The build store with quick retries (2 attempts, 10 ms apart), as a test can wait for them. */
   let builds: BuildStore;
-  const update = (force = false) =>
-    updateEngine({
-      store,
-      files: workerFiles,
-      embedderName: "corpus",
-      rebuildGrowth: 100,
-      logger: silentLogger,
-      force,
-      build: () =>
-        buildSearchEngine({
-          store,
-          files: workerFiles,
-          embedderName: "corpus",
-          engine: TEST_ENGINE,
-          logger: silentLogger,
-        }),
-    });
+  const update = (force = false) => workerUpdate(store, workerFiles, force);
   const client = (secret = s3.secretAccessKey) =>
     new S3Client({
       endpoint: s3.endpoint,

@@ -5,30 +5,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { silentLogger } from "../../src/log.ts";
-import { buildSearchEngine } from "../../src/search/service/build.ts";
 import { EngineFiles, type EngineManifest } from "../../src/search/service/engine-files.ts";
 import {
   createSearchService,
   fetchPublishedBuild,
   postgresBuildStore,
   publishBuild,
-  type SearchService,
-  updateEngine,
 } from "../../src/search/service/index.ts";
 import type { Store } from "../../src/store/store.ts";
-import { newerPaper, searchPapers, TEST_ENGINE } from "../helpers/search-papers.ts";
+import { servingNow, workerUpdate } from "../helpers/replicas.ts";
+import { newerPaper, searchPapers } from "../helpers/search-papers.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/stores.ts";
-
-/** Waits (at most 15 s) until `service` searches with `manifest`'s build and delta. */
-async function servingNow(service: SearchService, manifest: EngineManifest): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    await service.search({ q: "protein", mode: "keyword", spelling: "off" });
-    const serving = (await service.status()).serving;
-    if (serving?.build === manifest.build && serving.delta === (manifest.delta?.file ?? null)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail("the replica did not fetch and swap in the published build");
-}
 
 describe("search builds in PostgreSQL: chunks round trip", () => {
   let db: TestDatabase;
@@ -84,22 +71,7 @@ describe("a replica without a shared disk gets the build from PostgreSQL", () =>
   let workerDir: string;
   let replicaDir: string;
   let workerFiles: EngineFiles;
-  const update = () =>
-    updateEngine({
-      store,
-      files: workerFiles,
-      embedderName: "corpus",
-      rebuildGrowth: 100,
-      logger: silentLogger,
-      build: () =>
-        buildSearchEngine({
-          store,
-          files: workerFiles,
-          embedderName: "corpus",
-          engine: TEST_ENGINE,
-          logger: silentLogger,
-        }),
-    });
+  const update = () => workerUpdate(store, workerFiles);
 
   before(async () => {
     db = await createTestDatabase("postgres");

@@ -1,18 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { ArxivId, PaperRecord } from "../../src/core/index.ts";
-import { importFiles } from "../../src/jobs/import-files.ts";
 import { createSearchService, type SearchService } from "../../src/search/service/index.ts";
 import type { PaperQuery, PaperResults } from "../../src/search/service/types.ts";
 import type { Store } from "../../src/store/store.ts";
 import { makeUser } from "../helpers/community.ts";
 import { buildArxivRecord, cats, id, ts } from "../helpers/factories.ts";
-import { shared } from "../helpers/paths.ts";
-import { buildTestEngine, newerPaper } from "../helpers/search-papers.ts";
-import { createTestDatabase, type StoreKind, type TestDatabase } from "../helpers/stores.ts";
+import { newerPaper, type SharedSearchStore, sharedSearchStore } from "../helpers/search-papers.ts";
+import type { StoreKind } from "../helpers/stores.ts";
 
 /**
  * Searches sorted by date or upvotes in process (`search/service/sorted-index.ts`: the store gives only the
@@ -21,13 +16,6 @@ import { createTestDatabase, type StoreKind, type TestDatabase } from "../helper
  * Hugging Face daily papers with their upvotes), including papers stored after the engine and the keys were
  * loaded, a paper withdrawn since, and a vote cast just before the search.
  */
-const snapshot = shared("arxiv-abs", "arxiv-metadata-snapshot.jsonl");
-const hfDir = shared("hf-daily", "raw");
-const hfFiles = readdirSync(hfDir)
-  .filter((f) => f.endsWith(".json"))
-  .sort()
-  .slice(0, 60)
-  .map((f) => join(hfDir, f));
 
 const QUERIES = [
   "neural networks",
@@ -86,9 +74,8 @@ function lateZebrafish(n: number, withdrawn = false): PaperRecord {
 
 for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
   describe(`sorts by date and upvotes in process agree with the store (${kind})`, () => {
-    let db: TestDatabase;
+    let shared: SharedSearchStore;
     let store: Store;
-    let dataDir: string;
     let viaStore: SearchService;
     let viaKeys: SearchService;
 
@@ -105,26 +92,18 @@ for (const kind of ["sqlite", "postgres"] as StoreKind[]) {
     };
 
     before(async () => {
-      db = await createTestDatabase(kind);
-      store = await db.open();
-      dataDir = mkdtempSync(join(tmpdir(), "paperboy-sorted-"));
-      const imported = await importFiles(store, [snapshot, ...hfFiles]);
-      assert.equal(imported.rejected, 0);
-      await buildTestEngine(store, dataDir);
+      shared = await sharedSearchStore(kind);
+      store = shared.store;
       // Stored after the engine was built.
       await store.ingest({ papers: [newerPaper(25)] });
-      const common = { store, dataDir, checkIntervalMs: 60_000, recountIntervalMs: 0 };
+      const common = { store, dataDir: shared.dataDir, checkIntervalMs: 60_000, recountIntervalMs: 0 };
       viaStore = createSearchService({ ...common, sortKeys: false });
       viaKeys = createSearchService({ ...common, sortKeys: "wait" });
       await viaKeys.search({ q: "quantum", sort: "date", mode: "keyword" });
       assert.equal((await viaKeys.status()).sortKeys?.papers, (await store.stats()).papers);
       assert.equal((await viaStore.status()).sortKeys, null);
     });
-    after(async () => {
-      await store.close();
-      await db.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
+    after(() => shared.close());
 
     test("many queries, both sorts, keyword and hybrid, pages 1-3 and past the end", async () => {
       let withHits = 0;
