@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { type Analyzer, createAnalyzer } from "../core/text/analyzer.ts";
 import type { Logger } from "../log.ts";
+import type { DocumentList } from "./documents.ts";
 import { buildKeywordIndex } from "./index/build.ts";
 import type { InvertedIndex } from "./index/inverted-index.ts";
 import { type Scored, TopK } from "./index/top-k.ts";
@@ -146,7 +147,7 @@ export class SearchEngine {
     this.analyzer = parts.analyzer;
   }
 
-  static async build(docs: readonly SearchDocument[], options: EngineOptions = {}): Promise<SearchEngine> {
+  static async build(docs: DocumentList, options: EngineOptions = {}): Promise<SearchEngine> {
     const analyzer = createAnalyzer();
     const log = options.logger;
     let started = performance.now();
@@ -335,7 +336,7 @@ export class SearchEngine {
 
 /** Embeds the documents in batches straight into one array, yielding to the event loop between batches. */
 async function embedAll(
-  docs: readonly SearchDocument[],
+  docs: DocumentList,
   dimensions: number,
   batchSize: number,
   embed: (batch: readonly SearchDocument[]) => Promise<Float32Array[]>,
@@ -367,7 +368,7 @@ const GRAPH_BATCH = 2_048;
  * `DiskVectors` over the file.
  */
 async function embedToFile(
-  docs: readonly SearchDocument[],
+  docs: DocumentList,
   dimensions: number,
   batchSize: number,
   embed: (batch: readonly SearchDocument[]) => Promise<Float32Array[]>,

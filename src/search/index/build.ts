@@ -18,7 +18,7 @@ import { BLOCK_SIZE, InvertedIndex } from "./inverted-index.ts";
  * no positions), both built with the same BM25F parameters.
  */
 export function buildKeywordIndex(
-  docs: readonly SearchDocument[],
+  docs: Iterable<SearchDocument>,
   analyzer: Analyzer,
   params: Bm25Params = DEFAULT_BM25,
   averageLength?: { stems: Record<Field, number>; exact: Record<Field, number> },

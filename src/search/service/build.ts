@@ -3,8 +3,8 @@ import type { VectorIndexChoice } from "../../config/config.ts";
 import { describeError, type IsoTimestamp, toTimestamp } from "../../core/index.ts";
 import type { Logger } from "../../log.ts";
 import type { Store } from "../../store/store.ts";
+import { PackedDocuments } from "../documents.ts";
 import { DEFAULT_HNSW_FROM, type EngineOptions, SearchEngine } from "../engine.ts";
-import type { SearchDocument } from "../types.ts";
 import { DiskVectors } from "../vector/disk-vectors.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import type { EngineFiles, EngineManifest } from "./engine-files.ts";
@@ -58,7 +58,7 @@ export async function buildSearchEngine(options: BuildOptions): Promise<EngineMa
     const storeId = await ensureStoreId(store);
     const total = (await store.stats()).papers;
     logger.info("search engine build started", { papers: total, embedder: options.embedderName });
-    const docs: SearchDocument[] = [];
+    const docs = new PackedDocuments();
     let newest: string | null = null;
     let reported = 0;
     for await (const paper of store.iteratePapers({ batchSize: READ_BATCH })) {
@@ -120,7 +120,7 @@ export async function buildSearchEngine(options: BuildOptions): Promise<EngineMa
 async function finish(
   options: BuildOptions,
   read: {
-    docs: SearchDocument[];
+    docs: PackedDocuments;
     newest: string | null;
     storeId: string;
     startedAt: IsoTimestamp;

@@ -8,6 +8,7 @@ import type { SearchMode } from "../engine.ts";
 import { createEmbedder, describeEmbedder } from "../vector/create-embedder.ts";
 import type { Embedder } from "../vector/embedder.ts";
 import { createBuildStore } from "./build-store.ts";
+import { baseHighWater, CLOCK_MARGIN_MS } from "./delta.ts";
 import { DEFAULT_REBUILD_DRIFT } from "./drift.ts";
 import { EngineFiles } from "./engine-files.ts";
 import { closestByMeaning, MAX_POOL, rankWithEngine, sortedCut } from "./engine-search.ts";
@@ -51,7 +52,7 @@ export interface SearchServiceOptions {
   sortKeys?: boolean | "wait";
   /** Reload the sort keys at most this often (changes since the load are read on each search). Default 10 min. */
   sortKeysReloadMs?: number;
-  /** Recount the store's papers (to know whether some are newer than the engine) at most this often. Default 10 s. */
+  /** Check the store for papers newer than the engine (`NewerPapers`) at most this often. Default 10 s. */
   recountIntervalMs?: number;
 }
 
@@ -336,12 +337,19 @@ function whole(value: number | undefined, fallback: number, min: number, max: nu
   return Math.min(max, Math.max(min, Math.floor(value)));
 }
 
+/** Papers stored since the engine's high-water mark read per check; a full page means "newer ones", unread. */
+const NEWER_PAGE = 200;
+
 /**
- * Whether the store holds papers the engine has not indexed (papers are never deleted, so more papers than
- * the engine was built from means newer ones). Counted at most every `intervalMs`; while unknown, assumed.
+ * Whether the store holds papers the engine does not search yet: any paper stored (added or changed) since the
+ * high-water mark of what is loaded (the delta's, else the base's; less the delta's clock margin) that the
+ * engine does not know. Read through the index on papers' update time, at most every `intervalMs` per loaded
+ * engine; when the check fails, newer papers are assumed. (Counting papers cannot tell: a build leaves
+ * withdrawn papers out, so the store always holds more than the engine once one is withdrawn.) A paper
+ * withdrawn or hidden within the margin answers "newer" until the next delta moves the mark past it.
  */
 class NewerPapers {
-  private counted: { at: number; papers: number } | null = null;
+  private checked: { at: number; loaded: LoadedEngine; newer: boolean } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -350,16 +358,26 @@ class NewerPapers {
   ) {}
 
   async newerThan(loaded: LoadedEngine): Promise<boolean> {
-    if (this.counted === null || Date.now() - this.counted.at >= this.intervalMs) {
-      try {
-        this.counted = { at: Date.now(), papers: (await this.store.stats()).papers };
-      } catch (error) {
-        // Counting only saves work: when it fails, merging the store's hits is the safe choice.
-        this.logger.warn("could not count the store's papers", { error: describeError(error) });
-        this.counted = null;
-        return true;
-      }
+    const last = this.checked;
+    if (last !== null && last.loaded === loaded && Date.now() - last.at < this.intervalMs) return last.newer;
+    const manifest = loaded.manifest;
+    const mark =
+      loaded.deltaFile !== null && manifest.delta !== undefined
+        ? manifest.delta.highWater
+        : baseHighWater(manifest);
+    const since = new Date(Date.parse(mark) - CLOCK_MARGIN_MS).toISOString();
+    try {
+      const page = await this.store.searchBuilds.changedSince(since, NEWER_PAGE);
+      const newer = page.length === NEWER_PAGE || page.some((p) => !loaded.knows(p.id));
+      this.checked = { at: Date.now(), loaded, newer };
+      return newer;
+    } catch (error) {
+      // Checking only saves work: when it fails, merging the store's hits is the safe choice.
+      this.logger.warn("could not check for papers newer than the search engine", {
+        error: describeError(error),
+      });
+      this.checked = null;
+      return true;
     }
-    return this.counted.papers !== loaded.papers;
   }
 }

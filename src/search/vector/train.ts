@@ -1,5 +1,6 @@
 import type { Analyzer } from "../../core/text/analyzer.ts";
 import type { Logger } from "../../log.ts";
+import type { DocumentList } from "../documents.ts";
 import { idf as bm25Idf } from "../rank/bm25.ts";
 import { CorpusEmbedder, type SparseVector, sparseTfIdf } from "./corpus-embedder.ts";
 import { Random } from "./random.ts";
@@ -46,7 +47,7 @@ const SENTENCE = /(?<=[.!?])\s+(?=[A-Z0-9(])/;
  * search reads like a title or a finding sentence, so this teaches what words a paper about it uses.
  */
 export function trainingPairs(
-  texts: readonly TrainingText[],
+  texts: Iterable<TrainingText>,
 ): Array<[query: string, passage: string, title: string]> {
   const pairs: Array<[string, string, string]> = [];
   for (const text of texts) pairsOf(text, pairs);
@@ -76,14 +77,16 @@ function pairsOf({ title, abstract }: TrainingText, out?: Array<[string, string,
  * chosen ones' texts built. A million papers make some seven million pairs, gigabytes of passage strings.
  */
 export function sampleTrainingPairs(
-  texts: readonly TrainingText[],
+  texts: DocumentList<TrainingText>,
   maxPairs: number,
   seed: number,
 ): Array<[query: string, passage: string, title: string]> {
   const first = new Float64Array(texts.length + 1);
-  texts.forEach((text, d) => {
+  let d = 0;
+  for (const text of texts) {
     first[d + 1] = (first[d] as number) + pairsOf(text);
-  });
+    d++;
+  }
   const total = first[texts.length] as number;
   if (total <= maxPairs) return trainingPairs(texts);
   // Random.shuffle on the pair numbers: the same draws as on the pairs themselves.
@@ -102,7 +105,7 @@ export function sampleTrainingPairs(
     (a, b) => (chosen[a] as number) - (chosen[b] as number),
   );
   const out: Array<[string, string, string]> = new Array(maxPairs);
-  let d = 0;
+  d = 0;
   let pairs: Array<[string, string, string]> = [];
   let pairsDoc = -1;
   for (const position of byPair) {
@@ -110,7 +113,7 @@ export function sampleTrainingPairs(
     while ((first[d + 1] as number) <= pair) d++;
     if (pairsDoc !== d) {
       pairs = [];
-      pairsOf(texts[d] as TrainingText, pairs);
+      pairsOf(texts.at(d) as TrainingText, pairs);
       pairsDoc = d;
     }
     out[position] = pairs[pair - (first[d] as number)] as [string, string, string];
@@ -119,7 +122,7 @@ export function sampleTrainingPairs(
 }
 
 function vocabulary(
-  texts: readonly TrainingText[],
+  texts: DocumentList<TrainingText>,
   analyzer: Analyzer,
   minDf: number,
   maxSize: number,
@@ -147,7 +150,7 @@ function vocabulary(
  * Deterministic for a given seed.
  */
 export function trainCorpusEmbedder(
-  texts: readonly TrainingText[],
+  texts: DocumentList<TrainingText>,
   analyzer: Analyzer,
   options: TrainOptions = {},
 ): CorpusEmbedder {
