@@ -344,9 +344,9 @@ const NEWER_PAGE = 200;
  * Whether the store holds papers the engine does not search yet: any paper stored (added or changed) since the
  * high-water mark of what is loaded (the delta's, else the base's; less the delta's clock margin) that the
  * engine does not know. Read through the index on papers' update time, at most every `intervalMs` per loaded
- * engine; when the check fails, newer papers are assumed. (Counting papers cannot tell: a build leaves
- * withdrawn papers out, so the store always holds more than the engine once one is withdrawn.) A paper
- * withdrawn or hidden within the margin answers "newer" until the next delta moves the mark past it.
+ * engine and is not withdrawn; when the check fails, newer papers are assumed. (Counting papers cannot tell:
+ * a build leaves withdrawn papers out, so the store always holds more than the engine once one is withdrawn.)
+ * A paper hidden by a moderator within the margin answers "newer" until the next delta moves the mark past it.
  */
 class NewerPapers {
   private checked: { at: number; loaded: LoadedEngine; newer: boolean } | null = null;
@@ -368,7 +368,11 @@ class NewerPapers {
     const since = new Date(Date.parse(mark) - CLOCK_MARGIN_MS).toISOString();
     try {
       const page = await this.store.searchBuilds.changedSince(since, NEWER_PAGE);
-      const newer = page.length === NEWER_PAGE || page.some((p) => !loaded.knows(p.id));
+      const unknown = page.filter((p) => !loaded.knows(p.id)).map((p) => p.id as ArxivId);
+      // Withdrawn papers are never searched, so one withdrawn just before the build is not "newer".
+      const newer =
+        page.length === NEWER_PAGE ||
+        (unknown.length > 0 && (await this.store.getPapers(unknown)).some((p) => p.withdrawnAt === null));
       this.checked = { at: Date.now(), loaded, newer };
       return newer;
     } catch (error) {
