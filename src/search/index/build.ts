@@ -100,7 +100,7 @@ export function buildIndex(
     for (const [id, entry] of inDoc) {
       pTerm.push(id);
       for (const tf of entry.tf) pTf.push(Math.min(tf, 0xffff));
-      pPosCount.push(Math.min(entry.positions.length, 0xffff));
+      if (keepPositions) pPosCount.push(Math.min(entry.positions.length, 0xffff));
       positions.reserve(entry.positions.length);
       for (const p of entry.positions) positions.push(p);
     }
@@ -133,7 +133,7 @@ export function buildIndex(
   pTf.release();
   const { df, postingStart, sortedDoc, sortedPosStart, sortedPosCount, impacts } = sortByTerm(
     pTerm,
-    pPosCount,
+    keepPositions ? pPosCount : null,
     ends,
     sourceImpacts,
     termCount,
@@ -167,10 +167,10 @@ export function buildIndex(
         previous = doc;
         const impact = impacts[j] as number;
         if (impact > max) max = impact;
-        const count = sortedPosCount[j] as number;
+        const count = sortedPosCount === null ? 0 : (sortedPosCount[j] as number);
         pushVarint(posBytes, count);
         let last = 0;
-        const from = sortedPosStart[j] as number;
+        const from = sortedPosStart === null ? 0 : (sortedPosStart[j] as number);
         for (let k = from; k < from + count; k++) {
           const p = allPositions[k] as number;
           pushVarint(posBytes, p - last);
@@ -237,7 +237,8 @@ function documentOrderImpacts(
  */
 function sortByTerm(
   pTerm: Growable<Uint32Array>,
-  pPosCount: Growable<Uint16Array>,
+  /** Null for an index without positions (then nothing is kept of them: every count is 0). */
+  pPosCount: Growable<Uint16Array> | null,
   ends: Uint32Array,
   sourceImpacts: Uint8Array,
   termCount: number,
@@ -253,10 +254,10 @@ function sortByTerm(
   for (let t = 0; t < termCount; t++) postingStart[t + 1] = (postingStart[t] as number) + (df[t] as number);
   const fill = postingStart.slice(0, termCount);
   const sortedDoc = new Uint32Array(postingCount);
-  const sortedPosStart = new Uint32Array(postingCount);
-  const sortedPosCount = new Uint16Array(postingCount);
+  const sortedPosStart = pPosCount === null ? null : new Uint32Array(postingCount);
+  const sortedPosCount = pPosCount === null ? null : new Uint16Array(postingCount);
   const impacts = new Uint8Array(postingCount);
-  const posCount = pPosCount.view();
+  const posCount = pPosCount?.view() ?? null;
   let running = 0;
   let i = 0;
   for (let d = 0; d < ends.length; d++) {
@@ -266,6 +267,7 @@ function sortByTerm(
       fill[t] = j + 1;
       impacts[j] = sourceImpacts[i] as number;
       sortedDoc[j] = d;
+      if (posCount === null || sortedPosStart === null || sortedPosCount === null) continue;
       const count = posCount[i] as number;
       sortedPosStart[j] = running;
       sortedPosCount[j] = count;
