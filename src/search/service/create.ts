@@ -337,8 +337,9 @@ function whole(value: number | undefined, fallback: number, min: number, max: nu
   return Math.min(max, Math.max(min, Math.floor(value)));
 }
 
-/** Papers stored since the engine's high-water mark read per check; a full page means "newer ones", unread. */
-const NEWER_PAGE = 200;
+/** Papers stored since the engine's high-water mark read per page, and at most this many pages per check. */
+const NEWER_PAGE = 500;
+const NEWER_PAGES = 20;
 
 /**
  * Whether the store holds papers the engine does not search yet: any paper stored (added or changed) since the
@@ -367,12 +368,7 @@ class NewerPapers {
         : baseHighWater(manifest);
     const since = new Date(Date.parse(mark) - CLOCK_MARGIN_MS).toISOString();
     try {
-      const page = await this.store.searchBuilds.changedSince(since, NEWER_PAGE);
-      const unknown = page.filter((p) => !loaded.knows(p.id)).map((p) => p.id as ArxivId);
-      // Withdrawn papers are never searched, so one withdrawn just before the build is not "newer".
-      const newer =
-        page.length === NEWER_PAGE ||
-        (unknown.length > 0 && (await this.store.getPapers(unknown)).some((p) => p.withdrawnAt === null));
+      const newer = await this.unknownSince(since, loaded);
       this.checked = { at: Date.now(), loaded, newer };
       return newer;
     } catch (error) {
@@ -383,5 +379,23 @@ class NewerPapers {
       this.checked = null;
       return true;
     }
+  }
+
+  /**
+   * Whether a paper stored since `since` is unknown to `loaded` and not withdrawn (withdrawn papers are never
+   * searched, so one withdrawn just before the build is not "newer"). Papers a delta took in just before its
+   * mark are known; more than `NEWER_PAGES` pages of changes are taken as newer without reading further.
+   */
+  private async unknownSince(since: string, loaded: LoadedEngine): Promise<boolean> {
+    let after: { updatedAt: string; id: string } | undefined;
+    for (let pages = 0; pages < NEWER_PAGES; pages++) {
+      const page = await this.store.searchBuilds.changedSince(since, NEWER_PAGE, after);
+      const unknown = page.filter((p) => !loaded.knows(p.id)).map((p) => p.id as ArxivId);
+      if (unknown.length > 0 && (await this.store.getPapers(unknown)).some((p) => p.withdrawnAt === null))
+        return true;
+      if (page.length < NEWER_PAGE) return false;
+      after = page[page.length - 1];
+    }
+    return true;
   }
 }
