@@ -344,10 +344,10 @@ const NEWER_PAGES = 20;
 /**
  * Whether the store holds papers the engine does not search yet: any paper stored (added or changed) since the
  * high-water mark of what is loaded (the delta's, else the base's; less the delta's clock margin) that the
- * engine does not know. Read through the index on papers' update time, at most every `intervalMs` per loaded
- * engine and is not withdrawn; when the check fails, newer papers are assumed. (Counting papers cannot tell:
- * a build leaves withdrawn papers out, so the store always holds more than the engine once one is withdrawn.)
- * A paper hidden by a moderator within the margin answers "newer" until the next delta moves the mark past it.
+ * engine does not know and that is not withdrawn. Read through the index on papers' update time, at most
+ * every `intervalMs` per loaded engine; when the check fails, newer papers are assumed. (Counting papers
+ * cannot tell: a build leaves withdrawn papers out, so the store always holds more than the engine once one is
+ * withdrawn.) A hidden paper updated within the margin answers "newer" until the next delta moves the mark.
  */
 class NewerPapers {
   private checked: { at: number; loaded: LoadedEngine; newer: boolean } | null = null;
