@@ -179,3 +179,19 @@ export function newerPaper(n = 25): PaperRecord {
     publishedAt: date,
   });
 }
+
+/** Counts calls of the store's own keyword search (left working) until `restore()`. */
+export function countStoreSearches(store: Store): { count: number; restore(): void } {
+  const original = store.search.search;
+  const counter = {
+    count: 0,
+    restore() {
+      store.search.search = original;
+    },
+  };
+  store.search.search = (query) => {
+    counter.count++;
+    return original.call(store.search, query);
+  };
+  return counter;
+}

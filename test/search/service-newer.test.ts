@@ -9,7 +9,7 @@ import { createSearchService } from "../../src/search/service/index.ts";
 import type { Store } from "../../src/store/store.ts";
 import { buildArxivRecord, id, ts } from "../helpers/factories.ts";
 import { servingNow, workerUpdate } from "../helpers/replicas.ts";
-import { newerPaper, searchPapers } from "../helpers/search-papers.ts";
+import { countStoreSearches, newerPaper, searchPapers } from "../helpers/search-papers.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/stores.ts";
 
 /**
@@ -59,17 +59,12 @@ describe("papers newer than the engine: only those it does not know yet send sea
     });
     await servingNow(service, delta.manifest as EngineManifest);
 
-    const storeSearch = store.search.search.bind(store.search);
-    let storeSearches = 0;
-    store.search.search = (query) => {
-      storeSearches++;
-      return storeSearch(query);
-    };
+    const storeSearches = countStoreSearches(store);
     try {
       const protein = await service.search({ q: "protein structure", mode: "hybrid", spelling: "off" });
       assert.equal(protein.mode, "hybrid");
       assert.ok(protein.hits.some((h) => h.paper.id.startsWith("2409.")));
-      assert.equal(storeSearches, 0, "the store's search was asked for papers the delta holds");
+      assert.equal(storeSearches.count, 0, "the store's search was asked for papers the delta holds");
 
       await store.ingest({ papers: [newerPaper(25)] });
       const zebrafish = await service.search({
@@ -78,9 +73,9 @@ describe("papers newer than the engine: only those it does not know yet send sea
         spelling: "off",
       });
       assert.equal(zebrafish.hits[0]?.paper.id, newerPaper(25).id);
-      assert.ok(storeSearches > 0, "a paper stored after the delta is found through the store");
+      assert.ok(storeSearches.count > 0, "a paper stored after the delta is found through the store");
     } finally {
-      store.search.search = storeSearch;
+      storeSearches.restore();
     }
   });
 });

@@ -20,7 +20,7 @@ import type { Store } from "../../src/store/store.ts";
 import { buildArxivRecord, cats, id, ts } from "../helpers/factories.ts";
 import { shared } from "../helpers/paths.ts";
 import { servingNow, workerUpdate } from "../helpers/replicas.ts";
-import { newerPaper, searchPapers } from "../helpers/search-papers.ts";
+import { countStoreSearches, newerPaper, searchPapers } from "../helpers/search-papers.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/stores.ts";
 import { createTestApp } from "../helpers/web.ts";
 
@@ -175,23 +175,18 @@ describe("withdrawn papers leave the search engine and keep a labelled page", ()
     // The store now holds a paper the build left out. That is not a paper newer than the engine: searches
     // take the engine's answer alone, without also running the store's full-text search (which costs
     // hundreds of milliseconds at a million papers); a paper stored since is still found through it.
-    const storeSearch = store.search.search.bind(store.search);
-    let storeSearches = 0;
-    store.search.search = (query) => {
-      storeSearches++;
-      return storeSearch(query);
-    };
+    const storeSearches = countStoreSearches(store);
     try {
       await servingNow(service, full.manifest as EngineManifest);
-      storeSearches = 0;
+      storeSearches.count = 0;
       assert.equal((await service.search({ q: "protein structure", mode: "hybrid" })).mode, "hybrid");
-      assert.equal(storeSearches, 0, "the store's search was asked for newer papers");
+      assert.equal(storeSearches.count, 0, "the store's search was asked for newer papers");
       await store.ingest({ papers: [newerPaper(25)] });
       const zebrafish = await service.search({ q: "zebrafish regeneration", mode: "hybrid" });
       assert.equal(zebrafish.hits[0]?.paper.id, newerPaper(25).id);
-      assert.ok(storeSearches > 0);
+      assert.ok(storeSearches.count > 0);
     } finally {
-      store.search.search = storeSearch;
+      storeSearches.restore();
     }
 
     const site = createTestApp(store, { search: service });
